@@ -1,0 +1,66 @@
+import type { PatternDesign } from './patternDesign.js';
+
+/** The three sub-models of DESIGN.md. */
+export type Block = 'initial' | 'transition' | 'emission';
+export const BLOCKS: readonly Block[] = ['initial', 'transition', 'emission'];
+
+/**
+ * Every sub-model is a conditional categorical regression over design patterns:
+ * for each pattern p and each group g, a distribution over nOut outcomes.
+ *   initial:    nGroups = 1,        nOut = K       (state of the first period)
+ *   transition: nGroups = K origin, nOut = K destination
+ *   emission:   nGroups = K state,  nOut = nVoice
+ * Probability tables and E-step counts share one layout: row-major [(p*nGroups + g)*nOut + c].
+ */
+export interface SubModel {
+  readonly block: Block;
+  readonly nGroups: number;
+  readonly nOut: number;
+  readonly design: PatternDesign;
+  readonly nParams: number;
+  /** Names like `transition[2->3]:lag(intervention)`, `emission[1]:complaint:(Intercept)`. */
+  parameterNames(): string[];
+  getParams(out: Float64Array, offset: number): void;
+  setParams(src: Float64Array, offset: number): void;
+  /** Fill probabilities, layout [(p*nGroups + g)*nOut + c], length nPatterns*nGroups*nOut. */
+  probabilities(out: Float64Array): void;
+  /** Same table in log space (used by Viterbi). */
+  logProbabilities(out: Float64Array): void;
+  /** Weighted M-step: maximise sum(counts * log prob) - ridge/2 * |slopes|^2 by Newton-Raphson. */
+  mStep(stats: EStepStatistics, options: MStepOptions): MStepReport;
+  /** The M-step objective at the current parameters (for tests and monitoring). */
+  objective(counts: Float64Array, ridge: number): number;
+  /** Exact gradient / Hessian of `objective` with respect to the flat parameters (Hessian row-major nParams^2). */
+  gradient(counts: Float64Array, ridge: number, out: Float64Array): void;
+  hessian(counts: Float64Array, ridge: number, out: Float64Array): void;
+  /**
+   * Relabel states: new state s is old state perm[s]. Changes parameters so the model is the
+   * same distribution under the new labels (exactly, for every pattern).
+   */
+  permuteStates(perm: Int32Array): void;
+  clone(): SubModel;
+}
+
+export interface MStepOptions {
+  /** Ridge penalty (on all coefficients except thresholds/intercepts where stated) against separation. */
+  ridge: number;
+  maxNewtonIter: number;
+  /** Stop Newton when the largest |step| falls below this. */
+  newtonTol: number;
+}
+
+export interface MStepReport {
+  iterations: number;
+  /** Objective before and after. After must be >= before (step-halving guarantees it). */
+  before: number;
+  after: number;
+}
+
+/**
+ * What the E-step fills. Each sub-model's M-step reads only `counts[this.block]`
+ * (layout as the sub-model's probability table).
+ */
+export interface EStepStatistics {
+  logLik: number;
+  counts: Record<Block, Float64Array>;
+}
