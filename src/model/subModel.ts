@@ -22,8 +22,13 @@ export interface SubModel {
   parameterNames(): string[];
   getParams(out: Float64Array, offset: number): void;
   setParams(src: Float64Array, offset: number): void;
-  /** Fill probabilities, layout [(p*nGroups + g)*nOut + c], length nPatterns*nGroups*nOut. */
+  /** Fill probabilities for the model's own patterns, layout [(p*nGroups + g)*nOut + c], length nPatterns*nGroups*nOut. */
   probabilities(out: Float64Array): void;
+  /**
+   * Same for arbitrary design rows (row-major [p*nCols + c], columns as `design.names`): used by
+   * the effects report and the simulator. out length nPatterns*nGroups*nOut.
+   */
+  probabilitiesFor(rows: Float64Array, nPatterns: number, out: Float64Array): void;
   /** Same table in log space (used by Viterbi). */
   logProbabilities(out: Float64Array): void;
   /** Weighted M-step: maximise sum(counts * log prob) - ridge/2 * |slopes|^2 by Newton-Raphson. */
