@@ -1,6 +1,8 @@
 /**
  * The in-memory panel of DESIGN.md: columnar and typed, customers in CSR layout.
  * Rows are sorted by customer (in first-appearance order of the file unless stated) then period.
+ * The CSV readers (readPanel, prepareEvents) sort customers by id: numerically when every id is
+ * an integer, else by string, so that the order of rows in a file does not matter.
  */
 export interface Panel {
   /** Customer ids, one per sequence, kept once. */

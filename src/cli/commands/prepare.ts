@@ -1,10 +1,81 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../../errors.js';
+import { prepareEvents } from '../../data/prepareEvents.js';
+import { writePanel } from '../../data/writePanel.js';
+import { formatPanelSummary, summarizePanel } from '../../data/summarizePanel.js';
+import { parseMaxErrors } from './validate.js';
 
-// Placeholder until the data layer lands: registers the command so --help lists it.
-export function prepareCommand(_io: CliIO): Command {
-  return new Command('prepare').description('(not available yet)').action(() => {
-    throw new UsageError('prepare is not available yet');
-  });
+const HELP = `
+Turns a tweet-level event log into a panel CSV (one row per customer per period).
+
+Event log columns: customer, timestamp, author, label (other columns are ignored).
+  timestamp  ISO 8601 (UTC unless an offset such as +02:00 is given) or epoch seconds
+  author     customer (the customer tweeted) or firm (the firm addressed the customer)
+  label      complaint, compliment or neutral on customer tweets; ignored on firm tweets
+Rows may be in any order. Bad rows are listed (file, line, column, value) and nothing is written.
+
+Periods: day = UTC calendar day; week = Monday 00:00 UTC to the next Monday; Nh = blocks of N
+hours from 00:00 UTC. With --start, periods are counted from that instant instead.
+Window: events before --start or at/after --end are left out (with a warning). Each customer's rows
+run from the period of their first own tweet (or from --start, for everyone) to a common last
+period (the one containing the end of the window, else the latest event); period 1 is the
+customer's first row. A customer appears when they tweeted at least once in the window.
+
+Output columns: customer, period, voice, intervention, n_complaint, n_compliment, n_neutral, n_firm
+[, friends_complaints, friends_compliments].
+  voice         silent when the customer did not tweet in the period; otherwise, with several
+                tweets, the label that comes first in --rule (default complaint,compliment,neutral)
+  intervention  1 when the firm addressed the customer in the period (n_firm > 0)
+  --friends     EDGES.csv with columns follower, followee: friends_complaints/compliments count the
+                complaint/compliment tweets, in the same calendar period, of the customers the
+                customer follows
+
+Example:
+  squeaky prepare data/example-events.csv --period week --out panel.csv --friends data/example-follows.csv
+  squeaky prepare tweets.csv --period 12h --start 2024-01-01 --end 2024-07-01 --out panel.csv
+`;
+
+interface PrepareFlags {
+  period: string;
+  out: string;
+  start?: string;
+  end?: string;
+  rule?: string;
+  friends?: string;
+  maxErrors: string;
+}
+
+export function prepareCommand(io: CliIO): Command {
+  return new Command('prepare')
+    .description('turn a tweet-level event log into a panel CSV (one row per customer per period)')
+    .argument('<events>', 'event log CSV (customer, timestamp, author, label)')
+    .requiredOption('--period <p>', 'period length: day, week or Nh (e.g. 6h)')
+    .requiredOption('--out <file>', 'panel CSV to write (written whole or not at all)')
+    .option('--start <time>', 'window start, inclusive (ISO 8601 or epoch seconds); period 1 for every customer')
+    .option('--end <time>', 'window end, exclusive (ISO 8601 or epoch seconds)')
+    .option('--rule <list>', 'priority of labels when a customer tweets several times in a period', 'complaint,compliment,neutral')
+    .option('--friends <edges>', 'follower-edge CSV (follower, followee): adds friends_complaints, friends_compliments')
+    .option('--max-errors <n>', 'list at most this many problems', '20')
+    .addHelpText('after', HELP)
+    .action(async (events: string, flags: PrepareFlags) => {
+      if (flags.out.trim() === '') throw new UsageError('--out: expected a file name');
+      const { panel, warnings } = await prepareEvents(events, {
+        period: flags.period,
+        start: flags.start,
+        end: flags.end,
+        rule: flags.rule?.split(','),
+        friends: flags.friends,
+        maxErrors: parseMaxErrors(flags.maxErrors),
+      });
+      for (const w of warnings) io.err(`squeaky: warning: ${w}\n`);
+      try {
+        await writePanel(panel, flags.out);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (typeof code === 'string') throw new UsageError(`--out: cannot write '${flags.out}' (${code}); nothing was written`);
+        throw e;
+      }
+      io.out(`wrote ${flags.out}\n` + formatPanelSummary(summarizePanel(panel)));
+    });
 }

@@ -1,0 +1,40 @@
+import { createReadStream } from 'node:fs';
+import { InputError } from '../errors.js';
+import { CsvRecords, CsvSyntaxError, type RecordSink } from './csvRecords.js';
+import type { IssueList } from './issues.js';
+
+/**
+ * Stream a CSV file's records to `sink` (with physical line numbers). A CSV syntax error becomes
+ * an issue and ends the reading; an unreadable file is an InputError.
+ */
+export async function readCsvFile(file: string, issues: IssueList, sink: RecordSink): Promise<void> {
+  const records = new CsvRecords(sink);
+  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of input) records.push(chunk as string);
+    records.end();
+  } catch (e) {
+    input.destroy();
+    if (e instanceof CsvSyntaxError) {
+      issues.add({ file, line: e.line, expected: `valid CSV: ${e.message}` });
+      return;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code === 'string' && err.syscall !== undefined) {
+      throw new InputError(`${file}: cannot read the file (${err.code})`, [{ file, expected: `a readable file: ${err.message}` }]);
+    }
+    throw e;
+  }
+}
+
+/** Same for text already in memory. */
+export function readCsvText(text: string, file: string, issues: IssueList, sink: RecordSink): void {
+  const records = new CsvRecords(sink);
+  try {
+    records.push(text);
+    records.end();
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) issues.add({ file, line: e.line, expected: `valid CSV: ${e.message}` });
+    else throw e;
+  }
+}
