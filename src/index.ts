@@ -1,8 +1,59 @@
 // The library API: everything the CLI can do, as typed functions.
 export * from './errors.js';
+export { VERSION } from './version.js';
+
+// Data: panels, formulas, event logs.
 export type { Panel } from './data/panel.js';
+export { nRows, nSeq, DEFAULT_VOICE_LABELS } from './data/panel.js';
 export type { Design } from './data/design.js';
+export { readPanel, parsePanel } from './data/readPanel.js';
+export type { ReadPanelOptions, ReadPanelResult, PanelColumnsOption } from './data/readPanel.js';
+export { writePanel } from './data/writePanel.js';
+export { compileFormula, buildDesign } from './data/formula.js';
+export type { CompiledFormula } from './data/formula.js';
+export { defaultReferenceVoice } from './data/referenceVoice.js';
+export { summarizePanel, formatPanelSummary } from './data/summarizePanel.js';
+export type { PanelSummary } from './data/summarizePanel.js';
+export { prepareEvents } from './data/prepareEvents.js';
+export type { PrepareOptions, PrepareResult } from './data/prepareEvents.js';
+
+// Model and estimation.
 export type { ModelSpec, NamedParameters } from './estimation/spec.js';
+export { DEFAULT_FORMULAS } from './estimation/spec.js';
 export type { FitOptions, FitResult, FitProgress, StartResult, DataSummary } from './estimation/fitTypes.js';
 export type { SubModel, Block, EStepStatistics } from './model/subModel.js';
-export { VERSION } from './version.js';
+export { createModel } from './model/hmmModel.js';
+export type { HmmModel, ModelDesigns } from './model/hmmModel.js';
+export { fit, logLikelihood, posterior, viterbi, FIT_DEFAULTS } from './estimation/fit.js';
+export { simulate } from './estimation/simulate.js';
+export type { SimulateOptions, SimulationPolicy, SimulationResult, SimulatedCovariate } from './estimation/simulate.js';
+export { Rng } from './estimation/rng.js';
+
+// Reports: the commands behind the CLI.
+export { runFit, runFitOnPanel, writeFitRun, specFor, effectsBasis, DEFAULT_STATES, DEFAULT_OUT_DIR } from './report/runFit.js';
+export type { RunFitOptions, FitRun } from './report/runFit.js';
+export { fitToJson, parseFit, loadFit, FIT_FORMAT, FIT_FORMAT_VERSION } from './report/fitFile.js';
+export type { SavedFit, EffectsBasis } from './report/fitFile.js';
+export { parameterTable, formatTable, tableGroups, TABLE_FORMATS } from './report/parameterTable.js';
+export type { ParameterTable, ParameterRow, TableFormat } from './report/parameterTable.js';
+export { parseParameterName } from './report/parameterName.js';
+export type { ParameterNameParts } from './report/parameterName.js';
+export { computeEffects, DEFAULT_HORIZON } from './report/computeEffects.js';
+export { effectsFromProbabilities, formatEffectsText } from './report/effects.js';
+export type { EffectsReport, ScenarioProbabilities, ChannelEffect, Moves, VoiceCounts } from './report/effects.js';
+export { syntheticHistory, scenarioProbabilities } from './report/scenarios.js';
+export { propagateVoice } from './report/propagateVoice.js';
+export { stationaryDistribution } from './report/stationaryDistribution.js';
+export { fitWarnings } from './report/fitWarnings.js';
+export { formatFitSummary, formatFitHeader, formatBaselineMatrices } from './report/fitSummary.js';
+export { decodePanel, formatDecodedCsv } from './report/decodePanel.js';
+export type { DecodedStates } from './report/decodePanel.js';
+export { checkFitMatchesPanel } from './report/panelMatch.js';
+export { simulatePanel, formatStatesCsv } from './report/simulatePanel.js';
+export { loadModelSource } from './report/modelSource.js';
+export type { ModelSource } from './report/modelSource.js';
+export { writeFileAtomic, writeFilesAtomic } from './report/writeAtomic.js';
+
+// The CLI itself (in-process use, e.g. tests and embedding).
+export { main, buildProgram } from './cli/main.js';
+export type { CliIO } from './cli/io.js';

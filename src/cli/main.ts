@@ -4,9 +4,14 @@ import { printError } from './printError.js';
 import { VERSION } from '../version.js';
 import { validateCommand } from './commands/validate.js';
 import { prepareCommand } from './commands/prepare.js';
+import { fitCommand } from './commands/fit.js';
+import { tableCommand } from './commands/table.js';
+import { effectsCommand } from './commands/effects.js';
+import { decodeCommand } from './commands/decode.js';
+import { simulateCommand } from './commands/simulate.js';
 
 /** Every command: a factory taking the IO, returning a commander Command whose action throws typed errors. */
-const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand];
+const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand, fitCommand, tableCommand, effectsCommand, decodeCommand, simulateCommand];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('squeaky')

@@ -7,10 +7,21 @@ export interface FitOptions {
   seed?: number;
   /** EM iteration cap per start (default 500). 0 = only evaluate the log-likelihood of the start. */
   maxIter?: number;
-  /** Relative log-likelihood tolerance: stop when |dLL| / (|LL| + tol) < tol (default 1e-8). */
+  /**
+   * Relative log-likelihood tolerance: stop when |dLL| / (|LL| + tol) < tol and the gain still to
+   * come, projected by Aitken's rule, is as small (default 1e-8; see convergenceMonitor.ts).
+   */
   tol?: number;
   /** Ridge penalty on logit coefficients against separation (default 1e-8). */
   ridge?: number;
+  /**
+   * EM iterations of the screening run of every start when there are several (emEM): only the
+   * start with the best log-likelihood after screening is then run to convergence. 0 runs every
+   * start to convergence. Default 20.
+   */
+  screenIter?: number;
+  /** SQUAREM acceleration of EM (default true); the log-likelihood still never falls. */
+  accelerate?: boolean;
   /** Begin EM from these parameters (names must match the spec) instead of random/data starts. */
   startParams?: NamedParameters;
   /** Called after every EM iteration. */
@@ -31,6 +42,10 @@ export interface StartResult {
   logLik: number;
   iterations: number;
   converged: boolean;
+  /** True when the start was stopped after its screening iterations and not run to convergence. */
+  screened?: boolean;
+  /** Log-likelihood at the end of screening (equal to logLik for screened starts). */
+  screenLogLik?: number;
 }
 
 export interface DataSummary {

@@ -52,6 +52,11 @@ export interface MStepOptions {
   maxNewtonIter: number;
   /** Stop Newton when the largest |step| falls below this. */
   newtonTol: number;
+  /**
+   * Also stop when the gain Newton's quadratic model predicts (half the Newton decrement) is below
+   * gainTol * (1 + |objective|). Default 1e-12; 0 iterates until the step criterion.
+   */
+  gainTol?: number;
 }
 
 export interface MStepReport {

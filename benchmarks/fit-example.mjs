@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Full fit (all starts, EM to convergence) of the shipped example panel with its generating spec.
+// Usage: node benchmarks/fit-example.mjs [--panel data/example-panel.csv] [--truth data/example-truth.json]
+//        [--starts 4] [--seed 1] [--repeats 3] [--max-iter 500] [--tol 1e-8]
+// Or a simulated panel instead of the file (for the memory figure):
+//        --simulate-customers 100000 --periods 100 [--states 3]: continuous covariates x1 and x2,
+//        voice from a persistent random state; spec K states, [--transition '~ lag(intervention) + x1']
+//        [--emission '~ stock(intervention, 0.8) + x2'] (the defaults).
+// Output: one JSON object on stdout (median wall time of the fit alone, reading excluded; peak RSS
+// of the whole process).
+// Requires a build (npx tsc -p tsconfig.json).
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { readPanel } from '../dist/src/data/readPanel.js';
+import { fit, logLikelihood } from '../dist/src/estimation/fit.js';
+import { Rng } from '../dist/src/estimation/rng.js';
+
+const { values: a } = parseArgs({
+  options: {
+    panel: { type: 'string', default: 'data/example-panel.csv' },
+    truth: { type: 'string', default: 'data/example-truth.json' },
+    starts: { type: 'string', default: '4' },
+    seed: { type: 'string', default: '1' },
+    repeats: { type: 'string', default: '3' },
+    'max-iter': { type: 'string', default: '500' },
+    tol: { type: 'string', default: '1e-8' },
+    'simulate-customers': { type: 'string' },
+    periods: { type: 'string', default: '100' },
+    states: { type: 'string', default: '3' },
+    transition: { type: 'string', default: '~ lag(intervention) + x1' },
+    emission: { type: 'string', default: '~ stock(intervention, 0.8) + x2' },
+  },
+});
+const simulated = a['simulate-customers'] !== undefined;
+const truth = simulated ? null : JSON.parse(readFileSync(a.truth, 'utf8'));
+const { panel } = simulated ? { panel: simulatedPanel(+a['simulate-customers'], +a.periods) } : await readPanel(a.panel);
+const spec = simulated
+  ? {
+      nStates: +a.states,
+      voiceLabels: panel.voiceLabels,
+      referenceVoice: 'neutral',
+      formulas: { initial: '~ 1', transition: a.transition, emission: a.emission },
+      transitionType: 'multinomial',
+      sharedSlopes: false,
+    }
+  : { ...truth.spec, voiceLabels: panel.voiceLabels };
+
+function simulatedPanel(nSeq, T) {
+  const rng = new Rng(+a.seed);
+  const n = nSeq * T;
+  const offsets = new Int32Array(nSeq + 1);
+  for (let s = 0; s < nSeq; s++) offsets[s + 1] = offsets[s] + T;
+  const period = new Int32Array(n);
+  const voice = new Int32Array(n);
+  const intervention = new Float64Array(n);
+  const x1 = new Float64Array(n);
+  const x2 = new Float64Array(n);
+  const emit = [
+    [0.3, 0.05, 0.25, 0.4],
+    [0.08, 0.08, 0.3, 0.54],
+    [0.02, 0.2, 0.3, 0.48],
+  ];
+  for (let s = 0; s < nSeq; s++) {
+    let state = rng.int(3);
+    for (let t = 0; t < T; t++) {
+      const r = s * T + t;
+      period[r] = t + 1;
+      if (rng.uniform() < 0.1) state = rng.int(3);
+      voice[r] = rng.categorical(emit[state]);
+      intervention[r] = rng.uniform() < (voice[r] === 0 ? 0.4 : 0.02) ? 1 : 0;
+      x1[r] = rng.normal();
+      x2[r] = rng.normal();
+    }
+  }
+  return {
+    customers: Array.from({ length: nSeq }, (_, i) => `c${i}`),
+    offsets,
+    period,
+    voice,
+    voiceLabels: ['complaint', 'compliment', 'neutral', 'silent'],
+    columns: { intervention, x1, x2 },
+  };
+}
+const options = { starts: +a.starts, seed: +a.seed, maxIter: +a['max-iter'], tol: +a.tol };
+const times = [];
+let result;
+for (let i = 0; i < +a.repeats; i++) {
+  const t0 = process.hrtime.bigint();
+  result = fit(panel, spec, options);
+  times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+}
+const sorted = times.slice().sort((x, y) => x - y);
+let truthLogLik = null;
+if (truth) try {
+  truthLogLik = logLikelihood(panel, spec, { names: truth.parameters.names, values: Float64Array.from(truth.parameters.values), blocks: [] });
+} catch (e) {
+  truthLogLik = `unavailable: ${e.message}`;
+}
+console.log(
+  JSON.stringify({
+    benchmark: 'fit-example',
+    panel: simulated ? `simulated ${a['simulate-customers']} x ${a.periods}` : a.panel,
+    spec,
+    customers: panel.offsets.length - 1,
+    rows: panel.voice.length,
+    options,
+    repeats: times.length,
+    medianMs: sorted[Math.floor(sorted.length / 2)],
+    timesMs: times,
+    logLik: result.logLik,
+    truthLogLik,
+    iterations: result.iterations,
+    converged: result.converged,
+    status: result.status,
+    starts: result.starts.map((s) => ({ kind: s.kind, logLik: s.logLik, iterations: s.iterations, converged: s.converged })),
+    totalEmIterations: result.starts.reduce((n, s) => n + s.iterations, 0),
+    warnings: result.warnings,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    node: process.version,
+  }),
+);

@@ -1,0 +1,174 @@
+/**
+ * The whole input-output HMM: initial, transition and emission sub-models over compressed designs,
+ * with one flat named parameter vector (blocks in the order initial, transition, emission; within
+ * a block, the order documented in each sub-model's file).
+ *
+ * State labels: after fitting, states are relabelled worst relationship first, "worst" meaning the
+ * highest baseline complaint probability, where the baseline is the emission probability at the
+ * sample-mean emission design row (the mean over all panel rows, so a covariate that is rarely
+ * non-zero barely moves it). The 'complaint' voice is used, or the first voice label when there is
+ * no 'complaint' label. With an ordered transition model only keeping or reversing the order is
+ * allowed (a ladder stays a ladder): the order is reversed when state K complains more than state 1.
+ */
+import type { Design } from '../data/design.js';
+import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
+import type { Block, SubModel } from './subModel.js';
+import { BLOCKS } from './subModel.js';
+import { compressDesign } from './compressDesign.js';
+import { createInitialModel } from './initialModel.js';
+import { createTransitionModel } from './transitionModel.js';
+import { createEmissionModel } from './emissionModel.js';
+import { ModelError } from '../errors.js';
+
+export interface ModelDesigns {
+  initial: Design;
+  transition: Design;
+  emission: Design;
+}
+
+export interface HmmModel {
+  readonly spec: ModelSpec;
+  readonly nStates: number;
+  readonly nVoice: number;
+  readonly parts: readonly [SubModel, SubModel, SubModel];
+  readonly nParams: number;
+  getParameters(): NamedParameters;
+  setParameters(values: Float64Array): void;
+  /** Relabel states worst-to-best (highest baseline complaint propensity first); returns the permutation used (new state s = old state perm[s]). */
+  relabelWorstFirst(): Int32Array;
+  clone(): HmmModel;
+}
+
+/** Index of the voice whose probability ranks states: 'complaint', else the first label. */
+export function complaintIndex(voiceLabels: readonly string[]): number {
+  const i = voiceLabels.findIndex((l) => l.toLowerCase() === 'complaint');
+  return i >= 0 ? i : 0;
+}
+
+/** ModelError unless the spec is usable; returns the reference voice index. */
+export function checkSpec(spec: ModelSpec): number {
+  const K = spec.nStates;
+  if (!Number.isInteger(K) || K < 1) throw new ModelError(`the number of states must be an integer >= 1, got ${K}`);
+  if (!Array.isArray(spec.voiceLabels) || spec.voiceLabels.length < 1) throw new ModelError('the model needs at least one voice label');
+  const lower = spec.voiceLabels.map((l) => l.toLowerCase());
+  if (new Set(lower).size !== lower.length) throw new ModelError(`voice labels must be distinct: ${spec.voiceLabels.join(', ')}`);
+  const ref = lower.indexOf(String(spec.referenceVoice).toLowerCase());
+  if (ref < 0) {
+    throw new ModelError(`reference voice '${spec.referenceVoice}' is not one of the voice labels (${spec.voiceLabels.join(', ')})`);
+  }
+  for (const b of ['initial', 'transition', 'emission'] as const) {
+    if (typeof spec.formulas?.[b] !== 'string') throw new ModelError(`the model needs a ${b} formula (e.g. '~ 1'), got ${String(spec.formulas?.[b])}`);
+  }
+  if (spec.transitionType !== 'multinomial' && spec.transitionType !== 'ordered') {
+    throw new ModelError(`transition type must be 'multinomial' or 'ordered', got '${String(spec.transitionType)}'`);
+  }
+  return ref;
+}
+
+class Model implements HmmModel {
+  readonly nStates: number;
+  readonly nVoice: number;
+  readonly nParams: number;
+  constructor(
+    readonly spec: ModelSpec,
+    readonly parts: readonly [SubModel, SubModel, SubModel],
+    /** Mean emission design row over all panel rows. */
+    private readonly meanEmissionRow: Float64Array,
+  ) {
+    this.nStates = spec.nStates;
+    this.nVoice = spec.voiceLabels.length;
+    this.nParams = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+  }
+
+  getParameters(): NamedParameters {
+    const values = new Float64Array(this.nParams);
+    const names: string[] = [];
+    const blocks: NamedParameters['blocks'] = [];
+    let start = 0;
+    this.parts.forEach((part, b) => {
+      part.getParams(values, start);
+      names.push(...part.parameterNames());
+      blocks.push({ block: BLOCKS[b] as Block, start, length: part.nParams });
+      start += part.nParams;
+    });
+    return { names, values, blocks };
+  }
+
+  setParameters(values: Float64Array): void {
+    if (values.length !== this.nParams) {
+      throw new ModelError(`the model has ${this.nParams} parameters, got a vector of ${values.length}`);
+    }
+    let start = 0;
+    for (const part of this.parts) {
+      part.setParams(values, start);
+      start += part.nParams;
+    }
+  }
+
+  /** Baseline complaint probability per state (see the file header). */
+  baselineComplaint(): Float64Array {
+    const K = this.nStates;
+    const V = this.nVoice;
+    const probs = new Float64Array(K * V);
+    this.parts[2].probabilitiesFor(this.meanEmissionRow, 1, probs);
+    const ci = complaintIndex(this.spec.voiceLabels);
+    const out = new Float64Array(K);
+    for (let k = 0; k < K; k++) out[k] = probs[k * V + ci];
+    return out;
+  }
+
+  relabelWorstFirst(): Int32Array {
+    const K = this.nStates;
+    const score = this.baselineComplaint();
+    let perm: Int32Array;
+    if (this.spec.transitionType === 'ordered') {
+      perm = new Int32Array(K);
+      const reverse = score[K - 1] > score[0];
+      for (let s = 0; s < K; s++) perm[s] = reverse ? K - 1 - s : s;
+    } else {
+      // Stable: ties keep their current order.
+      perm = Int32Array.from(Array.from({ length: K }, (_, k) => k).sort((a, b) => score[b] - score[a] || a - b));
+    }
+    for (const part of this.parts) part.permuteStates(perm);
+    return perm;
+  }
+
+  clone(): HmmModel {
+    return new Model(this.spec, [this.parts[0].clone(), this.parts[1].clone(), this.parts[2].clone()], this.meanEmissionRow);
+  }
+}
+
+function checkDesign(name: string, d: Design, nRows: number): void {
+  const nCols = d.names.length;
+  if (d.values.length !== nRows * nCols) {
+    throw new ModelError(`the ${name} design has ${d.values.length} values, expected ${nRows} rows x ${nCols} columns`);
+  }
+}
+
+/**
+ * Build the model for a panel: `offsets` is the panel's CSR offsets (rows of customer i are
+ * offsets[i]..offsets[i+1]-1), each design has one row per panel row. Parameters start at 0
+ * (uniform initial and transition probabilities for multinomial transitions).
+ */
+export function createModel(spec: ModelSpec, designs: ModelDesigns, offsets: Int32Array): HmmModel {
+  const ref = checkSpec(spec);
+  const nSeq = offsets.length - 1;
+  if (nSeq < 0) throw new RangeError('offsets must have length nSeq+1 >= 1');
+  const nRows = offsets[nSeq];
+  for (let i = 0; i < nSeq; i++) {
+    if (!(offsets[i + 1] > offsets[i])) throw new ModelError(`customer ${i + 1} has no rows`);
+  }
+  checkDesign('initial', designs.initial, nRows);
+  checkDesign('transition', designs.transition, nRows);
+  checkDesign('emission', designs.emission, nRows);
+  const K = spec.nStates;
+  const initial = createInitialModel(K, compressDesign(designs.initial, offsets.subarray(0, nSeq)));
+  const transition = createTransitionModel(K, compressDesign(designs.transition), spec.transitionType);
+  const emission = createEmissionModel(K, spec.voiceLabels, ref, compressDesign(designs.emission), spec.sharedSlopes);
+  const nCols = designs.emission.names.length;
+  const mean = new Float64Array(nCols);
+  const ev = designs.emission.values;
+  for (let r = 0; r < nRows; r++) for (let j = 0; j < nCols; j++) mean[j] += ev[r * nCols + j];
+  if (nRows > 0) for (let j = 0; j < nCols; j++) mean[j] /= nRows;
+  return new Model(spec, [initial, transition, emission], mean);
+}

@@ -1,0 +1,336 @@
+/**
+ * A grouped multinomial logit over design patterns: the initial model, the multinomial transition
+ * model and the emission model are all instances.
+ *
+ * For pattern p (design row x) and group g, outcome c has linear predictor
+ *   eta[g,c] = sum_j x_j * B[g,c,j],     prob[g,c] = exp(eta[g,c]) / sum_c' exp(eta[g,c'])
+ * where the coefficient table B is filled from the flat parameters through a map:
+ *   map[(g*nOut + c)*nCols + j] = parameter index, or -1 for a coefficient fixed at 0
+ *   (reference outcomes). Several entries may share one parameter (slopes shared across groups).
+ *
+ * M-step objective (E-step counts n[p,g,c], ridge r on every free parameter, intercepts included,
+ * because separation in these models shows up as an outcome never seen in a state, which sends an
+ * intercept to infinity):
+ *   Q(theta) = sum_{p,g,c} n[p,g,c] log prob[p,g,c] - r/2 |theta|^2
+ * with exact gradient sum (n_c - N pi_c) dEta_c/dtheta - r theta and exact Hessian
+ * -sum N (diag(pi) - pi pi') (x) x x' - r I (mapped onto the parameters), N = sum_c n_c.
+ * Q is concave, so Newton with step-halving converges to its maximum.
+ *
+ * Relabelling of states (permuteStates) depends on the role of the groups and outcomes:
+ *   'initial'    outcomes are states, reference outcome 0: re-referenced to the new first state;
+ *   'transition' groups and outcomes are states, reference = staying: a pure permutation;
+ *   'emission'   groups are states: a permutation of the groups (shared slopes untouched).
+ */
+import type { Block, EStepStatistics, MStepOptions, MStepReport, SubModel } from './subModel.js';
+import type { PatternDesign } from './patternDesign.js';
+import { newtonMaximize } from './newtonMaximize.js';
+import { logitPass } from './logitPass.js';
+import { logitTable } from './logitTable.js';
+
+export type LogitRelabel = 'initial' | 'transition' | 'emission';
+
+/** Largest probability table (in values) kept between the M-step and the next E-step. */
+export const CACHE_MAX_ENTRIES = 1 << 22;
+
+export interface MultinomialLogitLayout {
+  block: Block;
+  nGroups: number;
+  nOut: number;
+  design: PatternDesign;
+  /** [(g*nOut + c)*nCols + j] -> parameter index, -1 = fixed at 0. */
+  map: Int32Array;
+  names: string[];
+  relabel: LogitRelabel;
+}
+
+export class MultinomialLogit implements SubModel {
+  readonly block: Block;
+  readonly nGroups: number;
+  readonly nOut: number;
+  readonly design: PatternDesign;
+  readonly nParams: number;
+  private readonly map: Int32Array;
+  private readonly names: string[];
+  private readonly relabel: LogitRelabel;
+  private readonly theta: Float64Array;
+  /** Coefficient table B, row-major [(g*nOut + c)*nCols + j], kept in step with theta. */
+  private readonly coef: Float64Array;
+  /** Scratch of length nOut. */
+  private readonly eta: Float64Array;
+  /** Free outcomes per group, row-major [g*nFree + a]: outcomes with a free coefficient. */
+  private readonly freeOut: Int32Array;
+  private readonly nFree: number;
+  /** Pairs a <= b of free outcomes; entries j <= k of x x'. */
+  private readonly nPairs: number;
+  private readonly nTri: number;
+  /** Gradient accumulator in coefficient space, row-major [(g*nFree + a)*nCols + j]. */
+  private readonly gc: Float64Array;
+  /** Hessian accumulator: sum over patterns of w_ab x_j x_k, row-major [(g*nPairs + ab)*nTri + jk]. */
+  private readonly hm: Float64Array;
+  /** Scratch of logitPass. */
+  private readonly scratch: Float64Array;
+  /**
+   * The probability table of the last objective pass and the parameters it was computed at: the
+   * M-step's last pass is at the parameters it returns, so the E-step's next probabilities() is a
+   * copy, not another pass of exp/log over every pattern. Kept only for tables up to
+   * CACHE_MAX_ENTRIES values (a very large table would double the memory of the biggest buffer).
+   */
+  private readonly cache: Float64Array | null;
+  private readonly cacheTheta: Float64Array;
+  private cacheValid = false;
+
+  constructor(layout: MultinomialLogitLayout, theta?: Float64Array) {
+    const { nGroups, nOut, design, map } = layout;
+    if (map.length !== nGroups * nOut * design.nCols) {
+      throw new RangeError(`map length ${map.length}, expected ${nGroups * nOut * design.nCols}`);
+    }
+    if (design.patterns.length !== design.nPatterns * design.nCols) {
+      throw new RangeError(`design patterns length ${design.patterns.length}, expected ${design.nPatterns * design.nCols}`);
+    }
+    this.block = layout.block;
+    this.nGroups = nGroups;
+    this.nOut = nOut;
+    this.design = design;
+    this.map = map;
+    this.names = layout.names;
+    this.relabel = layout.relabel;
+    this.nParams = layout.names.length;
+    for (let e = 0; e < map.length; e++) {
+      if (map[e] >= this.nParams) throw new RangeError(`map[${e}] = ${map[e]} outside [0, ${this.nParams})`);
+    }
+    this.theta = theta ? Float64Array.from(theta) : new Float64Array(this.nParams);
+    if (this.theta.length !== this.nParams) throw new RangeError(`theta length ${this.theta.length}, expected ${this.nParams}`);
+    this.coef = new Float64Array(map.length);
+    this.eta = new Float64Array(nOut);
+    // Free outcomes per group (outcomes with a free coefficient); every layout here has the same
+    // number in each group (all but the reference outcome).
+    const nCols = design.nCols;
+    let nFree = -1;
+    const free: number[] = [];
+    for (let g = 0; g < nGroups; g++) {
+      let count = 0;
+      for (let c = 0; c < nOut; c++) {
+        let any = false;
+        for (let j = 0; j < nCols; j++) any = any || map[(g * nOut + c) * nCols + j] >= 0;
+        if (any) {
+          free.push(c);
+          count++;
+        }
+      }
+      if (nFree >= 0 && count !== nFree) throw new RangeError('every group must have the same number of free outcomes');
+      nFree = count;
+    }
+    this.nFree = Math.max(0, nFree);
+    // The softmax kernels rely on a reference outcome (linear predictor exactly 0) in every group.
+    if (nOut > 0 && this.nFree >= nOut) throw new RangeError('every group needs a reference outcome with all coefficients fixed at 0');
+    this.freeOut = Int32Array.from(free);
+    this.nTri = (nCols * (nCols + 1)) / 2;
+    this.nPairs = (this.nFree * (this.nFree + 1)) / 2;
+    this.gc = new Float64Array(nGroups * this.nFree * nCols);
+    this.hm = new Float64Array(nGroups * this.nPairs * this.nTri);
+    this.scratch = new Float64Array(2 * nOut + this.nTri + this.nPairs);
+    const tableSize = design.nPatterns * nGroups * nOut;
+    this.cache = tableSize <= CACHE_MAX_ENTRIES ? new Float64Array(tableSize) : null;
+    this.cacheTheta = new Float64Array(this.nParams);
+    this.expand();
+  }
+
+  private layout(): MultinomialLogitLayout {
+    return { block: this.block, nGroups: this.nGroups, nOut: this.nOut, design: this.design, map: this.map, names: this.names, relabel: this.relabel };
+  }
+
+  private expand(): void {
+    const map = this.map;
+    for (let e = 0; e < map.length; e++) this.coef[e] = map[e] >= 0 ? this.theta[map[e]] : 0;
+  }
+
+  parameterNames(): string[] {
+    return this.names.slice();
+  }
+
+  getParams(out: Float64Array, offset: number): void {
+    if (offset < 0 || offset + this.nParams > out.length) throw new RangeError(`getParams: no room for ${this.nParams} values at ${offset}`);
+    out.set(this.theta, offset);
+  }
+
+  setParams(src: Float64Array, offset: number): void {
+    if (offset < 0 || offset + this.nParams > src.length) throw new RangeError(`setParams: fewer than ${this.nParams} values at ${offset}`);
+    this.theta.set(src.subarray(offset, offset + this.nParams));
+    this.expand();
+  }
+
+  probabilities(out: Float64Array): void {
+    if (this.cache !== null && this.cacheValid && out.length >= this.cache.length) {
+      let same = true;
+      for (let a = 0; a < this.nParams; a++) {
+        if (this.cacheTheta[a] !== this.theta[a]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        out.set(this.cache);
+        return;
+      }
+    }
+    this.probabilitiesFor(this.design.patterns, this.design.nPatterns, out);
+  }
+
+  probabilitiesFor(rows: Float64Array, nPatterns: number, out: Float64Array): void {
+    this.table(rows, nPatterns, out, false);
+  }
+
+  logProbabilities(out: Float64Array): void {
+    this.table(this.design.patterns, this.design.nPatterns, out, true);
+  }
+
+  /** out row-major [(p*nGroups + g)*nOut + c]; rows row-major [p*nCols + j]. */
+  private table(rows: Float64Array, nPatterns: number, out: Float64Array, log: boolean): void {
+    logitTable(nPatterns, this.nGroups, this.nOut, this.design.nCols, rows, this.coef, log, out, this.eta);
+  }
+
+  private checkCounts(counts: Float64Array): void {
+    const need = this.design.nPatterns * this.nGroups * this.nOut;
+    if (counts.length !== need) throw new RangeError(`${this.block} counts: length ${counts.length}, expected ${need}`);
+  }
+
+  objective(counts: Float64Array, ridge: number): number {
+    this.checkCounts(counts);
+    return this.evaluate(counts, ridge, undefined, undefined);
+  }
+
+  gradient(counts: Float64Array, ridge: number, out: Float64Array): void {
+    this.checkCounts(counts);
+    if (out.length !== this.nParams) throw new RangeError(`gradient out: length ${out.length}, expected ${this.nParams}`);
+    this.evaluate(counts, ridge, out, undefined);
+  }
+
+  hessian(counts: Float64Array, ridge: number, out: Float64Array): void {
+    this.checkCounts(counts);
+    const P = this.nParams;
+    if (out.length !== P * P) throw new RangeError(`hessian out: length ${out.length}, expected ${P * P}`);
+    this.evaluate(counts, ridge, undefined, out);
+  }
+
+  /**
+   * The objective and, when asked, its gradient and Hessian, from one pass over the patterns
+   * (logitPass, the hot loop): the M-step needs all three at every Newton point and the softmax
+   * is most of the work. The pass accumulates derivatives in coefficient space; they are mapped
+   * onto the parameters here.
+   */
+  private evaluate(counts: Float64Array, ridge: number, grad: Float64Array | undefined, hess: Float64Array | undefined): number {
+    const { nGroups, nOut, map, nFree, nPairs, nTri } = this;
+    const { nPatterns, nCols, patterns } = this.design;
+    const free = this.freeOut;
+    const gc = this.gc;
+    const hm = this.hm;
+    const q = logitPass(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.coef, counts, free, grad ? gc : null, hess ? hm : null, this.scratch, this.cache);
+    if (this.cache !== null) {
+      this.cacheTheta.set(this.theta);
+      this.cacheValid = true;
+    }
+    const P = this.nParams;
+    const theta = this.theta;
+    let ss = 0;
+    for (let a = 0; a < P; a++) ss += theta[a] * theta[a];
+    if (grad) {
+      for (let a = 0; a < P; a++) grad[a] = -ridge * theta[a];
+      for (let g = 0; g < nGroups; g++) {
+        for (let a = 0; a < nFree; a++) {
+          const mb = (g * nOut + free[g * nFree + a]) * nCols;
+          for (let j = 0; j < nCols; j++) {
+            const m = map[mb + j];
+            if (m >= 0) grad[m] += gc[(g * nFree + a) * nCols + j];
+          }
+        }
+      }
+    }
+    if (hess) {
+      hess.fill(0);
+      for (let a = 0; a < P; a++) hess[a * P + a] = -ridge;
+      for (let g = 0; g < nGroups; g++) {
+        for (let a = 0; a < nFree; a++) {
+          const ma = (g * nOut + free[g * nFree + a]) * nCols;
+          for (let b = 0; b < nFree; b++) {
+            const mb = (g * nOut + free[g * nFree + b]) * nCols;
+            const lo = Math.min(a, b);
+            const hi = Math.max(a, b);
+            const ab = lo * nFree - (lo * (lo - 1)) / 2 + (hi - lo); // index of pair (lo, hi), lo <= hi
+            const rb = (g * nPairs + ab) * nTri;
+            for (let j = 0; j < nCols; j++) {
+              const m = map[ma + j];
+              if (m < 0) continue;
+              for (let k = 0; k < nCols; k++) {
+                const m2 = map[mb + k];
+                if (m2 < 0) continue;
+                const jl = Math.min(j, k);
+                const kh = Math.max(j, k);
+                const jk = jl * nCols - (jl * (jl - 1)) / 2 + (kh - jl); // index of (jl, kh), jl <= kh
+                hess[m * P + m2] -= hm[rb + jk];
+              }
+            }
+          }
+        }
+      }
+    }
+    return q - 0.5 * ridge * ss;
+  }
+
+  mStep(stats: EStepStatistics, options: MStepOptions): MStepReport {
+    const counts = stats.counts[this.block];
+    this.checkCounts(counts);
+    const ridge = options.ridge;
+    return newtonMaximize(
+      {
+        n: this.nParams,
+        get: (out) => out.set(this.theta),
+        set: (x) => {
+          this.theta.set(x);
+          this.expand();
+        },
+        evaluate: (grad, hess) => this.evaluate(counts, ridge, grad, hess),
+      },
+      options,
+    );
+  }
+
+  permuteStates(perm: Int32Array): void {
+    const { nGroups, nOut, map } = this;
+    const nCols = this.design.nCols;
+    const K = this.relabel === 'initial' ? nOut : nGroups;
+    checkPermutation(perm, K);
+    const old = this.coef.slice();
+    const next = new Float64Array(old.length);
+    for (let g = 0; g < nGroups; g++) {
+      for (let c = 0; c < nOut; c++) {
+        for (let j = 0; j < nCols; j++) {
+          let v: number;
+          if (this.relabel === 'initial') v = old[perm[c] * nCols + j] - old[perm[0] * nCols + j];
+          else if (this.relabel === 'transition') v = old[(perm[g] * nOut + perm[c]) * nCols + j];
+          else v = old[(perm[g] * nOut + c) * nCols + j];
+          next[(g * nOut + c) * nCols + j] = v;
+        }
+      }
+    }
+    for (let e = 0; e < map.length; e++) {
+      if (map[e] >= 0) this.theta[map[e]] = next[e];
+      else if (next[e] !== 0) throw new Error(`${this.block}: relabelling moved a value onto a fixed coefficient`);
+    }
+    this.expand();
+  }
+
+  clone(): MultinomialLogit {
+    return new MultinomialLogit(this.layout(), this.theta);
+  }
+}
+
+/** RangeError unless perm is a permutation of 0..K-1. */
+export function checkPermutation(perm: Int32Array, K: number): void {
+  if (perm.length !== K) throw new RangeError(`permutation of length ${perm.length}, expected ${K}`);
+  const seen = new Uint8Array(K);
+  for (let s = 0; s < K; s++) {
+    const v = perm[s];
+    if (!(v >= 0 && v < K) || seen[v]) throw new RangeError(`not a permutation of 0..${K - 1}: [${Array.from(perm).join(', ')}]`);
+    seen[v] = 1;
+  }
+}

@@ -1,0 +1,259 @@
+import { readFile } from 'node:fs/promises';
+import { InputError, type InputIssue } from '../errors.js';
+import type { FitResult, StartResult, DataSummary } from '../estimation/fitTypes.js';
+import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
+
+/**
+ * What the intervention-effect report needs besides the parameters, measured on the panel at fit
+ * time, so that `squeaky effects FIT.json` can re-emit the report without the panel.
+ */
+export interface EffectsBasis {
+  /** Mean posterior state probabilities over the rows where the voice was a complaint (length K). */
+  complaintStateMix: number[];
+  /** How many complaint rows the mix averages over. */
+  complaintRows: number;
+  /** Sample mean of every numeric panel column other than `intervention`. */
+  covariateMeans: Record<string, number>;
+}
+
+/** A fit as saved in fit.json: the FitResult plus the effects basis. Enough to reload the fit. */
+export interface SavedFit extends FitResult {
+  effectsBasis: EffectsBasis;
+}
+
+export const FIT_FORMAT = 'squeaky-fit';
+export const FIT_FORMAT_VERSION = 1;
+
+/** fit.json text: plain JSON, typed arrays written as number arrays, history and every start included. */
+export function fitToJson(fit: SavedFit): string {
+  const out = {
+    format: FIT_FORMAT,
+    formatVersion: FIT_FORMAT_VERSION,
+    version: fit.version,
+    spec: fit.spec,
+    logLik: fit.logLik,
+    nParams: fit.nParams,
+    aic: fit.aic,
+    bic: fit.bic,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    status: fit.status,
+    warnings: fit.warnings,
+    parameters: {
+      names: fit.parameters.names,
+      values: Array.from(fit.parameters.values),
+      blocks: fit.parameters.blocks,
+    },
+    starts: fit.starts,
+    bestStart: fit.bestStart,
+    history: fit.history,
+    data: fit.data,
+    effectsBasis: fit.effectsBasis,
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+type Json = unknown;
+
+/** Collects located problems while checking the shape of a parsed fit.json. */
+class Checker {
+  readonly issues: InputIssue[] = [];
+  constructor(readonly file: string) {}
+
+  fail(path: string, value: Json, expected: string): void {
+    const shown = value === undefined ? 'missing' : JSON.stringify(value);
+    this.issues.push({ file: this.file, column: path, value: shown.length > 60 ? shown.slice(0, 57) + '...' : shown, expected });
+  }
+
+  obj(v: Json, path: string): Record<string, Json> | undefined {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, Json>;
+    this.fail(path, v, 'an object');
+    return undefined;
+  }
+
+  num(v: Json, path: string, opts: { int?: boolean; min?: number; finite?: boolean } = {}): number {
+    const finite = opts.finite ?? true;
+    if (typeof v !== 'number' || Number.isNaN(v) || (finite && !Number.isFinite(v)) || (opts.int && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min)) {
+      this.fail(path, v, `${opts.int ? 'an integer' : 'a finite number'}${opts.min !== undefined ? ` >= ${opts.min}` : ''}`);
+      return NaN;
+    }
+    return v;
+  }
+
+  str(v: Json, path: string): string {
+    if (typeof v !== 'string') {
+      this.fail(path, v, 'a string');
+      return '';
+    }
+    return v;
+  }
+
+  bool(v: Json, path: string): boolean {
+    if (typeof v !== 'boolean') {
+      this.fail(path, v, 'true or false');
+      return false;
+    }
+    return v;
+  }
+
+  arr(v: Json, path: string): Json[] {
+    if (!Array.isArray(v)) {
+      this.fail(path, v, 'an array');
+      return [];
+    }
+    return v;
+  }
+
+  numArr(v: Json, path: string): number[] {
+    return this.arr(v, path).map((x, i) => this.num(x, `${path}[${i}]`));
+  }
+
+  strArr(v: Json, path: string): string[] {
+    return this.arr(v, path).map((x, i) => this.str(x, `${path}[${i}]`));
+  }
+}
+
+function checkSpec(c: Checker, v: Json): ModelSpec {
+  const o = c.obj(v, 'spec') ?? {};
+  const f = c.obj(o.formulas, 'spec.formulas') ?? {};
+  const transitionType = o.transitionType;
+  if (transitionType !== 'multinomial' && transitionType !== 'ordered') c.fail('spec.transitionType', transitionType, "'multinomial' or 'ordered'");
+  const spec: ModelSpec = {
+    nStates: c.num(o.nStates, 'spec.nStates', { int: true, min: 1 }),
+    voiceLabels: c.strArr(o.voiceLabels, 'spec.voiceLabels'),
+    referenceVoice: c.str(o.referenceVoice, 'spec.referenceVoice'),
+    formulas: {
+      initial: c.str(f.initial, 'spec.formulas.initial'),
+      transition: c.str(f.transition, 'spec.formulas.transition'),
+      emission: c.str(f.emission, 'spec.formulas.emission'),
+    },
+    transitionType: transitionType === 'ordered' ? 'ordered' : 'multinomial',
+    sharedSlopes: c.bool(o.sharedSlopes, 'spec.sharedSlopes'),
+  };
+  if (spec.voiceLabels.length < 2) c.fail('spec.voiceLabels', o.voiceLabels, 'at least two voice labels');
+  if (spec.voiceLabels.length && !spec.voiceLabels.includes(spec.referenceVoice)) c.fail('spec.referenceVoice', spec.referenceVoice, `one of the voice labels (${spec.voiceLabels.join(', ')})`);
+  return spec;
+}
+
+function checkParameters(c: Checker, v: Json): NamedParameters {
+  const o = c.obj(v, 'parameters') ?? {};
+  const names = c.strArr(o.names, 'parameters.names');
+  const values = c.numArr(o.values, 'parameters.values');
+  if (names.length !== values.length) c.fail('parameters.values', `${values.length} values`, `one value per name (${names.length} names)`);
+  const blocks = c.arr(o.blocks, 'parameters.blocks').map((b, i) => {
+    const bo = c.obj(b, `parameters.blocks[${i}]`) ?? {};
+    const block = bo.block;
+    if (block !== 'initial' && block !== 'transition' && block !== 'emission') c.fail(`parameters.blocks[${i}].block`, block, "'initial', 'transition' or 'emission'");
+    return {
+      block: block as 'initial' | 'transition' | 'emission',
+      start: c.num(bo.start, `parameters.blocks[${i}].start`, { int: true, min: 0 }),
+      length: c.num(bo.length, `parameters.blocks[${i}].length`, { int: true, min: 0 }),
+    };
+  });
+  let next = 0;
+  for (let i = 0; i < blocks.length; i++) {
+    if (blocks[i].start !== next) c.fail(`parameters.blocks[${i}].start`, blocks[i].start, `blocks contiguous from 0 (expected ${next})`);
+    next = blocks[i].start + blocks[i].length;
+  }
+  if (blocks.length && next !== names.length) c.fail('parameters.blocks', `${next} parameters covered`, `blocks covering all ${names.length} parameters`);
+  return { names, values: Float64Array.from(values), blocks };
+}
+
+function checkStarts(c: Checker, v: Json): StartResult[] {
+  return c.arr(v, 'starts').map((s, i) => {
+    const o = c.obj(s, `starts[${i}]`) ?? {};
+    const kind = o.kind;
+    if (kind !== 'data' && kind !== 'random' && kind !== 'given') c.fail(`starts[${i}].kind`, kind, "'data', 'random' or 'given'");
+    return {
+      index: c.num(o.index, `starts[${i}].index`, { int: true, min: 0 }),
+      kind: kind as StartResult['kind'],
+      // A start that failed numerically may carry -Infinity; JSON writes it as null.
+      logLik: o.logLik === null ? -Infinity : c.num(o.logLik, `starts[${i}].logLik`),
+      iterations: c.num(o.iterations, `starts[${i}].iterations`, { int: true, min: 0 }),
+      converged: c.bool(o.converged, `starts[${i}].converged`),
+    };
+  });
+}
+
+function checkData(c: Checker, v: Json): DataSummary {
+  const o = c.obj(v, 'data') ?? {};
+  const periods = c.obj(o.periods, 'data.periods') ?? {};
+  const vc = c.obj(o.voiceCounts, 'data.voiceCounts') ?? {};
+  const voiceCounts: Record<string, number> = {};
+  for (const [k, x] of Object.entries(vc)) voiceCounts[k] = c.num(x, `data.voiceCounts.${k}`, { int: true, min: 0 });
+  const out: DataSummary = {
+    customers: c.num(o.customers, 'data.customers', { int: true, min: 0 }),
+    rows: c.num(o.rows, 'data.rows', { int: true, min: 0 }),
+    observations: c.num(o.observations, 'data.observations', { int: true, min: 0 }),
+    periods: { min: c.num(periods.min, 'data.periods.min', { int: true }), max: c.num(periods.max, 'data.periods.max', { int: true }) },
+    voiceCounts,
+    interventions: c.num(o.interventions, 'data.interventions', { int: true, min: 0 }),
+  };
+  if (o.source !== undefined) out.source = c.str(o.source, 'data.source');
+  return out;
+}
+
+function checkBasis(c: Checker, v: Json, nStates: number): EffectsBasis {
+  const o = c.obj(v, 'effectsBasis') ?? {};
+  const mix = c.numArr(o.complaintStateMix, 'effectsBasis.complaintStateMix');
+  if (Number.isInteger(nStates) && mix.length !== nStates) c.fail('effectsBasis.complaintStateMix', `${mix.length} entries`, `one probability per state (${nStates})`);
+  const means = c.obj(o.covariateMeans, 'effectsBasis.covariateMeans') ?? {};
+  const covariateMeans: Record<string, number> = {};
+  for (const [k, x] of Object.entries(means)) covariateMeans[k] = c.num(x, `effectsBasis.covariateMeans.${k}`);
+  return { complaintStateMix: mix, complaintRows: c.num(o.complaintRows, 'effectsBasis.complaintRows', { int: true, min: 0 }), covariateMeans };
+}
+
+/**
+ * Parse and check fit.json text. Every problem is reported at once, located by its JSON path
+ * (in the issue's `column`), as an InputError naming the file.
+ */
+export function parseFit(text: string, file: string): SavedFit {
+  let raw: Json;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file} is not a squeaky fit file`, [{ file, expected: `valid JSON (${(e as Error).message})` }]);
+  }
+  const c = new Checker(file);
+  const o = c.obj(raw, '(top level)');
+  if (!o) throw new InputError(`${file} is not a squeaky fit file`, c.issues);
+  if (o.format !== FIT_FORMAT) {
+    throw new InputError(`${file} is not a squeaky fit file (written by 'squeaky fit')`, [{ file, column: 'format', value: JSON.stringify(o.format), expected: `'${FIT_FORMAT}'` }]);
+  }
+  if (o.formatVersion !== FIT_FORMAT_VERSION) c.fail('formatVersion', o.formatVersion, `${FIT_FORMAT_VERSION} (this version of squeaky reads fit files of format version ${FIT_FORMAT_VERSION})`);
+  const spec = checkSpec(c, o.spec);
+  const parameters = checkParameters(c, o.parameters);
+  const fit: SavedFit = {
+    spec,
+    parameters,
+    logLik: o.logLik === null ? NaN : c.num(o.logLik, 'logLik', { finite: false }),
+    nParams: c.num(o.nParams, 'nParams', { int: true, min: 0 }),
+    aic: o.aic === null ? NaN : c.num(o.aic, 'aic', { finite: false }),
+    bic: o.bic === null ? NaN : c.num(o.bic, 'bic', { finite: false }),
+    iterations: c.num(o.iterations, 'iterations', { int: true, min: 0 }),
+    converged: c.bool(o.converged, 'converged'),
+    status: c.str(o.status, 'status'),
+    history: o.history === undefined ? [] : c.arr(o.history, 'history').map((x, i) => (x === null ? NaN : c.num(x, `history[${i}]`, { finite: false }))),
+    starts: checkStarts(c, o.starts),
+    bestStart: c.num(o.bestStart, 'bestStart', { int: true, min: 0 }),
+    warnings: o.warnings === undefined ? [] : c.strArr(o.warnings, 'warnings'),
+    data: checkData(c, o.data),
+    version: c.str(o.version, 'version'),
+    effectsBasis: checkBasis(c, o.effectsBasis, spec.nStates),
+  };
+  if (Number.isInteger(fit.nParams) && fit.nParams !== parameters.names.length) c.fail('nParams', fit.nParams, `the number of parameters (${parameters.names.length})`);
+  if (c.issues.length) throw new InputError(`${file} is not a valid squeaky fit file`, c.issues.slice(0, 20), Math.max(0, c.issues.length - 20));
+  return fit;
+}
+
+/** Read and check a saved fit. A missing or unreadable file is an InputError too. */
+export async function loadFit(file: string): Promise<SavedFit> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read fit file ${file}`, [{ file, expected: code === 'ENOENT' ? 'an existing fit.json (written by squeaky fit)' : `a readable file (${code ?? (e as Error).message})` }]);
+  }
+  return parseFit(text, file);
+}

@@ -1,0 +1,49 @@
+import type { FitResult } from '../estimation/fitTypes.js';
+import type { EffectsReport } from './effects.js';
+import { formatEffectsText } from './effects.js';
+import { formatText, type ParameterTable } from './parameterTable.js';
+
+function matrixText(rowLabel: string, rowNames: string[], colNames: string[], m: number[][]): string[] {
+  const w0 = Math.max(rowLabel.length, ...rowNames.map((s) => s.length));
+  const w = Math.max(8, ...colNames.map((s) => s.length));
+  const lines = [`  ${rowLabel.padEnd(w0)}  ${colNames.map((c) => c.padStart(w)).join(' ')}`];
+  m.forEach((row, i) => lines.push(`  ${rowNames[i].padEnd(w0)}  ${row.map((p) => p.toFixed(4).padStart(w)).join(' ')}`));
+  return lines;
+}
+
+/** The header of a fit: data, model, fit statistics, starts. */
+export function formatFitHeader(fit: FitResult): string {
+  const d = fit.data;
+  const s = fit.spec;
+  const lines = [
+    `squeaky ${fit.version}: ${s.nStates}-state model of ${d.source ?? 'the panel'}`,
+    `Data: ${d.customers} customers, ${d.rows} rows (${d.observations} observed voices), periods ${d.periods.min}..${d.periods.max}, ${d.interventions} interventions`,
+    `      voices: ${Object.entries(d.voiceCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `Model: initial ${s.formulas.initial}; transition ${s.formulas.transition} (${s.transitionType}); emission ${s.formulas.emission} (${s.sharedSlopes ? 'slopes shared across states' : 'state-specific slopes'}; reference voice ${s.referenceVoice})`,
+    `Log-likelihood ${fit.logLik.toFixed(4)}   parameters ${fit.nParams}   AIC ${fit.aic.toFixed(2)}   BIC ${fit.bic.toFixed(2)}`,
+    `EM: ${fit.status}`,
+  ];
+  if (fit.starts.length > 1) {
+    lines.push(`Starts (${fit.starts.length}; kept ${fit.bestStart + 1}): ` + fit.starts.map((st) => `${st.index + 1}:${st.kind} ${Number.isFinite(st.logLik) ? st.logLik.toFixed(2) : 'failed'}${st.converged ? '' : '*'}`).join('  ') + (fit.starts.some((st) => !st.converged) ? '   (* not converged)' : ''));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Baseline (no intervention, covariates at sample means) transition and emission probabilities as matrices. */
+export function formatBaselineMatrices(effects: EffectsReport): string {
+  const states = Array.from({ length: effects.nStates }, (_, k) => `state ${k + 1}`);
+  const lines = ['Baseline probabilities (no intervention, other covariates at sample means; state 1 = worst)', 'Transition (row: from, column: to next period)'];
+  lines.push(...matrixText('from', states, states.map((s) => `to ${s.slice(6)}`), effects.relationship.transitionWithout));
+  lines.push('Emission (row: state, column: voice)');
+  lines.push(...matrixText('state', states, effects.voiceLabels, effects.propensity.emissionWithout));
+  return lines.join('\n') + '\n';
+}
+
+/** The whole text summary `squeaky fit` prints: header, parameter table, baseline matrices, warnings, effects report. */
+export function formatFitSummary(fit: FitResult, table: ParameterTable, effects?: EffectsReport): string {
+  const parts = [formatFitHeader(fit), formatText({ ...table, warnings: [] })];
+  if (effects) parts.push(formatBaselineMatrices(effects));
+  if (table.warnings.length) parts.push(['Warnings', ...table.warnings.map((w, i) => `${i + 1}. ${w}`)].join('\n') + '\n');
+  if (effects) parts.push(formatEffectsText(effects));
+  return parts.join('\n');
+}

@@ -1,0 +1,253 @@
+import { erf } from 'mathjs';
+import type { FitResult } from '../estimation/fitTypes.js';
+import type { Block } from '../model/subModel.js';
+import { UsageError } from '../errors.js';
+import { parseParameterName } from './parameterName.js';
+
+/** One row of the parameter table. Inference columns are present only when standard errors are. */
+export interface ParameterRow {
+  name: string;
+  block: Block;
+  /** Origin state (transition) / state (emission); '' for initial or parameters shared across states. */
+  state: string;
+  /** Destination state or voice category; '' for thresholds. */
+  outcome: string;
+  term: string;
+  estimate: number;
+  stdError?: number;
+  z?: number;
+  p?: number;
+  ciLow?: number;
+  ciHigh?: number;
+}
+
+export interface ParameterTable {
+  rows: ParameterRow[];
+  /** Whether the inference columns (std. error, z, p, 95% interval) are filled. */
+  hasStdErrors: boolean;
+  /** Numbered footer of the text, Markdown and LaTeX formats; a field of the JSON format. */
+  warnings: string[];
+}
+
+export const TABLE_FORMATS = ['text', 'csv', 'json', 'markdown', 'latex'] as const;
+export type TableFormat = (typeof TABLE_FORMATS)[number];
+
+/** Column keys in output order (CSV header, JSON keys). */
+export const BASE_COLUMNS = ['name', 'block', 'state', 'outcome', 'term', 'estimate'] as const;
+export const INFERENCE_COLUMNS = ['std_error', 'z', 'p', 'ci_low', 'ci_high'] as const;
+
+const Z975 = 1.959963984540054;
+
+/**
+ * The parameter table of a fit, in the order of the flat parameter vector (blocks initial,
+ * transition by origin state, emission by state and voice). `stdErrors` (same order as the
+ * parameters) adds Wald z, two-sided normal p and 95% intervals.
+ */
+export function parameterTable(fit: Pick<FitResult, 'parameters'>, options: { stdErrors?: ArrayLike<number>; warnings?: string[] } = {}): ParameterTable {
+  const { names, values } = fit.parameters;
+  const se = options.stdErrors;
+  if (se && se.length !== names.length) throw new RangeError(`stdErrors has length ${se.length}, expected ${names.length}`);
+  const rows: ParameterRow[] = names.map((name, i) => {
+    const parts = parseParameterName(name) ?? { block: blockOf(fit, i), state: '', outcome: '', term: name };
+    const row: ParameterRow = { name, ...parts, estimate: values[i] };
+    if (se) {
+      const s = se[i];
+      const z = values[i] / s;
+      row.stdError = s;
+      row.z = z;
+      row.p = 1 - (erf(Math.abs(z) / Math.SQRT2) as number);
+      row.ciLow = values[i] - Z975 * s;
+      row.ciHigh = values[i] + Z975 * s;
+    }
+    return row;
+  });
+  return { rows, hasStdErrors: Boolean(se), warnings: options.warnings ?? [] };
+}
+
+function blockOf(fit: Pick<FitResult, 'parameters'>, i: number): Block {
+  for (const b of fit.parameters.blocks) if (i >= b.start && i < b.start + b.length) return b.block;
+  return 'initial';
+}
+
+/** Rows grouped as printed: initial; transition from each origin state; emission in each state (or shared). */
+export function tableGroups(table: ParameterTable): { title: string; rows: ParameterRow[] }[] {
+  const groups: { key: string; title: string; rows: ParameterRow[] }[] = [];
+  for (const r of table.rows) {
+    const key = `${r.block}|${r.state}`;
+    let g = groups.find((x) => x.key === key);
+    if (!g) {
+      g = { key, title: groupTitle(r), rows: [] };
+      groups.push(g);
+    }
+    g.rows.push(r);
+  }
+  return groups.map(({ title, rows }) => ({ title, rows }));
+}
+
+function groupTitle(r: ParameterRow): string {
+  if (r.block === 'initial') return 'Initial state (first period)';
+  if (r.block === 'transition') return r.state ? `Transition from state ${r.state}` : 'Transition (shared across origin states)';
+  return r.state ? `Emission in state ${r.state}` : 'Emission (slopes shared across states)';
+}
+
+/** Row label inside its group: "outcome: term" (e.g. "3: lag(intervention)", "complaint: (Intercept)"). */
+function rowLabel(r: ParameterRow): string {
+  if (r.block === 'initial' || r.block === 'transition') return r.outcome ? `-> ${r.outcome}: ${r.term}` : r.term;
+  return r.outcome ? `${r.outcome}: ${r.term}` : r.term;
+}
+
+function fixed(x: number | undefined, digits = 4): string {
+  if (x === undefined) return '';
+  if (!Number.isFinite(x)) return String(x);
+  // Tiny non-zero values keep their magnitude instead of printing as 0.0000.
+  if (x !== 0 && Math.abs(x) < 0.5 * 10 ** -digits) return x.toExponential(2);
+  return x.toFixed(digits);
+}
+
+function pValue(p: number | undefined): string {
+  if (p === undefined) return '';
+  return p < 0.0001 ? '<0.0001' : p.toFixed(4);
+}
+
+function displayCells(r: ParameterRow, inference: boolean): string[] {
+  const cells = [rowLabel(r), fixed(r.estimate)];
+  if (inference) cells.push(fixed(r.stdError), fixed(r.z, 2), pValue(r.p), `[${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]`);
+  return cells;
+}
+
+function displayHeader(inference: boolean): string[] {
+  return inference ? ['parameter', 'estimate', 'std. error', 'z', 'p', '95% interval'] : ['parameter', 'estimate'];
+}
+
+function footer(warnings: string[]): string[] {
+  return warnings.map((w, i) => `${i + 1}. ${w}`);
+}
+
+/** Plain text, aligned, one block per group, numbered warnings footer. */
+export function formatText(table: ParameterTable): string {
+  const inf = table.hasStdErrors;
+  const header = displayHeader(inf);
+  const groups = tableGroups(table);
+  const all = [header, ...groups.flatMap((g) => g.rows.map((r) => displayCells(r, inf)))];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => row[c].length)));
+  const line = (cells: string[]): string => cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ').trimEnd();
+  const out: string[] = ['  ' + line(header)];
+  for (const g of groups) {
+    out.push('', g.title);
+    for (const r of g.rows) out.push('  ' + line(displayCells(r, inf)));
+  }
+  if (table.warnings.length) out.push('', 'Warnings', ...footer(table.warnings));
+  return out.join('\n') + '\n';
+}
+
+function machineRecord(r: ParameterRow, inference: boolean): Record<string, string | number> {
+  const rec: Record<string, string | number> = { name: r.name, block: r.block, state: r.state, outcome: r.outcome, term: r.term, estimate: r.estimate };
+  if (inference) {
+    rec.std_error = r.stdError as number;
+    rec.z = r.z as number;
+    rec.p = r.p as number;
+    rec.ci_low = r.ciLow as number;
+    rec.ci_high = r.ciHigh as number;
+  }
+  return rec;
+}
+
+function csvField(v: string | number): string {
+  const s = typeof v === 'number' ? String(v) : v;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** RFC 4180 CSV, full-precision numbers (they parse back to the same doubles). No footer. */
+export function formatCsv(table: ParameterTable): string {
+  const cols: string[] = [...BASE_COLUMNS, ...(table.hasStdErrors ? INFERENCE_COLUMNS : [])];
+  const lines = [cols.join(',')];
+  for (const r of table.rows) {
+    const rec = machineRecord(r, table.hasStdErrors);
+    lines.push(cols.map((c) => csvField(rec[c])).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** JSON: { columns, rows: [{name, block, ...}], warnings }, full-precision numbers. */
+export function formatJson(table: ParameterTable): string {
+  const columns: string[] = [...BASE_COLUMNS, ...(table.hasStdErrors ? INFERENCE_COLUMNS : [])];
+  return JSON.stringify({ columns, rows: table.rows.map((r) => machineRecord(r, table.hasStdErrors)), warnings: table.warnings }, null, 2) + '\n';
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/_/g, '\\_');
+}
+
+/** GitHub-flavoured Markdown: one table, bold group rows, numbered warnings list. */
+export function formatMarkdown(table: ParameterTable): string {
+  const inf = table.hasStdErrors;
+  const header = displayHeader(inf);
+  const out = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? ':---' : '---:')).join('|')}|`];
+  for (const g of tableGroups(table)) {
+    out.push(`| **${mdEscape(g.title)}** |${' |'.repeat(header.length - 1)}`);
+    for (const r of g.rows) out.push(`| ${displayCells(r, inf).map(mdEscape).join(' | ')} |`);
+  }
+  if (table.warnings.length) out.push('', '**Warnings**', '', ...footer(table.warnings).map(mdEscape));
+  return out.join('\n') + '\n';
+}
+
+function texEscape(s: string): string {
+  return s.replace(/[\\{}$&#_%~^]/g, (ch) => {
+    switch (ch) {
+      case '\\':
+        return '\\textbackslash{}';
+      case '~':
+        return '\\textasciitilde{}';
+      case '^':
+        return '\\textasciicircum{}';
+      default:
+        return '\\' + ch;
+    }
+  }).replace(/->/g, '$\\rightarrow$').replace(/\|/g, '\\textbar{}').replace(/</g, '\\textless{}');
+}
+
+/** Numeric cell: a true minus sign, '<' in math mode. */
+function texNumber(s: string): string {
+  return texEscape(s).replace(/-(?=\d)/g, '$-$');
+}
+
+/** LaTeX tabular (booktabs), group headings spanning the columns, warnings as table notes. */
+export function formatLatex(table: ParameterTable): string {
+  const inf = table.hasStdErrors;
+  const header = displayHeader(inf);
+  const n = header.length;
+  const out = [`\\begin{tabular}{l${'r'.repeat(n - 1)}}`, '\\toprule', header.map(texEscape).join(' & ') + ' \\\\', '\\midrule'];
+  tableGroups(table).forEach((g, gi) => {
+    if (gi > 0) out.push('\\addlinespace');
+    out.push(`\\multicolumn{${n}}{l}{\\textit{${texEscape(g.title)}}} \\\\`);
+    for (const r of g.rows) {
+      const cells = displayCells(r, inf).map((c, i) => (i === 0 ? '\\quad ' + texEscape(c) : texNumber(c)));
+      out.push(cells.join(' & ') + ' \\\\');
+    }
+  });
+  out.push('\\bottomrule');
+  if (table.warnings.length) {
+    out.push(`\\multicolumn{${n}}{l}{\\footnotesize Warnings:} \\\\`);
+    for (const w of footer(table.warnings)) out.push(`\\multicolumn{${n}}{p{0.9\\linewidth}}{\\footnotesize ${texEscape(w)}} \\\\`);
+  }
+  out.push('\\end{tabular}');
+  return out.join('\n') + '\n';
+}
+
+/** The table in one of the formats. */
+export function formatTable(table: ParameterTable, format: TableFormat): string {
+  switch (format) {
+    case 'text':
+      return formatText(table);
+    case 'csv':
+      return formatCsv(table);
+    case 'json':
+      return formatJson(table);
+    case 'markdown':
+      return formatMarkdown(table);
+    case 'latex':
+      return formatLatex(table);
+    default:
+      throw new UsageError(`unknown table format '${String(format)}': expected one of ${TABLE_FORMATS.join(', ')}`);
+  }
+}

@@ -1,0 +1,170 @@
+import { join } from 'node:path';
+import type { Panel } from '../data/panel.js';
+import { readPanel, type ReadPanelOptions } from '../data/readPanel.js';
+import { compileFormula } from '../data/formula.js';
+import { defaultReferenceVoice } from '../data/referenceVoice.js';
+import { fit as fitModel, posterior } from '../estimation/fit.js';
+import type { FitProgress, FitResult } from '../estimation/fitTypes.js';
+import { DEFAULT_FORMULAS, type ModelSpec, type NamedParameters } from '../estimation/spec.js';
+import { ModelError, UsageError } from '../errors.js';
+import { computeEffects, DEFAULT_HORIZON } from './computeEffects.js';
+import type { EffectsReport } from './effects.js';
+import { fitToJson, type EffectsBasis, type SavedFit } from './fitFile.js';
+import { fitWarnings } from './fitWarnings.js';
+import { checkFitMatchesPanel } from './panelMatch.js';
+import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
+import { writeFilesAtomic } from './writeAtomic.js';
+
+export const DEFAULT_STATES = 3;
+export const DEFAULT_OUT_DIR = 'squeaky-fit';
+
+export interface RunFitOptions {
+  /** Number of relationship states (default 3). */
+  states?: number;
+  formulas?: Partial<ModelSpec['formulas']>;
+  transitionType?: ModelSpec['transitionType'];
+  sharedSlopes?: boolean;
+  /** Reference voice category (default: silent when present, else neutral). */
+  referenceVoice?: string;
+  /** How the panel is read (column names, declared voice labels, gap filling). */
+  read?: ReadPanelOptions;
+  starts?: number;
+  seed?: number;
+  maxIter?: number;
+  tol?: number;
+  ridge?: number;
+  /** Begin EM from this saved fit's parameters; its spec is used (spec options must agree with it). */
+  start?: { fit: SavedFit; file: string };
+  /** Horizon of the effects report (default 30). */
+  horizon?: number;
+  onProgress?: (p: FitProgress) => void;
+}
+
+/** Everything `squeaky fit` produces. */
+export interface FitRun {
+  fit: SavedFit;
+  table: ParameterTable;
+  /**
+   * The intervention-effect report; undefined when the formulas cannot be evaluated on the
+   * report's hypothetical customer (e.g. scale() of a covariate held at its mean): the fit is kept
+   * and a warning says why.
+   */
+  effects?: EffectsReport;
+  /** Warnings from reading the panel. */
+  panelWarnings: string[];
+}
+
+/** The spec asked for, from options and the panel's voice labels. */
+export function specFor(panel: Panel, options: RunFitOptions): ModelSpec {
+  const labels = panel.voiceLabels;
+  const ref = options.referenceVoice ?? defaultReferenceVoice(labels);
+  const refIndex = labels.findIndex((l) => l.toLowerCase() === ref.toLowerCase());
+  if (refIndex < 0) throw new UsageError(`--reference '${ref}' is not a voice label of the panel (${labels.join(', ')})`);
+  return {
+    nStates: options.states ?? DEFAULT_STATES,
+    voiceLabels: [...labels],
+    referenceVoice: labels[refIndex],
+    formulas: { ...DEFAULT_FORMULAS, ...options.formulas },
+    transitionType: options.transitionType ?? 'multinomial',
+    sharedSlopes: options.sharedSlopes ?? false,
+  };
+}
+
+/**
+ * What the effects report needs from the panel: the mean posterior state mix over rows where the
+ * voice is a complaint (all rows when there is no complaint label or none occurs) and the sample
+ * mean of every numeric column other than intervention.
+ */
+export function effectsBasis(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): EffectsBasis {
+  const K = spec.nStates;
+  const post = posterior(panel, spec, params);
+  const n = panel.voice.length;
+  const complaint = panel.voiceLabels.findIndex((l) => l.toLowerCase() === 'complaint');
+  let rows = 0;
+  const mix = new Array<number>(K).fill(0);
+  for (let r = 0; r < n; r++) {
+    if (complaint >= 0 && panel.voice[r] === complaint) {
+      rows++;
+      for (let k = 0; k < K; k++) mix[k] += post[r * K + k];
+    }
+  }
+  if (rows === 0) for (let r = 0; r < n; r++) for (let k = 0; k < K; k++) mix[k] += post[r * K + k];
+  const total = mix.reduce((s, x) => s + x, 0);
+  const covariateMeans: Record<string, number> = {};
+  for (const [name, col] of Object.entries(panel.columns)) {
+    if (name === 'intervention') continue;
+    let s = 0;
+    for (let r = 0; r < col.length; r++) s += col[r];
+    covariateMeans[name] = col.length ? s / col.length : 0;
+  }
+  return { complaintStateMix: mix.map((x) => x / total), complaintRows: rows, covariateMeans };
+}
+
+function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
+  const out: string[] = [];
+  if (options.states !== undefined && options.states !== spec.nStates) out.push(`--states ${options.states} (the fit has ${spec.nStates})`);
+  for (const b of ['initial', 'transition', 'emission'] as const) {
+    const f = options.formulas?.[b];
+    if (f !== undefined && f.replace(/\s+/g, '') !== spec.formulas[b].replace(/\s+/g, '')) out.push(`--${b} '${f}' (the fit has '${spec.formulas[b]}')`);
+  }
+  if (options.transitionType !== undefined && options.transitionType !== spec.transitionType) out.push(`--transition-type ${options.transitionType} (the fit has ${spec.transitionType})`);
+  if (options.sharedSlopes !== undefined && options.sharedSlopes !== spec.sharedSlopes) out.push(`--shared-slopes (the fit has ${spec.sharedSlopes ? 'shared' : 'state-specific'} slopes)`);
+  if (options.referenceVoice !== undefined && options.referenceVoice.toLowerCase() !== spec.referenceVoice.toLowerCase()) out.push(`--reference ${options.referenceVoice} (the fit has ${spec.referenceVoice})`);
+  return out;
+}
+
+/** Fit a panel already in memory (see runFit). */
+export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
+  let spec: ModelSpec;
+  if (options.start) {
+    spec = options.start.fit.spec;
+    const c = conflicts(spec, options);
+    if (c.length) throw new UsageError(`--start ${options.start.file} fixes the model; these options disagree with it: ${c.join('; ')}`);
+    checkFitMatchesPanel(spec, panel, options.start.file);
+  } else {
+    spec = specFor(panel, options);
+  }
+  // Formulas are checked against the panel before any work (FormulaError points into the formula).
+  const columns = Object.keys(panel.columns);
+  for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
+  const result: FitResult = fitModel(panel, spec, {
+    starts: options.starts,
+    seed: options.seed,
+    maxIter: options.maxIter,
+    tol: options.tol,
+    ridge: options.ridge,
+    startParams: options.start?.fit.parameters,
+    onProgress: options.onProgress,
+  });
+  const basis = effectsBasis(panel, result.spec, result.parameters);
+  const saved: SavedFit = { ...result, effectsBasis: basis };
+  let effects: EffectsReport | undefined;
+  let effectsProblem: string | undefined;
+  try {
+    effects = computeEffects(saved, { horizon: options.horizon ?? DEFAULT_HORIZON });
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    effectsProblem = `no intervention-effect report: ${e.message}`;
+  }
+  saved.warnings = fitWarnings(saved, effects);
+  if (effectsProblem) saved.warnings.push(effectsProblem);
+  const table = parameterTable(saved, { warnings: saved.warnings });
+  return { fit: saved, table, effects, panelWarnings };
+}
+
+/** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */
+export async function runFit(panelFile: string, options: RunFitOptions = {}): Promise<FitRun> {
+  const { panel, warnings } = await readPanel(panelFile, options.read);
+  return runFitOnPanel(panel, options, warnings);
+}
+
+/** The files `squeaky fit` writes into DIR: fit.json, parameters.csv and (when computed) effects.json, all or none. */
+export async function writeFitRun(run: FitRun, dir: string): Promise<string[]> {
+  const files = [
+    { path: join(dir, 'fit.json'), content: fitToJson(run.fit) },
+    { path: join(dir, 'parameters.csv'), content: formatTable(run.table, 'csv') },
+  ];
+  if (run.effects) files.push({ path: join(dir, 'effects.json'), content: JSON.stringify(run.effects, null, 2) + '\n' });
+  await writeFilesAtomic(files);
+  return files.map((f) => f.path);
+}

@@ -1,0 +1,50 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDist, runCliChild } from '../helpers/runCli.js';
+import { workspace, removeWorkspaces } from './fixtures.js';
+import { VERSION } from '../../src/version.js';
+
+describe('bin/squeaky.js as a child process', () => {
+  let ws: { dir: string; panel: string; truth: string };
+
+  afterAll(removeWorkspaces);
+
+  beforeAll(async () => {
+    buildDist();
+    ws = await workspace(30, 12, 13);
+  });
+
+  it('--version and --help exit 0', () => {
+    const v = runCliChild(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toBe(VERSION);
+    const h = runCliChild(['--help']);
+    expect(h.code).toBe(0);
+    for (const c of ['fit', 'table', 'effects', 'decode', 'simulate']) expect(h.stdout).toMatch(new RegExp(`^\\s+${c} `, 'm'));
+  });
+
+  it('fit writes its files and prints the report; progress stays off a non-terminal stderr', () => {
+    const out = join(ws.dir, 'fit');
+    const r = runCliChild(['fit', ws.panel, '--states', '2', '--starts', '1', '--max-iter', '30', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Intervention effects');
+    expect(readdirSync(out).sort()).toEqual(['effects.json', 'fit.json', 'parameters.csv']);
+    const t = runCliChild(['table', join(out, 'fit.json'), '--format', 'csv']);
+    expect(t.code).toBe(0);
+    expect(t.stdout.split('\n')[0]).toBe('name,block,state,outcome,term,estimate');
+  });
+
+  it('bad usage exits 2 with one message and writes nothing', () => {
+    const out = join(ws.dir, 'never');
+    const r = runCliChild(['fit', ws.panel, '--states', 'x', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("squeaky: --states must be a whole number >= 1, got 'x'\n");
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    const m = runCliChild(['effects']);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/missing required argument 'fit'/);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Test panels for the estimation engine: covariates drawn at random, then states and voice
+ * simulated from the model's own probability tables (independently of the E-step code).
+ */
+import type { Panel } from '../../src/data/panel.js';
+import type { ModelSpec } from '../../src/estimation/spec.js';
+import { Rng } from '../../src/estimation/rng.js';
+import { buildModelDesigns } from '../../src/estimation/fit.js';
+import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
+
+export const LABELS = ['complaint', 'compliment', 'neutral'];
+
+export function makeSpec(over: Partial<ModelSpec> = {}): ModelSpec {
+  return {
+    nStates: 2,
+    voiceLabels: LABELS,
+    referenceVoice: 'neutral',
+    formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: '~ stock(intervention, 0.8)' },
+    transitionType: 'multinomial',
+    sharedSlopes: false,
+    ...over,
+  };
+}
+
+/** A panel of the given sequence lengths with random intervention (share 0.25) and a continuous x; voice all 0 for now. */
+export function covariatePanel(rng: Rng, lengths: number[], labels = LABELS): Panel {
+  const offsets = new Int32Array(lengths.length + 1);
+  lengths.forEach((l, i) => (offsets[i + 1] = offsets[i] + l));
+  const n = offsets[lengths.length];
+  const period = new Int32Array(n);
+  const intervention = new Float64Array(n);
+  const x = new Float64Array(n);
+  for (let s = 0; s < lengths.length; s++) {
+    for (let r = offsets[s]; r < offsets[s + 1]; r++) {
+      period[r] = r - offsets[s] + 1;
+      intervention[r] = rng.uniform() < 0.25 ? 1 : 0;
+      x[r] = Math.round(rng.normal() * 4) / 4; // few distinct values, so patterns are shared
+    }
+  }
+  return {
+    customers: lengths.map((_, i) => `c${i + 1}`),
+    offsets,
+    period,
+    voice: new Int32Array(n),
+    voiceLabels: labels.slice(),
+    columns: { intervention, x },
+  };
+}
+
+/** Random parameters of scale `scale` set on the model; returns them. */
+export function randomParameters(model: HmmModel, rng: Rng, scale = 1): Float64Array {
+  const v = new Float64Array(model.nParams);
+  for (let i = 0; i < v.length; i++) v[i] = scale * rng.normal();
+  model.setParameters(v);
+  return v;
+}
+
+/**
+ * Simulate states and voice into panel.voice from `model` (built on this panel's designs), using
+ * per-row probabilities from the sub-models' probabilitiesFor on each raw design row.
+ */
+export function simulateVoice(panel: Panel, spec: ModelSpec, model: HmmModel, rng: Rng, missing = 0): Int32Array {
+  const K = spec.nStates;
+  const V = spec.voiceLabels.length;
+  const d = buildModelDesigns(panel, spec);
+  const states = new Int32Array(panel.voice.length);
+  const pi = new Float64Array(K);
+  const a = new Float64Array(K * K);
+  const e = new Float64Array(K * V);
+  const row = (des: { names: string[]; values: Float64Array }, r: number) => des.values.subarray(r * des.names.length, (r + 1) * des.names.length);
+  for (let s = 0; s + 1 < panel.offsets.length; s++) {
+    let prev = -1;
+    for (let r = panel.offsets[s]; r < panel.offsets[s + 1]; r++) {
+      let k: number;
+      if (prev < 0) {
+        model.parts[0].probabilitiesFor(row(d.initial, r), 1, pi);
+        k = rng.categorical(pi);
+      } else {
+        model.parts[1].probabilitiesFor(row(d.transition, r), 1, a);
+        k = rng.categorical(a, prev * K, K);
+      }
+      model.parts[2].probabilitiesFor(row(d.emission, r), 1, e);
+      panel.voice[r] = rng.uniform() < missing ? -1 : rng.categorical(e, k * V, V);
+      states[r] = k;
+      prev = k;
+    }
+  }
+  return states;
+}
+
+/** A simulated problem: panel, spec, the true model and its parameters. */
+export function simulatedProblem(seed: number, spec: ModelSpec, lengths: number[], opts: { scale?: number; missing?: number } = {}) {
+  const rng = new Rng(seed);
+  const panel = covariatePanel(rng, lengths, spec.voiceLabels);
+  const truth = createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
+  const params = randomParameters(truth, rng, opts.scale ?? 1);
+  const states = simulateVoice(panel, spec, truth, rng, opts.missing ?? 0);
+  return { panel, spec, truth, params, states };
+}
