@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { buildDist, runCliChild } from '../helpers/runCli.js';
+import { BIN, REPO, buildDist, runCliChild } from '../helpers/runCli.js';
 import { workspace, removeWorkspaces } from './fixtures.js';
 import { VERSION } from '../../src/version.js';
 
@@ -46,5 +47,18 @@ describe('bin/squeaky.js as a child process', () => {
     const m = runCliChild(['effects']);
     expect(m.code).toBe(2);
     expect(m.stderr).toMatch(/missing required argument 'fit'/);
+  });
+
+  it('a reader that closes the pipe early (decode | head -n 2) is not an error', () => {
+    const out = join(ws.dir, 'fit-pipe');
+    // The shipped example: its decoded output (64,260 rows) is far larger than a pipe's buffer.
+    const panel = join(REPO, 'data', 'example-panel.csv');
+    const f = runCliChild(['fit', panel, '--states', '2', '--starts', '0', '--max-iter', '2', '--quiet', '--out', out]);
+    expect(f.code, f.stderr).toBe(0);
+    const sh = `"${process.execPath}" "${BIN}" decode "${join(out, 'fit.json')}" "${panel}" | head -n 2; echo "status=\${PIPESTATUS[0]}" >&2`;
+    const r = spawnSync('bash', ['-c', sh], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stdout.split('\n').length).toBe(3);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(r.stderr).toMatch(/status=0/);
   });
 });
