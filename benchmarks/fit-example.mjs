@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Full fit (all starts, EM to convergence) of the shipped example panel with its generating spec.
 // Usage: node benchmarks/fit-example.mjs [--panel data/example-panel.csv] [--truth data/example-truth.json]
-//        [--starts 4] [--seed 1] [--repeats 3] [--max-iter 500] [--tol 1e-8]
+//        [--starts 4] [--seed 1] [--repeats 3] [--max-iter 500] [--tol x] [--screen-iter n] [--no-quasi-newton]
+//        (tol, screen-iter: the fit's defaults unless given)
 // Or a simulated panel instead of the file (for the memory figure):
 //        --simulate-customers 100000 --periods 100 [--states 3]: continuous covariates x1 and x2,
 //        voice from a persistent random state; spec K states, [--transition '~ lag(intervention) + x1']
@@ -23,7 +24,9 @@ const { values: a } = parseArgs({
     seed: { type: 'string', default: '1' },
     repeats: { type: 'string', default: '3' },
     'max-iter': { type: 'string', default: '500' },
-    tol: { type: 'string', default: '1e-8' },
+    tol: { type: 'string' },
+    'no-quasi-newton': { type: 'boolean', default: false },
+    'screen-iter': { type: 'string' },
     'simulate-customers': { type: 'string' },
     periods: { type: 'string', default: '100' },
     states: { type: 'string', default: '3' },
@@ -81,7 +84,10 @@ function simulatedPanel(nSeq, T) {
     columns: { intervention, x1, x2 },
   };
 }
-const options = { starts: +a.starts, seed: +a.seed, maxIter: +a['max-iter'], tol: +a.tol };
+const options = { starts: +a.starts, seed: +a.seed, maxIter: +a['max-iter'] };
+if (a.tol !== undefined) options.tol = +a.tol;
+if (a['screen-iter'] !== undefined) options.screenIter = +a['screen-iter'];
+if (a['no-quasi-newton']) options.quasiNewton = false;
 const times = [];
 let result;
 for (let i = 0; i < +a.repeats; i++) {

@@ -88,9 +88,10 @@ export class ConvergenceMonitor {
   /**
    * Record a log-likelihood; returns true while EM should continue. `check`: whether this value is
    * a checkpoint for convergence (the first value always is). `stop` false: only bookkeeping
-   * (used when replaying a history).
+   * (used when replaying a history). `fallExplained`: a fall of this value is not counted (the
+   * caller guarantees that the penalised objective rose, as the quasi-Newton phase does).
    */
-  record(logLik: number, check = true, stop = true): boolean {
+  record(logLik: number, check = true, stop = true, fallExplained = false): boolean {
     this.history.push(logLik);
     const n = this.history.length;
     if (n === 1) check = true;
@@ -99,7 +100,7 @@ export class ConvergenceMonitor {
       this.state = 'failed';
       return false;
     }
-    if (n >= 2) {
+    if (n >= 2 && !fallExplained) {
       const prev = this.history[n - 2];
       const fall = prev - logLik;
       if (fall > this.fallSlack * Math.max(1, Math.abs(prev))) {
@@ -134,8 +135,20 @@ export class ConvergenceMonitor {
     return true;
   }
 
+  /**
+   * End the run with a state and status decided outside the monitor (the quasi-Newton phase, which
+   * judges convergence by the gradient). `status` replaces the generated message.
+   */
+  conclude(state: MonitorState, status: string): void {
+    this.state = state;
+    this.customStatus = status;
+  }
+
+  private customStatus: string | undefined;
+
   /** Human-readable status, e.g. 'converged: relative change 3.1e-9 < 1e-8 after 57 iterations'. */
   get status(): string {
+    if (this.customStatus !== undefined) return this.customStatus;
     const it = this.iterations;
     const its = `${it} iteration${it === 1 ? '' : 's'}`;
     switch (this.state) {

@@ -2,6 +2,16 @@
  * The E-step: probability tables and count tables allocated once per fit, filled every iteration.
  * Probabilities are computed per design pattern (rows with identical design rows share them), then
  * the forward-backward kernel accumulates expected counts per pattern into an EStepStatistics.
+ *
+ * Emission tables come in one of two representations, chosen per fit by size (the kernel is the
+ * same for both):
+ *   - per pattern: probabilities and counts [(p*K + k)*V + c], K*V values per emission pattern;
+ *   - per row (observed voice only): when nearly every row has its own emission pattern (a
+ *     continuous covariate), the forward-backward only ever reads the observed voice's probability
+ *     and adds to the observed voice's count. The kernel is then given V' = 1, voice' = 0 (-1 when
+ *     missing), emisIndex[r] = r and tables [r*K + k]: emisProb = P(voice_r | state k, x_r),
+ *     counts = posterior weight of state k at row r. K values per row instead of K*V per pattern;
+ *     the emission M-step reads them with the row -> voice map in stats.observed.emission.
  */
 import type { Block, EStepStatistics, SubModel } from '../model/subModel.js';
 import { checkHmmInputs, type HmmInputs } from '../kernels/hmmInputs.js';
@@ -17,6 +27,31 @@ function tableLength(part: SubModel): number {
   return part.design.nPatterns * part.nGroups * part.nOut;
 }
 
+/** How the emission tables are laid out: per pattern, per row (observed voice only), or chosen by size. */
+export type EmissionTables = 'patterns' | 'rows' | 'auto';
+
+export interface EStepOptions {
+  /** Default 'auto': per row when that is smaller and the per-pattern tables exceed PER_ROW_MIN_BYTES. */
+  emission?: EmissionTables;
+}
+
+/** Per-pattern emission tables (probabilities + counts) below this size are always kept per pattern. */
+export const PER_ROW_MIN_BYTES = 64 * 1024 * 1024;
+
+/** Whether the emission tables are kept per row (see the file header). */
+function emissionPerRow(emission: SubModel, nStates: number, nVoice: number, nRows: number, choice: EmissionTables): boolean {
+  if (choice === 'patterns') return false;
+  if (emission.observedProbabilities === undefined) {
+    if (choice === 'rows') throw new RangeError('the emission sub-model has no per-row (observed) probabilities');
+    return false;
+  }
+  if (choice === 'rows') return true;
+  const perPattern = 2 * tableLength(emission) * 8;
+  // per row: two K-tables, the identity index and voice' (4 bytes each)
+  const perRow = nRows * (2 * nStates * 8 + 8);
+  return perPattern > PER_ROW_MIN_BYTES && perRow < perPattern && nVoice > 1;
+}
+
 export class EStep {
   readonly nStates: number;
   readonly nVoice: number;
@@ -24,12 +59,19 @@ export class EStep {
   readonly nSeq: number;
   /** Longest sequence (rows). */
   readonly maxLen: number;
-  /** Filled by `run`: log-likelihood and expected counts, layouts as the sub-models' tables. */
+  /** Filled by `run`: log-likelihood and expected counts, layouts as `probs` (emission per row: with stats.observed.emission). */
   readonly stats: EStepStatistics;
-  /** Probability tables of the last `run`/`logLik` (layout [(p*nGroups + g)*nOut + c]). */
+  /** Probability tables of the last `run`/`logLik` (layout [(p*nGroups + g)*nOut + c]; emission per row: [r*K + k]). */
   readonly probs: Record<Block, Float64Array>;
   /** Kernel inputs: the panel, pattern indices and the probability tables above. */
   readonly inputs: HmmInputs;
+  /**
+   * True when the emission tables are per row (see the file header): `inputs` then hold V' = 1,
+   * voice' and the identity emission index, and probs.emission / stats.counts.emission are [r*K + k].
+   */
+  readonly emissionPerRow: boolean;
+  /** The panel's voice per row (category, -1 = missing), whatever the representation. */
+  readonly voice: Int32Array;
   private readonly work: FbWork;
 
   /**
@@ -38,7 +80,7 @@ export class EStep {
    *                parameters are read on every `run`.
    * @param offsets panel CSR offsets; @param voice category per row, -1 = missing
    */
-  constructor(parts: Parts, nStates: number, nVoice: number, offsets: Int32Array, voice: Int32Array) {
+  constructor(parts: Parts, nStates: number, nVoice: number, offsets: Int32Array, voice: Int32Array, options: EStepOptions = {}) {
     const [initial, transition, emission] = parts;
     const shapes: [SubModel, number, number][] = [
       [initial, 1, nStates],
@@ -53,41 +95,83 @@ export class EStep {
     this.nStates = nStates;
     this.nVoice = nVoice;
     this.nSeq = offsets.length - 1;
+    this.voice = voice;
+    const nRows = voice.length;
+    const perRow = emissionPerRow(emission, nStates, nVoice, nRows, options.emission ?? 'auto');
+    this.emissionPerRow = perRow;
+    const emisLength = perRow ? nRows * nStates : tableLength(emission);
     this.probs = {
       initial: new Float64Array(tableLength(initial)),
       transition: new Float64Array(tableLength(transition)),
-      emission: new Float64Array(tableLength(emission)),
+      emission: new Float64Array(emisLength),
     };
     this.stats = {
       logLik: NaN,
       counts: {
         initial: new Float64Array(tableLength(initial)),
         transition: new Float64Array(tableLength(transition)),
-        emission: new Float64Array(tableLength(emission)),
+        emission: new Float64Array(emisLength),
       },
     };
+    let kernelVoice = voice;
+    let emisIndex = emission.design.index;
+    if (perRow) {
+      if (emisIndex.length !== nRows) throw new RangeError(`emission design index: length ${emisIndex.length}, expected ${nRows} rows`);
+      kernelVoice = new Int32Array(nRows); // voice': 0 observed, -1 missing
+      emisIndex = new Int32Array(nRows); // identity: row r reads table row r
+      for (let r = 0; r < nRows; r++) {
+        const v = voice[r];
+        if (!(v >= -1 && v < nVoice)) throw new RangeError(`voice[${r}] = ${v} outside [-1, ${nVoice})`);
+        kernelVoice[r] = v >= 0 ? 0 : -1;
+        emisIndex[r] = r;
+      }
+      this.stats.observed = { emission: voice };
+    }
     this.inputs = {
       nStates,
-      nVoice,
+      nVoice: perRow ? 1 : nVoice,
       offsets,
-      voice,
+      voice: kernelVoice,
       initIndex: initial.design.index,
       initProb: this.probs.initial,
       transIndex: transition.design.index,
       transProb: this.probs.transition,
-      emisIndex: emission.design.index,
+      emisIndex,
       emisProb: this.probs.emission,
     };
     this.maxLen = checkHmmInputs(this.inputs);
-    this.nRows = voice.length;
+    this.nRows = nRows;
     this.work = createFbWork(nStates, this.maxLen);
+  }
+
+  /** The emission table (probabilities or, with log, log-probabilities) in this E-step's representation. */
+  private emissionTable(emission: SubModel, log: boolean, out: Float64Array): void {
+    if (this.emissionPerRow) emission.observedProbabilities!(this.voice, log, out);
+    else if (log) emission.logProbabilities(out);
+    else emission.probabilities(out);
+  }
+
+  /**
+   * Number of probability-table entries within eps of 0 or 1 (for boundary warnings). With per-row
+   * emission tables, the emission entries counted are the observed voices' probabilities.
+   */
+  countBoundary(block: Block, eps: number): number {
+    const p = this.probs[block];
+    const perRow = block === 'emission' && this.emissionPerRow;
+    const K = this.nStates;
+    let n = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (perRow && this.voice[(i - (i % K)) / K] < 0) continue;
+      if (p[i] < eps || p[i] > 1 - eps) n++;
+    }
+    return n;
   }
 
   /** Probability tables from the parts' current parameters. */
   computeProbabilities(parts: Parts): void {
     parts[0].probabilities(this.probs.initial);
     parts[1].probabilities(this.probs.transition);
-    parts[2].probabilities(this.probs.emission);
+    this.emissionTable(parts[2], false, this.probs.emission);
   }
 
   /**
@@ -122,7 +206,7 @@ export class EStep {
     };
     parts[0].logProbabilities(logInputs.initProb);
     parts[1].logProbabilities(logInputs.transProb);
-    parts[2].logProbabilities(logInputs.emisProb);
+    this.emissionTable(parts[2], true, logInputs.emisProb);
     const out = new Int32Array(this.nRows);
     viterbiKernel(logInputs, createViterbiWork(this.nStates, this.maxLen), out);
     return out;

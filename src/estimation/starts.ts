@@ -31,7 +31,7 @@ export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilit
   for (let s = 0; s + 1 < offsets.length; s++) {
     for (let r = offsets[s]; r < offsets[s + 1]; r++) {
       const v = voice[r];
-      resp(r, v, g);
+      resp(r, eStep.voice[r], g); // the panel's voice (inputs.voice is voice' with per-row emission tables)
       let sum = 0;
       for (let k = 0; k < K; k++) sum += g[k];
       if (!(sum > 0)) throw new RangeError(`responsibilities of row ${r} do not sum to a positive number`);

@@ -24,13 +24,15 @@
 import type { Block, EStepStatistics, MStepOptions, MStepReport, SubModel } from './subModel.js';
 import type { PatternDesign } from './patternDesign.js';
 import { newtonMaximize } from './newtonMaximize.js';
-import { logitPass } from './logitPass.js';
+import { logitGradientFromTable, logitPass } from './logitPass.js';
 import { logitTable } from './logitTable.js';
 
 export type LogitRelabel = 'initial' | 'transition' | 'emission';
 
 /** Largest probability table (in values) kept between the M-step and the next E-step. */
 export const CACHE_MAX_ENTRIES = 1 << 22;
+/** Units per chunk of the per-unit (observed-outcome) passes. */
+const OBSERVED_CHUNK = 1024;
 
 export interface MultinomialLogitLayout {
   block: Block;
@@ -78,6 +80,12 @@ export class MultinomialLogit implements SubModel {
   private readonly cache: Float64Array | null;
   private readonly cacheTheta: Float64Array;
   private cacheValid = false;
+  /**
+   * Buffers of the per-unit passes (allocated on first use): the design rows of a chunk of units,
+   * row-major [i*nCols + j]; their count or probability table [(i*nGroups + g)*nOut + c]; the
+   * chunk's gradient and Hessian accumulators (layouts of gc and hm).
+   */
+  private chunk: { rows: Float64Array; table: Float64Array; gc: Float64Array; hm: Float64Array } | null = null;
 
   constructor(layout: MultinomialLogitLayout, theta?: Float64Array) {
     const { nGroups, nOut, design, map } = layout;
@@ -174,6 +182,19 @@ export class MultinomialLogit implements SubModel {
       }
     }
     this.probabilitiesFor(this.design.patterns, this.design.nPatterns, out);
+    if (this.cache !== null && out.length >= this.cache.length) {
+      // kept so that a gradient at these parameters (right after the E-step) needs no exp
+      this.cache.set(out.subarray(0, this.cache.length));
+      this.cacheTheta.set(this.theta);
+      this.cacheValid = true;
+    }
+  }
+
+  /** Whether the kept probability table is at the current parameters. */
+  private cacheCurrent(): boolean {
+    if (this.cache === null || !this.cacheValid) return false;
+    for (let a = 0; a < this.nParams; a++) if (this.cacheTheta[a] !== this.theta[a]) return false;
+    return true;
   }
 
   probabilitiesFor(rows: Float64Array, nPatterns: number, out: Float64Array): void {
@@ -189,27 +210,127 @@ export class MultinomialLogit implements SubModel {
     logitTable(nPatterns, this.nGroups, this.nOut, this.design.nCols, rows, this.coef, log, out, this.eta);
   }
 
+  private chunkBuffers(): { rows: Float64Array; table: Float64Array; gc: Float64Array; hm: Float64Array } {
+    if (this.chunk === null) {
+      this.chunk = {
+        rows: new Float64Array(OBSERVED_CHUNK * this.design.nCols),
+        table: new Float64Array(OBSERVED_CHUNK * this.nGroups * this.nOut),
+        gc: new Float64Array(this.gc.length),
+        hm: new Float64Array(this.hm.length),
+      };
+    }
+    return this.chunk;
+  }
+
+  /** RangeError unless `outcome` has one entry per unit (of design.index) and `perUnit` has nGroups per unit. */
+  private checkObserved(outcome: Int32Array, perUnit: Float64Array, what: string): void {
+    const units = this.design.index.length;
+    if (outcome.length !== units) throw new RangeError(`${this.block} observed outcomes: length ${outcome.length}, expected ${units} units`);
+    if (perUnit.length !== units * this.nGroups) throw new RangeError(`${this.block} ${what}: length ${perUnit.length}, expected ${units * this.nGroups}`);
+  }
+
+  /**
+   * Per-unit table of the observed outcome, out [u*nGroups + g] (see SubModel): the design rows of
+   * units with an observed outcome are gathered a chunk at a time and run through the same
+   * logitTable as `probabilities`, so every entry has the bits of the per-pattern table's entry.
+   */
+  observedProbabilities(outcome: Int32Array, log: boolean, out: Float64Array): void {
+    this.checkObserved(outcome, out, 'observed probabilities');
+    const { nGroups, nOut } = this;
+    const { nCols, patterns, index } = this.design;
+    const { rows, table } = this.chunkBuffers();
+    const units = index.length;
+    const missing = log ? 0 : 1;
+    for (let u0 = 0; u0 < units; u0 += OBSERVED_CHUNK) {
+      const u1 = Math.min(units, u0 + OBSERVED_CHUNK);
+      let m = 0;
+      for (let u = u0; u < u1; u++) {
+        if (outcome[u] < 0) continue;
+        const xb = index[u] * nCols;
+        for (let j = 0; j < nCols; j++) rows[m * nCols + j] = patterns[xb + j];
+        m++;
+      }
+      logitTable(m, nGroups, nOut, nCols, rows, this.coef, log, table, this.eta);
+      m = 0;
+      for (let u = u0; u < u1; u++) {
+        const v = outcome[u];
+        if (v < 0) {
+          for (let g = 0; g < nGroups; g++) out[u * nGroups + g] = missing;
+          continue;
+        }
+        for (let g = 0; g < nGroups; g++) out[u * nGroups + g] = table[(m * nGroups + g) * nOut + v];
+        m++;
+      }
+    }
+  }
+
+  /**
+   * The pass of `evaluate` from per-unit weights [u*nGroups + g] of the observed outcomes: units are
+   * gathered a chunk at a time into a count table with one pattern per unit and run through the same
+   * logitPass, chunk results added up; into this.gc / this.hm. Equals the per-pattern pass on the
+   * counts aggregated by pattern up to the order of summation.
+   */
+  private observedPass(weights: Float64Array, outcome: Int32Array, grad: boolean, hess: boolean): number {
+    const { nGroups, nOut, nFree } = this;
+    const { nCols, patterns, index } = this.design;
+    const ch = this.chunkBuffers();
+    const units = index.length;
+    const GO = nGroups * nOut;
+    if (grad) this.gc.fill(0);
+    if (hess) this.hm.fill(0);
+    let q = 0;
+    for (let u0 = 0; u0 < units; u0 += OBSERVED_CHUNK) {
+      const u1 = Math.min(units, u0 + OBSERVED_CHUNK);
+      ch.table.fill(0);
+      let m = 0;
+      for (let u = u0; u < u1; u++) {
+        const v = outcome[u];
+        if (v < 0) continue;
+        const xb = index[u] * nCols;
+        for (let j = 0; j < nCols; j++) ch.rows[m * nCols + j] = patterns[xb + j];
+        for (let g = 0; g < nGroups; g++) ch.table[m * GO + g * nOut + v] = weights[u * nGroups + g];
+        m++;
+      }
+      if (m === 0) continue;
+      // Unused tail units of the chunk have zero counts, which logitPass skips.
+      q += logitPass(OBSERVED_CHUNK, nGroups, nOut, nCols, nFree, ch.rows, this.coef, ch.table, this.freeOut, grad ? ch.gc : null, hess ? ch.hm : null, this.scratch, null);
+      if (grad) for (let e = 0; e < ch.gc.length; e++) this.gc[e] += ch.gc[e];
+      if (hess) for (let e = 0; e < ch.hm.length; e++) this.hm[e] += ch.hm[e];
+    }
+    return q;
+  }
+
   private checkCounts(counts: Float64Array): void {
     const need = this.design.nPatterns * this.nGroups * this.nOut;
     if (counts.length !== need) throw new RangeError(`${this.block} counts: length ${counts.length}, expected ${need}`);
   }
 
-  objective(counts: Float64Array, ridge: number): number {
+  objective(counts: Float64Array, ridge: number, observed?: Int32Array): number {
+    if (observed !== undefined) {
+      this.checkObserved(observed, counts, 'counts');
+      return this.evaluate(counts, ridge, undefined, undefined, observed);
+    }
     this.checkCounts(counts);
     return this.evaluate(counts, ridge, undefined, undefined);
   }
 
-  gradient(counts: Float64Array, ridge: number, out: Float64Array): void {
-    this.checkCounts(counts);
+  gradient(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void {
     if (out.length !== this.nParams) throw new RangeError(`gradient out: length ${out.length}, expected ${this.nParams}`);
-    this.evaluate(counts, ridge, out, undefined);
+    if (observed !== undefined) {
+      this.checkObserved(observed, counts, 'counts');
+      this.evaluate(counts, ridge, out, undefined, observed);
+      return;
+    }
+    this.checkCounts(counts);
+    this.evaluate(counts, ridge, out, undefined, undefined, this.cacheCurrent());
   }
 
-  hessian(counts: Float64Array, ridge: number, out: Float64Array): void {
-    this.checkCounts(counts);
+  hessian(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void {
     const P = this.nParams;
     if (out.length !== P * P) throw new RangeError(`hessian out: length ${out.length}, expected ${P * P}`);
-    this.evaluate(counts, ridge, undefined, out);
+    if (observed !== undefined) this.checkObserved(observed, counts, 'counts');
+    else this.checkCounts(counts);
+    this.evaluate(counts, ridge, undefined, out, observed);
   }
 
   /**
@@ -218,16 +339,35 @@ export class MultinomialLogit implements SubModel {
    * is most of the work. The pass accumulates derivatives in coefficient space; they are mapped
    * onto the parameters here.
    */
-  private evaluate(counts: Float64Array, ridge: number, grad: Float64Array | undefined, hess: Float64Array | undefined): number {
+  private evaluate(
+    counts: Float64Array,
+    ridge: number,
+    grad: Float64Array | undefined,
+    hess: Float64Array | undefined,
+    observed?: Int32Array,
+    /** Gradient only, from the kept probability table at these parameters (no exp); returns NaN. */
+    fromTable = false,
+  ): number {
     const { nGroups, nOut, map, nFree, nPairs, nTri } = this;
     const { nPatterns, nCols, patterns } = this.design;
     const free = this.freeOut;
     const gc = this.gc;
     const hm = this.hm;
-    const q = logitPass(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.coef, counts, free, grad ? gc : null, hess ? hm : null, this.scratch, this.cache);
-    if (this.cache !== null) {
-      this.cacheTheta.set(this.theta);
-      this.cacheValid = true;
+    let q: number;
+    if (observed !== undefined) {
+      q = this.observedPass(counts, observed, grad !== undefined, hess !== undefined);
+    } else if (fromTable && grad !== undefined && hess === undefined) {
+      logitGradientFromTable(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.cache!, counts, free, gc);
+      q = NaN;
+    } else {
+      // the kept table at these parameters (the M-step's first point, right after the E-step)
+      // spares the pass its exp; otherwise the pass refreshes the table
+      const current = this.cacheCurrent();
+      q = logitPass(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.coef, counts, free, grad ? gc : null, hess ? hm : null, this.scratch, current ? null : this.cache, current ? this.cache : null);
+      if (this.cache !== null && !current) {
+        this.cacheTheta.set(this.theta);
+        this.cacheValid = true;
+      }
     }
     const P = this.nParams;
     const theta = this.theta;
@@ -278,7 +418,9 @@ export class MultinomialLogit implements SubModel {
 
   mStep(stats: EStepStatistics, options: MStepOptions): MStepReport {
     const counts = stats.counts[this.block];
-    this.checkCounts(counts);
+    const observed = stats.observed?.[this.block];
+    if (observed !== undefined) this.checkObserved(observed, counts, 'counts');
+    else this.checkCounts(counts);
     const ridge = options.ridge;
     return newtonMaximize(
       {
@@ -288,7 +430,7 @@ export class MultinomialLogit implements SubModel {
           this.theta.set(x);
           this.expand();
         },
-        evaluate: (grad, hess) => this.evaluate(counts, ridge, grad, hess),
+        evaluate: (grad, hess) => this.evaluate(counts, ridge, grad, hess, observed),
       },
       options,
     );

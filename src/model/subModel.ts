@@ -31,13 +31,24 @@ export interface SubModel {
   probabilitiesFor(rows: Float64Array, nPatterns: number, out: Float64Array): void;
   /** Same table in log space (used by Viterbi). */
   logProbabilities(out: Float64Array): void;
+  /**
+   * Optional per-unit table of the observed outcome only (the E-step's per-row emission tables):
+   * out row-major [u*nGroups + g] = P(outcome[u] | group g, design row of unit u), or its log when
+   * `log`; 1 (log: 0) where outcome[u] < 0. Same bits as the entries of `probabilities` /
+   * `logProbabilities`. outcome has one entry per unit of `design.index`.
+   */
+  observedProbabilities?(outcome: Int32Array, log: boolean, out: Float64Array): void;
   /** Weighted M-step: maximise sum(counts * log prob) - ridge/2 * |slopes|^2 by Newton-Raphson. */
   mStep(stats: EStepStatistics, options: MStepOptions): MStepReport;
-  /** The M-step objective at the current parameters (for tests and monitoring). */
-  objective(counts: Float64Array, ridge: number): number;
+  /**
+   * The M-step objective at the current parameters (for tests and monitoring). With `observed`
+   * (stats.observed[block], only for sub-models with observedProbabilities), counts are per-unit
+   * weights [u*nGroups + g] of those outcomes; likewise for gradient and hessian.
+   */
+  objective(counts: Float64Array, ridge: number, observed?: Int32Array): number;
   /** Exact gradient / Hessian of `objective` with respect to the flat parameters (Hessian row-major nParams^2). */
-  gradient(counts: Float64Array, ridge: number, out: Float64Array): void;
-  hessian(counts: Float64Array, ridge: number, out: Float64Array): void;
+  gradient(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void;
+  hessian(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void;
   /**
    * Relabel states: new state s is old state perm[s]. Changes parameters so the model is the
    * same distribution under the new labels (exactly, for every pattern).
@@ -73,4 +84,11 @@ export interface MStepReport {
 export interface EStepStatistics {
   logLik: number;
   counts: Record<Block, Float64Array>;
+  /**
+   * Per-unit (observed-outcome) counts, for a block whose sub-model has `observedProbabilities`:
+   * when `observed[block]` is set, `counts[block]` is row-major [u*nGroups + g], the weight of group
+   * g at unit u (of `design.index`) whose outcome is observed[block][u] (-1: no outcome, weight
+   * ignored), instead of the per-pattern table. The M-step is the same maximisation either way.
+   */
+  observed?: Partial<Record<Block, Int32Array>>;
 }
