@@ -13,7 +13,7 @@ export function csvField(s: string): string {
  * Write `text` chunks produced by `fill` to `file` whole or not at all: into a temporary file in
  * the same folder, renamed over `file` only when everything was written.
  */
-export async function writeFileAtomic(file: string, produce: (write: (chunk: string) => Promise<void>) => Promise<void>): Promise<void> {
+export async function writeStreamAtomic(file: string, produce: (write: (chunk: string) => Promise<void>) => Promise<void>): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const out = createWriteStream(tmp, { encoding: 'utf8' });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
@@ -46,7 +46,7 @@ export async function writePanel(panel: Panel, file: string): Promise<void> {
   if (iv === undefined) throw new RangeError('writePanel: the panel has no intervention column');
   const cols = covs.map((c) => panel.columns[c]);
   const labels = panel.voiceLabels;
-  await writeFileAtomic(file, async (write) => {
+  await writeStreamAtomic(file, async (write) => {
     await write(['customer', 'period', 'voice', 'intervention', ...covs].map(csvField).join(',') + '\n');
     let buf = '';
     for (let i = 0; i + 1 < panel.offsets.length; i++) {

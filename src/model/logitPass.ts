@@ -53,7 +53,10 @@ export function logitPass(
   if (probOut && probOut.length !== nPatterns * nGroups * nOut) throw new RangeError(`probOut: length ${probOut.length} != ${nPatterns * nGroups * nOut}`);
   if (probIn && probIn.length < nPatterns * nGroups * nOut) throw new RangeError(`probIn: length ${probIn.length} < ${nPatterns * nGroups * nOut}`);
   if (probIn && probOut) throw new RangeError('probIn and probOut: give at most one');
-  if (nCols === 2) return logitPassTwoColumns(nPatterns, nGroups, nOut, nFree, patterns, coef, counts, free, gc, hm, scratch, probOut, probIn);
+  if (nCols === 2) {
+    if (probIn !== null) return logitPassTwoColumnsGiven(nPatterns, nGroups, nOut, nFree, patterns, coef, counts, free, gc, hm, scratch, probIn);
+    return logitPassTwoColumns(nPatterns, nGroups, nOut, nFree, patterns, coef, counts, free, gc, hm, scratch, probOut);
+  }
   // scratch layout: eta [0, nOut), pi [nOut, 2 nOut), xx [2 nOut, +nTri), ww [.., +nPairs)
   const PI = nOut;
   const XX = 2 * nOut;
@@ -151,6 +154,11 @@ export function logitPass(
  * transition designs), with the column loops unrolled; same operations in the same order as the
  * general loop (so the same bits: 0 + a*b is a*b exactly, and -0 and 0 both give exp 1). Sizes are
  * checked by logitPass. Layouts as logitPass with nCols = 2, nTri = 3 (entries 00, 01, 11).
+ * Probabilities by exp here (and written to probOut if given); from a given table in
+ * logitPassTwoColumnsGiven. Each source of probabilities has its own function, and no work inside
+ * the pattern loop sits on a branch that only some later call reaches (such as zero-count groups
+ * with probOut): optimised code has no type feedback for that work, and meeting it deoptimises the
+ * kernel in the middle of a pass.
  */
 function logitPassTwoColumns(
   nPatterns: number,
@@ -165,7 +173,6 @@ function logitPassTwoColumns(
   hm: Float64Array | null,
   scratch: Float64Array,
   probOut: Float64Array | null,
-  probIn: Float64Array | null,
 ): number {
   const nPairs = (nFree * (nFree + 1)) / 2;
   // scratch layout: eta [0, nOut), pi [nOut, 2 nOut), ww [2 nOut, 2 nOut + nPairs)
@@ -189,28 +196,102 @@ function logitPassTwoColumns(
         scratch[c] = v;
         if (v > max) max = v;
       }
-      if (probIn !== null) {
-        for (let c = 0; c < nOut; c++) scratch[PI + c] = probIn[o + c];
-      } else {
-        const shift = max > 700 ? max : 0;
-        let sum = 0;
-        for (let c = 0; c < nOut; c++) {
-          const d = scratch[c] - shift;
-          const e = d === 0 ? 1 : Math.exp(d);
-          scratch[PI + c] = e;
-          sum += e;
+      const shift = max > 700 ? max : 0;
+      let sum = 0;
+      for (let c = 0; c < nOut; c++) {
+        const d = scratch[c] - shift;
+        const e = d === 0 ? 1 : Math.exp(d);
+        scratch[PI + c] = e;
+        sum += e;
+      }
+      const inv = 1 / sum;
+      for (let c = 0; c < nOut; c++) {
+        const pc = scratch[PI + c] * inv;
+        scratch[PI + c] = pc;
+        if (probOut !== null) probOut[o + c] = pc;
+      }
+      // probabilities only: no information, and the design row may not be finite
+      if (total === 0) continue;
+      let best = 0;
+      for (let c = 1; c < nOut; c++) if (scratch[PI + c] > scratch[PI + best]) best = c;
+      const lse = scratch[best] - Math.log(scratch[PI + best]);
+      let qq = 0;
+      for (let c = 0; c < nOut; c++) {
+        const n = counts[o + c];
+        if (n !== 0) qq += n * (scratch[c] - lse);
+      }
+      q += qq;
+      const fb = g * nFree;
+      if (gc !== null) {
+        for (let a = 0; a < nFree; a++) {
+          const r = counts[o + free[fb + a]] - total * scratch[PI + free[fb + a]];
+          const rb = (fb + a) * 2;
+          gc[rb] += r * x0;
+          gc[rb + 1] += r * x1;
         }
-        const inv = 1 / sum;
-        if (total === 0) {
-          // probabilities only: no information, and the design row may not be finite
-          for (let c = 0; c < nOut; c++) probOut![o + c] = scratch[PI + c] * inv;
-          continue;
+      }
+      if (hm !== null) {
+        const x00 = x0 * x0;
+        const x01 = x0 * x1;
+        const x11 = x1 * x1;
+        let ab = WW;
+        for (let a = 0; a < nFree; a++) {
+          const pa = scratch[PI + free[fb + a]];
+          const npa = total * pa;
+          scratch[ab++] = npa - npa * pa;
+          for (let b = a + 1; b < nFree; b++) scratch[ab++] = -npa * scratch[PI + free[fb + b]];
         }
-        for (let c = 0; c < nOut; c++) {
-          const pc = scratch[PI + c] * inv;
-          scratch[PI + c] = pc;
-          if (probOut !== null) probOut[o + c] = pc;
+        let rb = g * nPairs * 3;
+        for (let e = 0; e < nPairs; e++, rb += 3) {
+          const w = scratch[WW + e];
+          hm[rb] += w * x00;
+          hm[rb + 1] += w * x01;
+          hm[rb + 2] += w * x11;
         }
+      }
+    }
+  }
+  return q;
+}
+
+/**
+ * logitPassTwoColumns with the probabilities taken from probIn (a table already computed at these
+ * coefficients, with the bits logitPassTwoColumns / logitTable give) instead of exp: the same
+ * operations otherwise, so the same bits. Sizes are checked by logitPass.
+ */
+function logitPassTwoColumnsGiven(
+  nPatterns: number,
+  nGroups: number,
+  nOut: number,
+  nFree: number,
+  patterns: Float64Array,
+  coef: Float64Array,
+  counts: Float64Array,
+  free: Int32Array,
+  gc: Float64Array | null,
+  hm: Float64Array | null,
+  scratch: Float64Array,
+  probIn: Float64Array,
+): number {
+  const nPairs = (nFree * (nFree + 1)) / 2;
+  // scratch layout: eta [0, nOut), pi [nOut, 2 nOut), ww [2 nOut, 2 nOut + nPairs)
+  const PI = nOut;
+  const WW = 2 * nOut;
+  if (gc) gc.fill(0);
+  if (hm) hm.fill(0);
+  let q = 0;
+  for (let p = 0; p < nPatterns; p++) {
+    const x0 = patterns[2 * p];
+    const x1 = patterns[2 * p + 1];
+    for (let g = 0; g < nGroups; g++) {
+      const o = (p * nGroups + g) * nOut;
+      let total = 0;
+      for (let c = 0; c < nOut; c++) total += counts[o + c];
+      if (total === 0) continue;
+      const gb = g * nOut * 2;
+      for (let c = 0; c < nOut; c++) {
+        scratch[c] = x0 * coef[gb + 2 * c] + x1 * coef[gb + 2 * c + 1];
+        scratch[PI + c] = probIn[o + c];
       }
       let best = 0;
       for (let c = 1; c < nOut; c++) if (scratch[PI + c] > scratch[PI + best]) best = c;

@@ -171,6 +171,8 @@ function checkStarts(c: Checker, v: Json): StartResult[] {
       logLik: o.logLik === null ? -Infinity : c.num(o.logLik, `starts[${i}].logLik`),
       iterations: c.num(o.iterations, `starts[${i}].iterations`, { int: true, min: 0 }),
       converged: c.bool(o.converged, `starts[${i}].converged`),
+      ...(o.screened === undefined ? {} : { screened: c.bool(o.screened, `starts[${i}].screened`) }),
+      ...(o.screenLogLik === undefined ? {} : { screenLogLik: o.screenLogLik === null ? -Infinity : c.num(o.screenLogLik, `starts[${i}].screenLogLik`) }),
     };
   });
 }

@@ -1,4 +1,4 @@
-import type { FitResult } from '../estimation/fitTypes.js';
+import type { FitResult, StartResult } from '../estimation/fitTypes.js';
 import type { EffectsReport } from './effects.js';
 import { formatEffectsText } from './effects.js';
 import { formatText, type ParameterTable } from './parameterTable.js';
@@ -24,7 +24,13 @@ export function formatFitHeader(fit: FitResult): string {
     `EM: ${fit.status}`,
   ];
   if (fit.starts.length > 1) {
-    lines.push(`Starts (${fit.starts.length}; kept ${fit.bestStart + 1}): ` + fit.starts.map((st) => `${st.index + 1}:${st.kind} ${Number.isFinite(st.logLik) ? st.logLik.toFixed(2) : 'failed'}${st.converged ? '' : '*'}`).join('  ') + (fit.starts.some((st) => !st.converged) ? '   (* not converged)' : ''));
+    // A start stopped after its screening iterations (it trailed the best) is marked apart from one that ran out of iterations.
+    const mark = (st: StartResult): string => (st.converged ? '' : st.screened ? '~' : '*');
+    const legend = [
+      fit.starts.some((st) => mark(st) === '~') ? '~ stopped after screening' : '',
+      fit.starts.some((st) => mark(st) === '*') ? '* not converged' : '',
+    ].filter((x) => x !== '');
+    lines.push(`Starts (${fit.starts.length}; kept ${fit.bestStart + 1}): ` + fit.starts.map((st) => `${st.index + 1}:${st.kind} ${Number.isFinite(st.logLik) ? st.logLik.toFixed(2) : 'failed'}${mark(st)}`).join('  ') + (legend.length ? `   (${legend.join('; ')})` : ''));
   }
   return lines.join('\n') + '\n';
 }

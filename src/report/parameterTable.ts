@@ -1,8 +1,16 @@
-import { erf } from 'mathjs';
+import { createRequire } from 'node:module';
 import type { FitResult } from '../estimation/fitTypes.js';
 import type { Block } from '../model/subModel.js';
 import { UsageError } from '../errors.js';
 import { parseParameterName } from './parameterName.js';
+
+// erf from mathjs's number-only build, loaded on first use (only tables with standard errors need it).
+const requireCjs = createRequire(import.meta.url);
+let erfFn: ((x: number) => number) | undefined;
+function erf(x: number): number {
+  erfFn ??= (requireCjs('mathjs/number') as { erf: (x: number) => number }).erf;
+  return erfFn(x);
+}
 
 /** One row of the parameter table. Inference columns are present only when standard errors are. */
 export interface ParameterRow {
@@ -55,7 +63,7 @@ export function parameterTable(fit: Pick<FitResult, 'parameters'>, options: { st
       const z = values[i] / s;
       row.stdError = s;
       row.z = z;
-      row.p = 1 - (erf(Math.abs(z) / Math.SQRT2) as number);
+      row.p = 1 - erf(Math.abs(z) / Math.SQRT2);
       row.ciLow = values[i] - Z975 * s;
       row.ciHigh = values[i] + Z975 * s;
     }

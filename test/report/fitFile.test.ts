@@ -31,6 +31,7 @@ describe('fit.json', () => {
   it('round-trips every field exactly', () => {
     const fit = fixedFit();
     fit.starts.push({ index: 2, kind: 'random', logLik: -Infinity, iterations: 0, converged: false });
+    fit.starts.push({ index: 3, kind: 'random', logLik: -1301.5, iterations: 5, converged: false, screened: true, screenLogLik: -1301.5 });
     const back = parseFit(fitToJson(fit), 'fit.json');
     expect(back).toEqual(fit);
     expect(back.parameters.values).toBeInstanceOf(Float64Array);

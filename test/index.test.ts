@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import * as api from '../../src/index.js';
+import * as api from '../src/index.js';
 
 describe('library entry point', () => {
   it('exports every command as a function', () => {
