@@ -7,6 +7,7 @@ import { readPanel } from '../../src/data/readPanel.js';
 import { writePanel } from '../../src/data/writePanel.js';
 import { InputError, UsageError, type InputIssue } from '../../src/errors.js';
 import type { Panel } from '../../src/data/panel.js';
+import { plainPanel } from '../helpers/plainPanel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'squeaky-prepare-'));
 let k = 0;
@@ -27,16 +28,6 @@ function rowsOf(p: Panel, customer: string): Record<string, unknown>[] {
   return out;
 }
 
-function plain(p: Panel): unknown {
-  return {
-    customers: p.customers,
-    offsets: Array.from(p.offsets),
-    period: Array.from(p.period),
-    voice: Array.from(p.voice),
-    voiceLabels: p.voiceLabels,
-    columns: Object.fromEntries(Object.entries(p.columns).map(([k, v]) => [k, Array.from(v)])),
-  };
-}
 
 // Out of time order on purpose; mixed timestamp forms.
 const EVENTS = [
@@ -109,7 +100,7 @@ describe('prepareEvents', () => {
     const w = await prepareEvents(file(EVENTS), { period: 'week' });
     expect(rowsOf(w.panel, 'a')).toEqual([row(1, 'complaint', [2, 1, 1, 1])]);
     const h = await prepareEvents(file(EVENTS), { period: '24h' });
-    expect(plain(h.panel)).toEqual(plain((await prepareEvents(file(EVENTS), { period: 'day' })).panel));
+    expect(plainPanel(h.panel)).toEqual(plainPanel((await prepareEvents(file(EVENTS), { period: 'day' })).panel));
   });
 
   it('round trip: prepare -> write -> read -> write -> read', async () => {
@@ -118,10 +109,10 @@ describe('prepareEvents', () => {
     const f1 = join(dir, 'rt1.csv');
     await writePanel(panel, f1);
     const r1 = await readPanel(f1);
-    expect(plain(r1.panel)).toEqual(plain(panel));
+    expect(plainPanel(r1.panel)).toEqual(plainPanel(panel));
     const f2 = join(dir, 'rt2.csv');
     await writePanel(r1.panel, f2);
-    expect(plain((await readPanel(f2)).panel)).toEqual(plain(panel));
+    expect(plainPanel((await readPanel(f2)).panel)).toEqual(plainPanel(panel));
   });
 
   it('reports bad rows with line and column, never dropping them silently', async () => {

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePanel, readPanel } from '../../src/data/readPanel.js';
 import { writePanel } from '../../src/data/writePanel.js';
 import { InputError, UsageError, type InputIssue } from '../../src/errors.js';
-import type { Panel } from '../../src/data/panel.js';
 import { Rng } from '../../src/estimation/rng.js';
+import { plainPanel } from '../helpers/plainPanel.js';
 
 const F = 'p.csv';
 
@@ -21,16 +21,6 @@ function issuesOf(text: string, options = {}): { issues: InputIssue[]; more: num
   throw new Error('expected an InputError');
 }
 
-function plain(p: Panel): unknown {
-  return {
-    customers: p.customers,
-    offsets: Array.from(p.offsets),
-    period: Array.from(p.period),
-    voice: Array.from(p.voice),
-    voiceLabels: p.voiceLabels,
-    columns: Object.fromEntries(Object.entries(p.columns).map(([k, v]) => [k, Array.from(v)])),
-  };
-}
 
 const GOOD = [
   'customer,period,voice,intervention,followers',
@@ -46,7 +36,7 @@ describe('parsePanel: a good panel', () => {
   it('builds the typed columnar panel', () => {
     const { panel, warnings } = parsePanel(GOOD, F);
     expect(warnings).toEqual([]);
-    expect(plain(panel)).toEqual({
+    expect(plainPanel(panel)).toEqual({
       customers: ['2', '10'], // numeric order
       offsets: [0, 3, 6],
       period: [1, 2, 3, 5, 6, 7],
@@ -221,11 +211,11 @@ describe('readPanel (streaming) and writePanel', () => {
     const f1 = join(dir, 'a.csv');
     writeFileSync(f1, GOOD);
     const a = await readPanel(f1);
-    expect(plain(a.panel)).toEqual(plain(parsePanel(GOOD, f1).panel));
+    expect(plainPanel(a.panel)).toEqual(plainPanel(parsePanel(GOOD, f1).panel));
     const f2 = join(dir, 'b.csv');
     await writePanel(a.panel, f2);
     const b = await readPanel(f2);
-    expect(plain(b.panel)).toEqual(plain(a.panel));
+    expect(plainPanel(b.panel)).toEqual(plainPanel(a.panel));
     const f3 = join(dir, 'c.csv');
     await writePanel(b.panel, f3);
     expect(readFileSync(f3, 'utf8')).toBe(readFileSync(f2, 'utf8'));
@@ -274,7 +264,7 @@ describe('property: row order does not matter', () => {
         [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
       }
       const b = parsePanel([H, ...shuffled].join('\n'), F).panel;
-      expect(plain(b)).toEqual(plain(a));
+      expect(plainPanel(b)).toEqual(plainPanel(a));
       // sorted by customer, periods strictly consecutive within a customer
       for (let i = 0; i + 1 < a.offsets.length; i++) {
         for (let r = a.offsets[i] + 1; r < a.offsets[i + 1]; r++) expect(a.period[r]).toBe(a.period[r - 1] + 1);

@@ -1,29 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { EStep } from '../../src/estimation/eStep.js';
 import { runEm } from '../../src/estimation/em.js';
-import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { randomResponsibilities, startFromResponsibilities } from '../../src/estimation/starts.js';
 import type { ModelSpec } from '../../src/estimation/spec.js';
-import { createModel } from '../../src/model/hmmModel.js';
 import { assertClose, assertLogLikIncreasing } from '../helpers/assert.js';
-import { covariatePanel, makeSpec, randomParameters, simulateVoice } from './fixtures.js';
+import { emProblem as problem, randomParameters } from './fixtures.js';
 
 const mStep = { ridge: 1e-8, maxNewtonIter: 25, newtonTol: 1e-10 };
 
-function problem(seed: number, over: Partial<ModelSpec>, nCust = 40, T = 12) {
-  const spec = makeSpec(over);
-  const rng = new Rng(seed);
-  const lengths = Array.from({ length: nCust }, () => 1 + rng.int(T));
-  const panel = covariatePanel(rng, lengths, spec.voiceLabels);
-  const designs = buildModelDesigns(panel, spec);
-  const truth = createModel(spec, designs, panel.offsets);
-  randomParameters(truth, rng, 1.5);
-  simulateVoice(panel, spec, truth, rng, 0.1);
-  const model = createModel(spec, designs, panel.offsets);
-  const eStep = new EStep(model.parts, spec.nStates, spec.voiceLabels.length, panel.offsets, panel.voice);
-  return { spec, panel, model, eStep, rng };
-}
 
 const variants: Partial<ModelSpec>[] = [
   { nStates: 1 },

@@ -7,6 +7,7 @@ import type { ModelSpec } from '../../src/estimation/spec.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
+import { EStep } from '../../src/estimation/eStep.js';
 
 export const LABELS = ['complaint', 'compliment', 'neutral'];
 
@@ -96,4 +97,22 @@ export function simulatedProblem(seed: number, spec: ModelSpec, lengths: number[
   const params = randomParameters(truth, rng, opts.scale ?? 1);
   const states = simulateVoice(panel, spec, truth, rng, opts.missing ?? 0);
   return { panel, spec, truth, params, states };
+}
+
+/**
+ * A random problem for EM tests: nCust customers with 1..T periods, voice simulated from random
+ * parameters (a share `missing` unobserved), and a fresh model with its E-step to fit it.
+ */
+export function emProblem(seed: number, over: Partial<ModelSpec>, nCust = 40, T = 12, missing = 0.1) {
+  const spec = makeSpec(over);
+  const rng = new Rng(seed);
+  const lengths = Array.from({ length: nCust }, () => 1 + rng.int(T));
+  const panel = covariatePanel(rng, lengths, spec.voiceLabels);
+  const designs = buildModelDesigns(panel, spec);
+  const truth = createModel(spec, designs, panel.offsets);
+  randomParameters(truth, rng, 1.5);
+  simulateVoice(panel, spec, truth, rng, missing);
+  const model = createModel(spec, designs, panel.offsets);
+  const eStep = new EStep(model.parts, spec.nStates, spec.voiceLabels.length, panel.offsets, panel.voice);
+  return { spec, panel, model, eStep, rng };
 }
