@@ -15,7 +15,8 @@ export function fitWarnings(fit: Pick<FitResult, 'warnings' | 'converged' | 'sta
   // The estimation layer may already warn about starts or boundary probabilities: no second copy.
   const saysStarts = out.some((w) => /best log-likelihood|local optima|more starts/i.test(w));
   const saysBoundary = out.some((w) => /boundary/i.test(w));
-  const finite = fit.starts.filter((s) => Number.isFinite(s.logLik)).sort((x, y) => y.logLik - x.logLik);
+  // A start stopped after screening never ran to its optimum: its log-likelihood says nothing about local optima.
+  const finite = fit.starts.filter((s) => Number.isFinite(s.logLik) && !s.screened).sort((x, y) => y.logLik - x.logLik);
   if (finite.length >= 2 && !saysStarts) {
     const best = finite[0];
     const next = finite[1];

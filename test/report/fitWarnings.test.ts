@@ -39,6 +39,24 @@ describe('fitWarnings', () => {
   });
 });
 
+describe('fitWarnings and screened starts', () => {
+  it('does not compare starts stopped after screening with the best one', () => {
+    const starts = [
+      { index: 0, kind: 'data' as const, logLik: -100, iterations: 60, converged: true },
+      { index: 1, kind: 'random' as const, logLik: -300, iterations: 5, converged: false, screened: true },
+      { index: 2, kind: 'random' as const, logLik: -320, iterations: 5, converged: false, screened: true },
+    ];
+    expect(fitWarnings({ ...base(), starts })).toEqual([]);
+    // the same starts run to the end would be evidence of several optima
+    const finished = starts.map((s) => ({ ...s, screened: false, converged: true }));
+    expect(fitWarnings({ ...base(), starts: finished })[0]).toMatch(/^only start 1 \(data\) reached the best log-likelihood -100\.00/);
+  });
+});
+
+function base() {
+  return { warnings: [] as string[], converged: true, status: 'converged', logLik: -100, bestStart: 0 };
+}
+
 describe('fit summary', () => {
   it('shows the header, the table, the baseline matrices, the numbered warnings and the report', () => {
     const fit = fixedFit();
