@@ -48,9 +48,9 @@ function fdInformation(f: (x: Float64Array) => number, theta: Float64Array, h: n
 
 // [label, spec, simulation seed, scale of the random true parameters]: problems where the data determine every parameter
 const variants: [string, Partial<ModelSpec>, number, number][] = [
-  ['multinomial', { nStates: 2 }, 31, 0.8],
+  ['multinomial', { nStates: 2 }, 34, 0.8],
   ['ordered', { nStates: 3, transitionType: 'ordered' }, 34, 1.2],
-  ['shared slopes', { nStates: 2, sharedSlopes: true, formulas: { initial: '~ 1', transition: '~ lag(intervention) + x', emission: '~ stock(intervention, 0.8) + x' } }, 31, 0.8],
+  ['shared slopes', { nStates: 2, sharedSlopes: true, formulas: { initial: '~ 1', transition: '~ lag(intervention) + x', emission: '~ stock(intervention, 0.8) + x' } }, 34, 0.8],
 ];
 
 describe('observed covariance', () => {
@@ -88,6 +88,27 @@ describe('observed covariance', () => {
       }
     });
   }
+
+  it('gives no standard error to a parameter whose likelihood interval is unbounded (a slope informed by one row)', () => {
+    const spec0 = makeSpec({ nStates: 2 });
+    const p = simulatedProblem(34, spec0, Array.from({ length: 200 }, () => 15), { scale: 0.8 });
+    const z = new Float64Array(p.panel.voice.length);
+    const row = p.panel.voice.findIndex((v) => v === 2); // a neutral (reference) voice
+    z[row] = 1;
+    p.panel.columns.z = z;
+    const spec = makeSpec({ nStates: 2, formulas: { ...spec0.formulas, emission: '~ z' } });
+    const r = fit(p.panel, spec, { starts: 0 });
+    const cov = observedCovariance(p.panel, spec, r.parameters);
+    const slope = r.parameters.names.indexOf('emission[1]:complaint:z');
+    expect(cov.unavailable).toContain('emission[1]:complaint:z');
+    expect(cov.notes.join('\n')).toMatch(/emission\[1\]:complaint:z[^\n]*95% likelihood interval is unbounded/);
+    // independently: the forward log-likelihood barely falls when the slope alone moves 30 down
+    const x = Float64Array.from(r.parameters.values);
+    x[slope] -= 30;
+    expect(logLikelihood(p.panel, spec, x)).toBeGreaterThan(r.logLik - 1.92);
+    expect(Number.isNaN(standardErrors(cov)[slope])).toBe(true);
+    expect(Array.from(cov.matrix).every(Number.isFinite)).toBe(true);
+  });
 
   it('shares one information between methods: the robust bread is the observed covariance', () => {
     const spec = makeSpec({ nStates: 2 });
