@@ -5,6 +5,7 @@ import { formatTable, parameterTable } from '../../src/report/parameterTable.js'
 import { InputError } from '../../src/errors.js';
 import type { Covariance } from '../../src/estimation/inference/covariance.js';
 import { fixedFit } from './fixedFit.js';
+import { thrown } from '../helpers/assert.js';
 
 /** A fixed fit with a covariance: SE of parameter i is (i + 1) / 10, parameter 3 unavailable, one correlation. */
 function fitWithCovariance(): SavedFit {
@@ -20,15 +21,7 @@ function fitWithCovariance(): SavedFit {
   return fit;
 }
 
-function issues(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return JSON.stringify((e as InputError).issues);
-  }
-  throw new Error('expected an InputError');
-}
+const issues = (f: () => unknown): string => JSON.stringify(thrown(f, InputError).issues);
 
 describe('covariance in fit.json', () => {
   it('round-trips exactly, with the matrix stored as rows', () => {

@@ -4,6 +4,7 @@ import { chiSquareSf } from '../../src/estimation/inference/distributions.js';
 import { UsageError } from '../../src/errors.js';
 import type { SavedFit } from '../../src/report/fitFile.js';
 import { fixedFit } from './fixedFit.js';
+import { thrown } from '../helpers/assert.js';
 
 /** fixedFit without the emission slopes (emission ~ 1): nested in fixedFit. */
 function restricted(): SavedFit {
@@ -24,15 +25,7 @@ function restricted(): SavedFit {
   return fit;
 }
 
-function reason(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a UsageError');
-}
+const reason = (f: () => unknown): string => thrown(f, UsageError).message;
 
 describe('likelihood-ratio test of two saved fits', () => {
   it('2 (LL full - LL restricted) on df = difference in free parameters', () => {
