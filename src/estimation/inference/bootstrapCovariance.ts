@@ -28,6 +28,7 @@ import type { ModelSpec, NamedParameters } from '../spec.js';
 import { stateAligner } from './alignStates.js';
 import type { BootstrapShared, BootstrapType, ReplicatePayload, ReplicateResult } from './bootstrapReplicate.js';
 import type { Covariance } from './covariance.js';
+import { SE_LIMIT } from './invertInformation.js';
 
 export type { BootstrapType } from './bootstrapReplicate.js';
 
@@ -102,6 +103,30 @@ export function sampleCovariance(rows: readonly Float64Array[], n: number): Floa
   return out;
 }
 
+/**
+ * Parameters whose replicate estimates spread wider than SE_LIMIT log-odds units (the limit of
+ * the observed information, invertInformation.ts): a probability driven to 0 or 1, whose
+ * coefficient drifts towards infinity in the replicates. They get no standard error: their rows
+ * and columns of `matrix` (row-major n x n) are set to 0 in place.
+ */
+export function unstableParameters(names: readonly string[], matrix: Float64Array): { unavailable: string[]; notes: string[] } {
+  const n = names.length;
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) if (!(Math.sqrt(matrix[i * n + i]) <= SE_LIMIT)) idx.push(i);
+  for (const i of idx) {
+    for (let j = 0; j < n; j++) {
+      matrix[i * n + j] = 0;
+      matrix[j * n + i] = 0;
+    }
+  }
+  const unavailable = idx.map((i) => names[i]);
+  const shown = unavailable.slice(0, 6).join(', ') + (unavailable.length > 6 ? ` (+${unavailable.length - 6} more)` : '');
+  const notes = idx.length
+    ? [`no standard error for ${shown}: the bootstrap replicates spread over more than ${SE_LIMIT} log-odds units (a probability at the boundary)`]
+    : [];
+  return { unavailable, notes };
+}
+
 /** Bootstrap covariance of `fit.parameters` (the full-sample estimates of `spec` on `panel`). */
 export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { parameters: NamedParameters }, options: BootstrapOptions = {}): Promise<Covariance> {
   checkOptions(options);
@@ -157,14 +182,15 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
   if (kept.length < 2) {
     throw new ModelError(`the bootstrap failed: ${failures.length} of ${B} replicate fits failed${failures.length ? ` (first: ${failures[0]})` : ''}`);
   }
-  const notes: string[] = [];
+  const matrix = sampleCovariance(kept, n);
+  const { unavailable, notes } = unstableParameters(names, matrix);
   if (relabelled > 0) notes.push(`${relabelled} of ${kept.length} bootstrap replicates came back with their states in another order and were matched to the full-sample states`);
   for (const f of failures.slice(0, 3)) notes.push(`bootstrap ${f}`);
   return {
     method: 'bootstrap',
     names: [...names],
-    matrix: sampleCovariance(kept, n),
-    unavailable: [],
+    matrix,
+    unavailable,
     notes,
     bootstrap: { type, requested: B, seed, replicates: kept.map((v) => Array.from(v)), failed: failures.length, notConverged },
   };

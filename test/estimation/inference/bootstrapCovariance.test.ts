@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapCovariance, bootstrapWarnings, type BootstrapProgress } from '../../../src/estimation/inference/bootstrapCovariance.js';
+import { bootstrapCovariance, bootstrapWarnings, unstableParameters, type BootstrapProgress } from '../../../src/estimation/inference/bootstrapCovariance.js';
 import { standardErrors, type Covariance } from '../../../src/estimation/inference/covariance.js';
 import { fit, logLikelihood } from '../../../src/estimation/fit.js';
 import { UsageError } from '../../../src/errors.js';
@@ -64,6 +64,16 @@ describe('bootstrapCovariance', () => {
   it('reports failed replicates in the warnings', () => {
     const cov = { method: 'bootstrap', names: [], matrix: new Float64Array(0), unavailable: [], notes: [], bootstrap: { type: 'nonparametric', requested: 10, seed: 1, replicates: [[], [], [], [], [], [], [], []], failed: 2, notConverged: 0 } } satisfies Covariance;
     expect(bootstrapWarnings(cov)).toEqual([expect.stringMatching(/^2 of 10 bootstrap replicates failed to fit and are left out: .* the other 8$/)]);
+  });
+
+  it('leaves parameters whose replicates spread past the boundary limit without a standard error', () => {
+    const names = ['a', 'b', 'c'];
+    const m = Float64Array.from([4, 1, 2, 1, 90 ** 2, 3, 2, 3, 1]);
+    const r = unstableParameters(names, m);
+    expect(r.unavailable).toEqual(['b']);
+    expect(Array.from(m)).toEqual([4, 0, 2, 0, 0, 0, 2, 0, 1]);
+    expect(r.notes[0]).toMatch(/^no standard error for b: the bootstrap replicates spread over more than 50 log-odds units/);
+    expect(unstableParameters(names, Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1])).unavailable).toEqual([]);
   });
 
   it('refuses bad options', async () => {
