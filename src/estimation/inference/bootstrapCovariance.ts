@@ -141,7 +141,10 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
   // The aligner's scratch model also checks that the estimates match the spec on this panel.
   const designs = buildModelDesigns(panel, spec);
   const scratch = createModel(spec, designs, panel.offsets);
-  if (scratch.nParams !== n) throw new ModelError(`the model has ${scratch.nParams} parameters, the fit ${n}`);
+  const expected = scratch.getParameters().names;
+  if (expected.length !== n || expected.some((x, i) => x !== names[i])) {
+    throw new ModelError(`the fit's parameters (${n}) are not those of the model on this panel (${expected.length}): bootstrap a fit of this spec`);
+  }
   const aligner = stateAligner(scratch, full, meanRow(designs.emission.values, designs.emission.names.length));
 
   const shared: BootstrapShared = {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapCovariance, bootstrapWarnings, unstableParameters, type BootstrapProgress } from '../../../src/estimation/inference/bootstrapCovariance.js';
+import { bootstrapReplicate, type BootstrapShared } from '../../../src/estimation/inference/bootstrapReplicate.js';
 import { standardErrors, type Covariance } from '../../../src/estimation/inference/covariance.js';
 import { fit, logLikelihood } from '../../../src/estimation/fit.js';
 import { UsageError } from '../../../src/errors.js';
@@ -125,5 +126,34 @@ describe('bootstrap standard errors', () => {
     expect(median).toBeLessThan(1.25);
     expect(ratios[0]).toBeGreaterThan(0.5);
     expect(ratios[ratios.length - 1]).toBeLessThan(2);
+  });
+});
+
+describe('bootstrapReplicate', () => {
+  it('returns a failed replicate, with the reason, when the refit cannot fit the replicate panel', () => {
+    // Complaints impossible in every state at the start: the log-likelihood is -Infinity there.
+    const values = Float64Array.from(smallFit.parameters.values);
+    smallFit.parameters.names.forEach((n, i) => {
+      if (/^emission\[\d\]:complaint:\(Intercept\)$/.test(n)) values[i] = -1e5;
+    });
+    const shared: BootstrapShared = { panel: small.panel, spec, start: { ...smallFit.parameters, values }, type: 'nonparametric', maxIter: 20, tol: 1e-10 };
+    const r = bootstrapReplicate({ index: 0, seed: 1 }, shared);
+    expect(r.values).toBeUndefined();
+    expect(r.error).toMatch(/not finite/);
+    const ok = bootstrapReplicate({ index: 0, seed: 1 }, { ...shared, start: smallFit.parameters });
+    expect(ok.values).toHaveLength(smallFit.parameters.names.length);
+    expect(ok.error).toBeUndefined();
+  });
+});
+
+describe('bootstrapCovariance with ordered transitions', () => {
+  it('runs, keeps the ladder, and is the same with 1 and 2 threads', async () => {
+    const ordered = makeSpec({ nStates: 3, transitionType: 'ordered', formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: '~ 1' } });
+    const sim = simulatedProblem(9, ordered, Array.from({ length: 60 }, () => 12), { scale: 1 });
+    const f = fit(sim.panel, ordered, { starts: 1, seed: 2 });
+    const one = await bootstrapCovariance(sim.panel, ordered, f, { replicates: 4, seed: 5, threads: 1 });
+    const two = await bootstrapCovariance(sim.panel, ordered, f, { replicates: 4, seed: 5, threads: 2 });
+    expect(text(two)).toBe(text(one));
+    expect(one.bootstrap!.replicates).toHaveLength(4 - one.bootstrap!.failed);
   });
 });
