@@ -94,7 +94,7 @@ export function invertInformation(info: Float64Array, names: readonly string[]):
       notes.push(`no standard error for ${list(names, boundary)}: standard error above ${SE_LIMIT} on the log-odds scale, the estimate sits at the boundary (a probability driven to 0 or 1)`);
       continue;
     }
-    kept.forEach((i, a) => kept.forEach((j, b) => (out[i * n + j] = r.inverse.get(a, b))));
+    kept.forEach((i, a) => kept.forEach((j, b) => (out[i * n + j] = 0.5 * (r.inverse.get(a, b) + r.inverse.get(b, a)))));
     break;
   }
   const unavailable = [...removed].sort((a, b) => a - b);
