@@ -14,7 +14,8 @@
  * every random draw is the replicate's, so 1 and N threads give identical output.
  *
  * The covariance is the sample covariance of the aligned replicate estimates; the replicates are
- * kept (cov.bootstrap.replicates) for percentile intervals. Failed replicates (an error or
+ * kept (cov.bootstrap.replicates) for percentile intervals. Parameters at the boundary get no
+ * standard error (unstableParameters; the observed information at the estimates says which). Failed replicates (an error or
  * estimates that are not finite) are left out and counted; replicates that stopped at the
  * iteration cap are kept and counted; both are reported by bootstrapWarnings.
  */
@@ -29,6 +30,7 @@ import { stateAligner } from './alignStates.js';
 import type { BootstrapShared, BootstrapType, ReplicatePayload, ReplicateResult } from './bootstrapReplicate.js';
 import type { Covariance } from './covariance.js';
 import { SE_LIMIT } from './invertInformation.js';
+import { likelihoodCovariance } from './observedCovariance.js';
 
 export type { BootstrapType } from './bootstrapReplicate.js';
 
@@ -104,27 +106,42 @@ export function sampleCovariance(rows: readonly Float64Array[], n: number): Floa
 }
 
 /**
- * Parameters whose replicate estimates spread wider than SE_LIMIT log-odds units (the limit of
- * the observed information, invertInformation.ts): a probability driven to 0 or 1, whose
- * coefficient drifts towards infinity in the replicates. They get no standard error: their rows
+ * Parameters without a bootstrap standard error: those whose replicate estimates spread wider
+ * than SE_LIMIT log-odds units (the limit of the observed information, invertInformation.ts: a
+ * probability driven to 0 or 1, its coefficient drifting towards infinity in the replicates), and
+ * the `undetermined` ones, which the observed information at the full-sample estimates does not
+ * determine: on the flat likelihood there, a replicate started from the estimates stops near them
+ * whatever its data, so the replicates' small spread would be an artefact of the start. Their rows
  * and columns of `matrix` (row-major n x n) are set to 0 in place.
  */
-export function unstableParameters(names: readonly string[], matrix: Float64Array): { unavailable: string[]; notes: string[] } {
+export function unstableParameters(names: readonly string[], matrix: Float64Array, undetermined: readonly string[] = []): { unavailable: string[]; notes: string[] } {
   const n = names.length;
   const idx: number[] = [];
-  for (let i = 0; i < n; i++) if (!(Math.sqrt(matrix[i * n + i]) <= SE_LIMIT)) idx.push(i);
+  const unstable: string[] = [];
+  const skip = new Set(undetermined);
+  for (let i = 0; i < n; i++) {
+    if (!(Math.sqrt(matrix[i * n + i]) <= SE_LIMIT)) {
+      idx.push(i);
+      unstable.push(names[i]);
+    } else if (skip.has(names[i])) idx.push(i);
+  }
   for (const i of idx) {
     for (let j = 0; j < n; j++) {
       matrix[i * n + j] = 0;
       matrix[j * n + i] = 0;
     }
   }
-  const unavailable = idx.map((i) => names[i]);
-  const shown = unavailable.slice(0, 6).join(', ') + (unavailable.length > 6 ? ` (+${unavailable.length - 6} more)` : '');
-  const notes = idx.length
-    ? [`no standard error for ${shown}: the bootstrap replicates spread over more than ${SE_LIMIT} log-odds units (a probability at the boundary)`]
-    : [];
-  return { unavailable, notes };
+  const list = (v: string[]) => v.slice(0, 6).join(', ') + (v.length > 6 ? ` (+${v.length - 6} more)` : '');
+  const notes: string[] = [];
+  if (unstable.length) notes.push(`no standard error for ${list(unstable)}: the bootstrap replicates spread over more than ${SE_LIMIT} log-odds units (a probability at the boundary)`);
+  const fixed = idx.map((i) => names[i]).filter((x) => !unstable.includes(x));
+  if (fixed.length) {
+    notes.push(
+      `no standard error for ${list(fixed)}: the observed information leaves ${fixed.length === 1 ? 'it' : 'them'} undetermined at the estimates ` +
+        '(a probability at the boundary, or a direction the data do not identify), where replicates started from the estimates barely move whatever the data',
+    );
+  }
+  return { unavailable: idx.map((i) => names[i]), notes };
 }
 
 /** Bootstrap covariance of `fit.parameters` (the full-sample estimates of `spec` on `panel`). */
@@ -186,7 +203,8 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
     throw new ModelError(`the bootstrap failed: ${failures.length} of ${B} replicate fits failed${failures.length ? ` (first: ${failures[0]})` : ''}`);
   }
   const matrix = sampleCovariance(kept, n);
-  const { unavailable, notes } = unstableParameters(names, matrix);
+  const observed = likelihoodCovariance(panel, spec, fit.parameters, 'observed');
+  const { unavailable, notes } = unstableParameters(names, matrix, observed.unavailable);
   if (relabelled > 0) notes.push(`${relabelled} of ${kept.length} bootstrap replicates came back with their states in another order and were matched to the full-sample states`);
   for (const f of failures.slice(0, 3)) notes.push(`bootstrap ${f}`);
   return {

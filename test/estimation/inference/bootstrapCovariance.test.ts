@@ -5,6 +5,7 @@ import { standardErrors, type Covariance } from '../../../src/estimation/inferen
 import { fit, logLikelihood } from '../../../src/estimation/fit.js';
 import { UsageError } from '../../../src/errors.js';
 import { Matrix, inverse } from 'ml-matrix';
+import { likelihoodCovariance } from '../../../src/estimation/inference/observedCovariance.js';
 import { assertClose } from '../../helpers/assert.js';
 import { buildDist } from '../../helpers/runCli.js';
 import { covariatePanel, makeSpec, simulatedProblem, simulateVoice } from '../fixtures.js';
@@ -41,8 +42,9 @@ describe('bootstrapCovariance', () => {
     });
   }
 
-  it('is the sample covariance of the stored replicates', async () => {
+  it('is the sample covariance of the stored replicates, without the parameters the observed information leaves undetermined', async () => {
     const cov = await bootstrapCovariance(small.panel, spec, smallFit, { replicates: 7, seed: 2, threads: 1 });
+    expect(cov.unavailable).toEqual(likelihoodCovariance(small.panel, spec, smallFit.parameters, 'observed').unavailable);
     const reps = cov.bootstrap!.replicates;
     const n = cov.names.length;
     const m = reps.length;
@@ -51,7 +53,8 @@ describe('bootstrapCovariance', () => {
         const mi = reps.reduce((s, r) => s + r[i], 0) / m;
         const mj = reps.reduce((s, r) => s + r[j], 0) / m;
         const c = reps.reduce((s, r) => s + (r[i] - mi) * (r[j] - mj), 0) / (m - 1);
-        assertClose(cov.matrix[i * n + j], c, { atol: 1e-12, rtol: 1e-9 });
+        const gap = cov.unavailable.includes(cov.names[i]) || cov.unavailable.includes(cov.names[j]);
+        assertClose(cov.matrix[i * n + j], gap ? 0 : c, { atol: 1e-12, rtol: 1e-9 });
       }
     }
   });
@@ -75,6 +78,11 @@ describe('bootstrapCovariance', () => {
     expect(Array.from(m)).toEqual([4, 0, 2, 0, 0, 0, 2, 0, 1]);
     expect(r.notes[0]).toMatch(/^no standard error for b: the bootstrap replicates spread over more than 50 log-odds units/);
     expect(unstableParameters(names, Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1])).unavailable).toEqual([]);
+    const m2 = Float64Array.from([4, 1, 2, 1, 90 ** 2, 3, 2, 3, 1]);
+    const r2 = unstableParameters(names, m2, ['c']);
+    expect(r2.unavailable).toEqual(['b', 'c']);
+    expect(Array.from(m2)).toEqual([4, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(r2.notes[1]).toMatch(/^no standard error for c: the observed information leaves it undetermined/);
   });
 
   it('refuses bad options', async () => {
