@@ -29,6 +29,16 @@ export { simulate } from './estimation/simulate.js';
 export type { SimulateOptions, SimulationPolicy, SimulationResult, SimulatedCovariate } from './estimation/simulate.js';
 export { Rng } from './estimation/rng.js';
 
+// Bootstrap inference: replicates on worker threads, states matched to the fit's labelling.
+export { bootstrapCovariance, bootstrapWarnings, sampleCovariance, unstableParameters, BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES } from './estimation/inference/bootstrapCovariance.js';
+export type { BootstrapOptions, BootstrapProgress, BootstrapType } from './estimation/inference/bootstrapCovariance.js';
+export { resampleCustomers } from './estimation/inference/resampleCustomers.js';
+export { observedSimulator } from './estimation/simulateObserved.js';
+export type { ObservedSimulator } from './estimation/simulateObserved.js';
+export { stateAligner, bestAssignment } from './estimation/inference/alignStates.js';
+export type { StateAligner, Alignment } from './estimation/inference/alignStates.js';
+export { runFitOnPanelAsync } from './report/runFit.js';
+
 // Reports: the commands behind the CLI.
 export { runFit, runFitOnPanel, writeFitRun, specFor, effectsBasis, DEFAULT_STATES, DEFAULT_OUT_DIR } from './report/runFit.js';
 export type { RunFitOptions, FitRun } from './report/runFit.js';
