@@ -54,6 +54,43 @@ function rowsAfterComplaint(d: Design, customer: number, horizon: number): Float
   return d.values.slice(first * nCols, (first + horizon) * nCols);
 }
 
+/** Design rows of periods 1..horizon after the complaint, row-major, per sub-model and arm (they do not depend on the parameters). */
+export interface ScenarioRows {
+  horizon: number;
+  transition: { without: Float64Array; with: Float64Array };
+  emission: { without: Float64Array; with: Float64Array };
+}
+
+export function scenarioRows(designs: { transition: Design; emission: Design }, horizon: number): ScenarioRows {
+  if (!(Number.isInteger(horizon) && horizon >= 1)) throw new RangeError(`horizon must be an integer >= 1, got ${horizon}`);
+  return {
+    horizon,
+    transition: { without: rowsAfterComplaint(designs.transition, 0, horizon), with: rowsAfterComplaint(designs.transition, 1, horizon) },
+    emission: { without: rowsAfterComplaint(designs.emission, 0, horizon), with: rowsAfterComplaint(designs.emission, 1, horizon) },
+  };
+}
+
+/** Transition and emission probabilities at the scenario rows, from the sub-models' probabilitiesFor (current parameters). */
+export function probabilitiesAtRows(spec: ModelSpec, rows: ScenarioRows, transition: ProbabilitySource, emission: ProbabilitySource): ScenarioProbabilities {
+  const K = spec.nStates;
+  const V = spec.voiceLabels.length;
+  const horizon = rows.horizon;
+  if (transition.nGroups !== K || transition.nOut !== K) throw new RangeError(`transition model is ${transition.nGroups}x${transition.nOut}, expected ${K}x${K}`);
+  if (emission.nGroups !== K || emission.nOut !== V) throw new RangeError(`emission model is ${emission.nGroups}x${emission.nOut}, expected ${K}x${V}`);
+  const probs = (src: ProbabilitySource, r: Float64Array, size: number): Float64Array => {
+    const out = new Float64Array(horizon * size);
+    src.probabilitiesFor(r, horizon, out);
+    return out;
+  };
+  return {
+    nStates: K,
+    voiceLabels: [...spec.voiceLabels],
+    horizon,
+    transition: { without: probs(transition, rows.transition.without, K * K), with: probs(transition, rows.transition.with, K * K) },
+    emission: { without: probs(emission, rows.emission.without, K * V), with: probs(emission, rows.emission.with, K * V) },
+  };
+}
+
 /**
  * Transition and emission probabilities of periods 1..horizon after the complaint, without and
  * with the intervention, from the sub-models' probabilitiesFor at the synthetic design rows.
@@ -65,21 +102,5 @@ export function scenarioProbabilities(
   emission: ProbabilitySource,
   horizon: number,
 ): ScenarioProbabilities {
-  const K = spec.nStates;
-  const V = spec.voiceLabels.length;
-  if (!(Number.isInteger(horizon) && horizon >= 1)) throw new RangeError(`horizon must be an integer >= 1, got ${horizon}`);
-  if (transition.nGroups !== K || transition.nOut !== K) throw new RangeError(`transition model is ${transition.nGroups}x${transition.nOut}, expected ${K}x${K}`);
-  if (emission.nGroups !== K || emission.nOut !== V) throw new RangeError(`emission model is ${emission.nGroups}x${emission.nOut}, expected ${K}x${V}`);
-  const probs = (src: ProbabilitySource, d: Design, customer: number, size: number): Float64Array => {
-    const out = new Float64Array(horizon * size);
-    src.probabilitiesFor(rowsAfterComplaint(d, customer, horizon), horizon, out);
-    return out;
-  };
-  return {
-    nStates: K,
-    voiceLabels: [...spec.voiceLabels],
-    horizon,
-    transition: { without: probs(transition, designs.transition, 0, K * K), with: probs(transition, designs.transition, 1, K * K) },
-    emission: { without: probs(emission, designs.emission, 0, K * V), with: probs(emission, designs.emission, 1, K * V) },
-  };
+  return probabilitiesAtRows(spec, scenarioRows(designs, horizon), transition, emission);
 }

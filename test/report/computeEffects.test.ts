@@ -3,7 +3,7 @@ import { computeEffects } from '../../src/report/computeEffects.js';
 import { syntheticDesigns, syntheticHistory } from '../../src/report/scenarios.js';
 import { createModel } from '../../src/model/hmmModel.js';
 import type { ModelSpec, NamedParameters } from '../../src/estimation/spec.js';
-import { ModelError } from '../../src/errors.js';
+import { ModelError, UsageError } from '../../src/errors.js';
 import { assertClose } from '../helpers/assert.js';
 
 // The same hand-specified K=2 model as effects.test.ts, now through the real sub-models: the
@@ -77,7 +77,8 @@ describe('computeEffects through the model', () => {
     const bad = { ...fit, parameters: { ...fit.parameters, names: fit.parameters.names.map((n) => n.replace('lag', 'lead')) } };
     expect(() => computeEffects(bad)).toThrow(ModelError);
     expect(() => computeEffects(bad)).toThrow(/should be 'transition\[1->2\]:lag\(intervention\)'/);
-    expect(() => computeEffects(fit, { horizon: 0 })).toThrow(ModelError);
+    expect(() => computeEffects(fit, { horizon: 0 })).toThrow(UsageError);
+    expect(() => computeEffects(fit, { horizon: 0 })).toThrow(/--horizon/);
   });
 
   it('holds other covariates at their means (and says so when one is missing)', () => {
