@@ -75,7 +75,7 @@ export function formatEffectsText(r: EffectsReport): string {
   const periods = shownPeriods(r.horizon);
   for (const l of voices) {
     lines.push('');
-    lines.push(`Expected ${l}s per customer, cumulative over periods 1..h (h = 1 is the period after the complaint)`);
+    lines.push(`Net effect on expected ${l}s per customer, cumulative over periods 1..h (h = 1 is the period after the complaint)`);
     lines.push(`  ${'h'.padStart(9)} ${'no interv.'.padStart(11)} ${'relationship'.padStart(13)} ${'propensity'.padStart(11)} ${'interaction'.padStart(12)} ${'net'.padStart(8)}${iv ? '   95% interval of net' : ''}`);
     const c = r.overTime.cumulativeEffects[l];
     for (const h of periods) {
