@@ -28,8 +28,11 @@ export function shownPeriods(H: number): number[] {
   return set;
 }
 
-/** The report as text: relationship channel, propensity channel, effects over time and in the long run, headline. */
-export function formatEffectsText(r: EffectsReport): string {
+/**
+ * The report as text: relationship channel, propensity channel, effects over time and in the long
+ * run, the report's warnings (unless `warnings: false`, e.g. under a fit summary whose footer has them), headline.
+ */
+export function formatEffectsText(r: EffectsReport, options: { warnings?: boolean } = {}): string {
   const K = r.nStates;
   const iv = r.intervals;
   const lines: string[] = [];
@@ -106,8 +109,8 @@ export function formatEffectsText(r: EffectsReport): string {
   } else {
     lines.push(`Long run: not available (${r.longRun.reason}).`);
   }
-  lines.push(`Horizon: ${describePeriods(r.horizon, r.periodLength)} (--horizon).`);
-  if (r.warnings.length) lines.push('', 'Warnings', ...r.warnings.map((w, i) => `${i + 1}. ${w}`));
+  lines.push(`Horizon (--horizon): ${describePeriods(r.horizon, r.periodLength)}.`);
+  if (r.warnings.length && options.warnings !== false) lines.push('', 'Warnings', ...r.warnings.map((w, i) => `${i + 1}. ${w}`));
   if (r.summary.length) lines.push('', ...r.summary);
   return lines.join('\n') + '\n';
 }

@@ -1,8 +1,9 @@
 import { UsageError } from '../errors.js';
 import type { PeriodLength } from './effectsTypes.js';
 
-/** The name of the panel column in which `squeaky prepare` records the period length (hours, the same on every row). */
-export const PERIOD_HOURS_COLUMN = 'period_hours';
+import { PERIOD_HOURS_COLUMN } from '../data/prepareEvents.js';
+
+export { PERIOD_HOURS_COLUMN };
 
 /** day, week or Nh (as `prepare --period`) to a PeriodLength; UsageError naming `flag` otherwise. */
 export function parsePeriodLength(flag: string, spec: string): PeriodLength {

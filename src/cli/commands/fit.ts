@@ -5,6 +5,7 @@ import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../repo
 import { loadFit } from '../../report/fitFile.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
+import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
@@ -29,6 +30,7 @@ interface FitFlags {
   tol?: string;
   start?: string;
   horizon?: string;
+  periodLength?: string;
   out: string;
   progress?: boolean;
   quiet?: boolean;
@@ -73,6 +75,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--tol <x>', `stop when the projected remaining log-likelihood gain < tol x |log-likelihood| (default ${FIT_DEFAULTS.tol})`)
     .option('--start <fit.json>', "begin EM from a saved fit's parameters (its model specification is used)")
     .option('--horizon <H>', `periods counted in the intervention-effect report (default ${DEFAULT_HORIZON})`)
+    .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--quiet', 'no progress and no reading warnings on stderr')
@@ -98,6 +101,7 @@ Examples:
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
       const horizon = intOption('--horizon', f.horizon, 1);
+      const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -121,6 +125,7 @@ Examples:
           tol,
           start,
           horizon,
+          periodLength,
           onProgress: show ? progress.update : undefined,
         });
       } finally {
