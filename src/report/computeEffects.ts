@@ -102,7 +102,8 @@ export function computeEffects(fit: EffectsFit, options: EffectsOptions = {}): E
         : undefined;
   const startMix = effectsBasis.complaintStateMix;
   let model = modelWithParameters(spec, fit.parameters, built.designs, built.history.offsets);
-  let rows = scenarioRows(built.designs, periods);
+  // Once settled, the rows of period settle.after + 1 hold for good: the probabilities are computed up to it.
+  let rows = scenarioRows(built.designs, periods, settle.kind === 'settled' ? settle.after + 1 : periods);
   const figuresAt = (theta: Float64Array, horizon: number) => {
     model.setParameters(theta);
     const probs = probabilitiesAtRows(spec, rows, model.parts[1], model.parts[2]);
@@ -112,8 +113,8 @@ export function computeEffects(fit: EffectsFit, options: EffectsOptions = {}): E
   // Where the report has converged, from the point estimate over the settled periods.
   let converged: number | null = null;
   if (settled) {
-    const pre = figuresAt(fit.parameters.values, Math.min(H, periods));
-    if (pre.result.figures.longRun !== null) converged = convergedBy(spec.nStates, pre.probs, pre.result, Math.max(Math.min(H, periods), periods));
+    const pre = figuresAt(fit.parameters.values, Math.min(H, rows.horizon));
+    if (pre.result.figures.longRun !== null) converged = convergedBy(spec.nStates, pre.probs, pre.result, rows.horizon);
   }
   if (converged !== null) {
     const limit = Math.min(MAX_HORIZON, Math.max(1000, 10 * converged));
@@ -140,7 +141,7 @@ export function computeEffects(fit: EffectsFit, options: EffectsOptions = {}): E
     startMix,
     complaintRows: effectsBasis.complaintRows,
     periodLength: fit.periodLength,
-    settledAfter: settled ? periods : null,
+    settledAfter: settled ? rows.horizon : null,
     convergedBy: converged,
     intervals,
     warnings: samePeriodWarnings(spec),

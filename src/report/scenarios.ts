@@ -47,11 +47,12 @@ export function syntheticDesigns(spec: ModelSpec, history: Panel): { initial: De
   };
 }
 
-function rowsAfterComplaint(d: Design, customer: number, horizon: number): Float64Array {
+/** Rows of periods 1..used after the complaint of `customer`, in designs of a history built for `built` periods. */
+function rowsAfterComplaint(d: Design, customer: number, built: number, used = built): Float64Array {
   const nCols = d.names.length;
-  const n = BURN_IN + 1 + horizon;
+  const n = BURN_IN + 1 + built;
   const first = customer * n + BURN_IN + 1;
-  return d.values.slice(first * nCols, (first + horizon) * nCols);
+  return d.values.slice(first * nCols, (first + used) * nCols);
 }
 
 /** Design rows of periods 1..horizon after the complaint, row-major, per sub-model and arm (they do not depend on the parameters). */
@@ -61,12 +62,14 @@ export interface ScenarioRows {
   emission: { without: Float64Array; with: Float64Array };
 }
 
-export function scenarioRows(designs: { transition: Design; emission: Design }, horizon: number): ScenarioRows {
-  if (!(Number.isInteger(horizon) && horizon >= 1)) throw new RangeError(`horizon must be an integer >= 1, got ${horizon}`);
+/** The rows of the first `horizon` periods of designs built for `built` periods (default: all of them). */
+export function scenarioRows(designs: { transition: Design; emission: Design }, built: number, horizon = built): ScenarioRows {
+  if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= built)) throw new RangeError(`horizon must be an integer in 1..${built}, got ${horizon}`);
+  const rows = (d: Design, c: number) => rowsAfterComplaint(d, c, built, horizon);
   return {
     horizon,
-    transition: { without: rowsAfterComplaint(designs.transition, 0, horizon), with: rowsAfterComplaint(designs.transition, 1, horizon) },
-    emission: { without: rowsAfterComplaint(designs.emission, 0, horizon), with: rowsAfterComplaint(designs.emission, 1, horizon) },
+    transition: { without: rows(designs.transition, 0), with: rows(designs.transition, 1) },
+    emission: { without: rows(designs.emission, 0), with: rows(designs.emission, 1) },
   };
 }
 
