@@ -64,7 +64,7 @@ export function headline(r: EffectsReport): string[] {
     const when = long ? 'In the long run' : `${atHorizon[0].toUpperCase()}${atHorizon.slice(1)}`;
     let s = `${when}, interventions ${change(m.propensity, `expected ${l}s`)} through propensity${intervalWords(iv?.propensity, level)}`;
     s += ` and ${change(m.relationship, 'them')} through relationship${intervalWords(iv?.relationship, level)}`;
-    if (m.interaction !== 0) s += `; the two channels interact (${milliSigned(m.interaction)})${intervalWords(iv?.interaction, level)}`;
+    if (m.interaction !== 0) s += `; the two channels interact by ${milliSigned(m.interaction)}${intervalWords(iv?.interaction, level)}`;
     s += `: net ${milliSigned(m.net)}${intervalWords(iv?.net, level)} per customer who complained`;
     if (long) {
       const h = r.net.effects[l];

@@ -126,7 +126,7 @@ describe('the report over time', () => {
     const rel = /and (raise|lower) them by ([\d.]+) through relationship/.exec(s)!;
     const P = sign(prop[1]) * Math.round(Number(prop[2]) * 1000);
     const R = sign(rel[1]) * Math.round(Number(rel[2]) * 1000);
-    const I = num(/the two channels interact \(([+-][\d.]+)\)/);
+    const I = num(/the two channels interact by ([+-][\d.]+)/);
     const N = num(/: net ([+-][\d.]+) per customer/);
     expect(P + R + I).toBe(N);
     const lr = r.longRun.effects!.complaint;
