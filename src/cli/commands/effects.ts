@@ -4,6 +4,7 @@ import { choiceOption, intOption } from '../options.js';
 import { loadFit } from '../../report/fitFile.js';
 import { computeEffects, DEFAULT_HORIZON, MAX_HORIZON } from '../../report/computeEffects.js';
 import { formatEffectsText } from '../../report/effects.js';
+import { parsePeriodLength } from '../../report/periodLength.js';
 
 export function effectsCommand(io: CliIO): Command {
   return new Command('effects')
@@ -11,6 +12,7 @@ export function effectsCommand(io: CliIO): Command {
     .argument('<fit>', 'fit.json written by squeaky fit')
     .option('--horizon <H>', `periods shown after the complaint (default ${DEFAULT_HORIZON}; at most ${MAX_HORIZON}, and not far past where the report has converged)`)
     .option('--format <format>', 'text or json', 'text')
+    .option('--period-length <p>', "length of one period: day, week or Nh (default: the fit's, when it knows it)")
     .addHelpText(
       'after',
       `
@@ -35,13 +37,15 @@ interval (the EffectsReport type, the same as effects.json).
 Examples:
   $ squeaky effects squeaky-fit/fit.json
   $ squeaky effects squeaky-fit/fit.json --horizon 7 --format json
+  $ squeaky effects squeaky-fit/fit.json --horizon 12 --period-length week
   $ squeaky effects squeaky-fit/fit.json --horizon 365 --format json > effects-year.json`,
     )
-    .action(async (file: string, f: { horizon?: string; format: string }) => {
+    .action(async (file: string, f: { horizon?: string; format: string; periodLength?: string }) => {
       const horizon = intOption('--horizon', f.horizon, 1);
       const format = choiceOption('--format', f.format, ['text', 'json'] as const) ?? 'text';
+      const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const fit = await loadFit(file);
-      const report = computeEffects(fit, { horizon });
+      const report = computeEffects(periodLength ? { ...fit, periodLength } : fit, { horizon });
       io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatEffectsText(report));
     });
 }
