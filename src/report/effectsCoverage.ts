@@ -7,21 +7,14 @@
 import { simulate } from '../estimation/simulate.js';
 import { fit } from '../estimation/fit.js';
 import { observedCovariance } from '../estimation/inference/observedCovariance.js';
-import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
-import type { SimulationPolicy } from '../estimation/simulate.js';
+import type { NamedParameters } from '../estimation/spec.js';
 import { computeEffects } from './computeEffects.js';
 import type { EffectsReport, IntervalBounds } from './effectsTypes.js';
-import type { EffectsBasis } from './fitFile.js';
+import { trueComplaintBasis, type CoverageDesign } from './coverageStudy.js';
 import { effectsBasis } from './runFit.js';
 
-export interface EffectsCoverageDesign {
-  spec: ModelSpec;
-  truth: { names: string[]; values: number[] };
-  policy: SimulationPolicy;
-  customers: number;
-  periods: number;
-  horizon: number;
-}
+/** The design of coverageStudy.ts without its net-effect fields (fits here always start from the truth). */
+export type EffectsCoverageDesign = Omit<CoverageDesign, 'trueNet' | 'startAtTruth'>;
 
 /** The figures checked: name, and how to read it from a report and from its intervals. */
 export const COVERED: { name: string; value: (r: EffectsReport) => number; bounds: (r: EffectsReport) => IntervalBounds }[] = [
@@ -43,16 +36,7 @@ function named(d: EffectsCoverageDesign, values: number[]): NamedParameters {
 /** The true figures: the report at the true parameters from the true state mix of complaint rows of a large simulated panel. */
 export function trueFigures(d: EffectsCoverageDesign, customers: number, seed: number): number[] {
   const sim = simulate(d.spec, named(d, d.truth.values), { customers, periods: d.periods, policy: d.policy, seed });
-  const complaint = sim.panel.voiceLabels.indexOf('complaint');
-  const mix = new Array<number>(d.spec.nStates).fill(0);
-  let rows = 0;
-  for (let r = 0; r < sim.panel.voice.length; r++) {
-    if (sim.panel.voice[r] === complaint) {
-      mix[sim.states[r]]++;
-      rows++;
-    }
-  }
-  const basis: EffectsBasis = { complaintStateMix: mix.map((x) => x / rows), complaintRows: rows, covariateMeans: {} };
+  const basis = trueComplaintBasis(sim, d.spec.nStates);
   const r = computeEffects({ spec: d.spec, parameters: named(d, d.truth.values), effectsBasis: basis }, { horizon: d.horizon });
   return COVERED.map((c) => c.value(r));
 }
