@@ -48,9 +48,16 @@ export { parameterTable, formatTable, tableGroups, TABLE_FORMATS } from './repor
 export type { ParameterTable, ParameterRow, TableFormat } from './report/parameterTable.js';
 export { parseParameterName } from './report/parameterName.js';
 export type { ParameterNameParts } from './report/parameterName.js';
-export { computeEffects, DEFAULT_HORIZON } from './report/computeEffects.js';
-export { effectsFromProbabilities, formatEffectsText } from './report/effects.js';
+export { computeEffects, DEFAULT_HORIZON, MAX_HORIZON } from './report/computeEffects.js';
+export type { EffectsOptions, EffectsFit } from './report/computeEffects.js';
+export { effectsFromProbabilities, formatEffectsText, CHANNELS, SCENARIOS } from './report/effects.js';
 export type { EffectsReport, ScenarioProbabilities, ChannelEffect, Moves, VoiceCounts } from './report/effects.js';
+export type { OverTime, LongRun, EffectsIntervals, IntervalBounds, SeriesBounds, PeriodLength, Figures, ScenarioName, ChannelName } from './report/effectsTypes.js';
+export { effectsFigures, LONG_RUN_TOLERANCE } from './report/effectsCore.js';
+export { longRunTail } from './report/longRunTail.js';
+export { propagateStates } from './report/propagateStates.js';
+export { samePeriodWarnings } from './report/samePeriodWarnings.js';
+export { parsePeriodLength, panelPeriodLength, describePeriods, PERIOD_HOURS_COLUMN } from './report/periodLength.js';
 export { syntheticHistory, scenarioProbabilities } from './report/scenarios.js';
 export { propagateVoice } from './report/propagateVoice.js';
 export { stationaryDistribution } from './report/stationaryDistribution.js';

@@ -17,6 +17,9 @@ import { writeFilesAtomic } from './writeAtomic.js';
 import { DEFAULT_SE_METHOD, fitCovariance, fitCovarianceAsync, type SeMethod } from './fitCovariance.js';
 import { bootstrapWarnings, type BootstrapOptions } from '../estimation/inference/bootstrapCovariance.js';
 import type { Covariance } from '../estimation/inference/covariance.js';
+import type { PeriodLength } from './effectsTypes.js';
+import { panelPeriodLength } from './periodLength.js';
+import { samePeriodWarnings } from './samePeriodWarnings.js';
 import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 
 export const DEFAULT_STATES = 3;
@@ -41,6 +44,8 @@ export interface RunFitOptions {
   start?: { fit: SavedFit; file: string };
   /** Horizon of the effects report (default 30). */
   horizon?: number;
+  /** Length of one period (default: the panel's period_hours column when it has one). */
+  periodLength?: PeriodLength;
   onProgress?: (p: FitProgress) => void;
   /** How the standard errors are computed (default 'observed'; 'none' skips them). */
   se?: SeMethod;
@@ -176,6 +181,8 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
 function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | undefined, options: RunFitOptions, panelWarnings: string[]): FitRun {
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
+  const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
+  if (periodLength) saved.periodLength = periodLength;
   if (covariance) saved.covariance = covariance;
   let effects: EffectsReport | undefined;
   let effectsProblem: string | undefined;
@@ -186,6 +193,7 @@ function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | 
     effectsProblem = `no intervention-effect report: ${e.message}`;
   }
   saved.warnings = fitWarnings(saved, effects);
+  for (const w of samePeriodWarnings(saved.spec)) if (!saved.warnings.includes(w)) saved.warnings.push(w);
   if (effectsProblem) saved.warnings.push(effectsProblem);
   if (covariance) saved.warnings.push(...covariance.notes);
   if (covariance) saved.warnings.push(...bootstrapWarnings(covariance));

@@ -5,6 +5,7 @@ import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../repo
 import { loadFit } from '../../report/fitFile.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
+import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
@@ -34,6 +35,7 @@ interface FitFlags {
   tol?: string;
   start?: string;
   horizon?: string;
+  periodLength?: string;
   out: string;
   progress?: boolean;
   quiet?: boolean;
@@ -103,6 +105,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--bootstrap-type <type>', `nonparametric (customers resampled with replacement) or parametric (voice simulated from the fit at the observed rows) (default ${BOOTSTRAP_DEFAULTS.type})`)
     .option('--threads <N>', `worker threads for the bootstrap replicates (default: the machine's cores, here ${defaultThreads()}); the result does not depend on it`)
     .option('--horizon <H>', `periods counted in the intervention-effect report (default ${DEFAULT_HORIZON})`)
+    .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--quiet', 'no progress and no reading warnings on stderr')
@@ -139,6 +142,7 @@ Examples:
       if (wantsBootstrap && se !== 'bootstrap') {
         throw new UsageError(`${replicates !== undefined ? '--bootstrap' : '--bootstrap-type'} applies to --se bootstrap, not --se ${se}`);
       }
+      const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -162,6 +166,7 @@ Examples:
           tol,
           start,
           horizon,
+          periodLength,
           onProgress: show ? progress.update : undefined,
           se,
           onSeProgress: show ? progress.se : undefined,
