@@ -29,6 +29,8 @@ export interface RunFitOptions {
   /** How the panel is read (column names, declared voice labels, gap filling). */
   read?: ReadPanelOptions;
   starts?: number;
+  /** Starts best after screening that are run to convergence (default 2). */
+  finish?: number;
   seed?: number;
   maxIter?: number;
   tol?: number;
@@ -129,6 +131,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
   const result: FitResult = fitModel(panel, spec, {
     starts: options.starts,
+    finish: options.finish,
     seed: options.seed,
     maxIter: options.maxIter,
     tol: options.tol,
