@@ -326,6 +326,20 @@ export function posterior(panel: Panel, spec: ModelSpec, params: NamedParameters
   return gamma;
 }
 
+/**
+ * Entropy of the posterior distribution of the state paths given the voices, summed over customers
+ * (the classification entropy of the ICL for a hidden Markov model): H = LL - E[log p(states, voices)],
+ * the expectation being the E-step's expected complete-data log-likelihood, the sum over the three
+ * sub-models of expected counts x log probabilities (their M-step objectives without the ridge).
+ */
+export function pathEntropy(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): number {
+  const { model, eStep } = modelAt(panel, spec, params);
+  const ll = eStep.run(model.parts);
+  let complete = 0;
+  for (const part of model.parts) complete += part.objective(eStep.stats.counts[part.block], 0, eStep.stats.observed?.[part.block]);
+  return Math.max(0, ll - complete);
+}
+
 /** Most probable state path, 0-based state per row. */
 export function viterbi(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): Int32Array {
   const { model, eStep } = modelAt(panel, spec, params);

@@ -13,7 +13,7 @@ import { fitToJson, type EffectsBasis, type SavedFit } from './fitFile.js';
 import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
-import { writeFilesAtomic } from './writeAtomic.js';
+import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -163,11 +163,17 @@ export async function runFit(panelFile: string, options: RunFitOptions = {}): Pr
 
 /** The files `squeaky fit` writes into DIR: fit.json, parameters.csv and (when computed) effects.json, all or none. */
 export async function writeFitRun(run: FitRun, dir: string): Promise<string[]> {
+  const files = fitRunFiles(run, dir);
+  await writeFilesAtomic(files);
+  return files.map((f) => f.path);
+}
+
+/** The files of writeFitRun with their contents, for writing together with others. */
+export function fitRunFiles(run: FitRun, dir: string): OutputFile[] {
   const files = [
     { path: join(dir, 'fit.json'), content: fitToJson(run.fit) },
     { path: join(dir, 'parameters.csv'), content: formatTable(run.table, 'csv') },
   ];
   if (run.effects) files.push({ path: join(dir, 'effects.json'), content: JSON.stringify(run.effects, null, 2) + '\n' });
-  await writeFilesAtomic(files);
-  return files.map((f) => f.path);
+  return files;
 }
