@@ -6,10 +6,11 @@ import type { Command } from 'commander';
 import { DEFAULT_FORMULAS } from '../estimation/spec.js';
 import { FIT_DEFAULTS } from '../estimation/fit.js';
 import { DEFAULT_HORIZON } from '../report/computeEffects.js';
+import { DEFAULT_SE_METHOD, SE_METHODS } from '../report/fitCovariance.js';
 import type { PlainFitOptions } from '../report/selection/fitJob.js';
 import type { ReadPanelOptions } from '../data/readPanel.js';
 import type { CliIO } from './io.js';
-import { intOption, listOption, numberOption } from './options.js';
+import { choiceOption, intOption, listOption, numberOption } from './options.js';
 
 export interface ModelFlags {
   initial?: string;
@@ -29,6 +30,7 @@ export interface ModelFlags {
   maxIter?: string;
   tol?: string;
   horizon?: string;
+  se?: string;
   threads?: string;
   out: string;
   progress?: boolean;
@@ -55,6 +57,7 @@ export function addModelOptions(cmd: Command, outDefault: string, outWhat: strin
     .option('--max-iter <N>', `iteration cap per start (default ${FIT_DEFAULTS.maxIter})`)
     .option('--tol <x>', `relative log-likelihood tolerance (default ${FIT_DEFAULTS.tol})`)
     .option('--horizon <H>', `periods counted in the intervention-effect reports (default ${DEFAULT_HORIZON})`)
+    .option('--se <method>', `standard errors of every fit: ${SE_METHODS.join(', ')} (default ${DEFAULT_SE_METHOD}, as squeaky fit)`)
     .option('--threads <N>', "worker threads (default: the machine's cores); results do not depend on it")
     .option('--out <dir>', outWhat, outDefault)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
@@ -78,6 +81,7 @@ export function modelOptionValues(f: ModelFlags): { fit: PlainFitOptions; read: 
       maxIter: intOption('--max-iter', f.maxIter, 0),
       tol: numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0'),
       horizon: intOption('--horizon', f.horizon, 1),
+      se: choiceOption('--se', f.se, SE_METHODS),
     },
     read: { labels: listOption(f.labels), fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
     threads: intOption('--threads', f.threads, 1),

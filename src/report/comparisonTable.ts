@@ -17,7 +17,7 @@ export interface ComparisonColumn {
 /**
  * A model-comparison table (one row per fitted model, e.g. per number of states), with notes
  * under it. Displayed formats round numbers to each column's digits and print "n/a" for NaN;
- * CSV and JSON keep full precision (NaN as an empty CSV field, null in JSON).
+ * CSV and JSON keep full precision (NaN as NA in CSV, null in JSON).
  */
 export interface ComparisonTable {
   title: string;
@@ -60,7 +60,7 @@ function machine(v: ComparisonCell | undefined): ComparisonCell | null {
 
 export function formatComparisonCsv(t: ComparisonTable): string {
   const lines = [t.columns.map((c) => csvField(c.key)).join(',')];
-  for (const r of t.rows) lines.push(t.columns.map((c) => { const v = machine(r[c.key]); return v === null ? '' : csvField(typeof v === 'boolean' ? String(v) : v); }).join(','));
+  for (const r of t.rows) lines.push(t.columns.map((c) => { const v = machine(r[c.key]); return csvField(typeof v === 'boolean' ? String(v) : v); }).join(','));
   return lines.join('\n') + '\n';
 }
 

@@ -12,7 +12,7 @@ import type { ModelSpec, NamedParameters } from '../../estimation/spec.js';
 import { runFitOnPanel, type FitRun, type RunFitOptions } from '../runFit.js';
 
 /** Fit options that can cross to a worker (no callbacks, no saved start). */
-export type PlainFitOptions = Omit<RunFitOptions, 'onProgress' | 'start' | 'read'>;
+export type PlainFitOptions = Omit<RunFitOptions, 'onProgress' | 'onSeProgress' | 'start' | 'read'>;
 
 export interface FitJobResult {
   run: FitRun;
