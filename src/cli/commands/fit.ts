@@ -8,33 +8,14 @@ import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
+import type { ModelFlags } from '../modelOptions.js';
 import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
 
-interface FitFlags {
+/** The flags `select` and `channels` share with fit (modelOptions.ts), and fit's own. */
+interface FitFlags extends Omit<ModelFlags, 'threads'> {
   states?: string;
-  initial?: string;
-  transition?: string;
-  emission?: string;
   transitionType?: string;
-  sharedSlopes?: boolean;
-  reference?: string;
-  labels?: string;
-  fillGaps?: boolean;
-  customerCol?: string;
-  periodCol?: string;
-  voiceCol?: string;
-  interventionCol?: string;
-  starts?: string;
-  finish?: string;
-  seed?: string;
-  maxIter?: string;
-  tol?: string;
   start?: string;
-  horizon?: string;
-  out: string;
-  progress?: boolean;
-  quiet?: boolean;
-  se?: string;
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
