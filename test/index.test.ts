@@ -7,4 +7,10 @@ describe('library entry point', () => {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
     }
   });
+
+  it('exports the bootstrap', () => {
+    for (const name of ['bootstrapCovariance', 'bootstrapWarnings', 'resampleCustomers', 'observedSimulator', 'stateAligner', 'bestAssignment', 'runFitOnPanelAsync']) {
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+    }
+  });
 });
