@@ -6,6 +6,8 @@ import { runCli } from '../helpers/runCli.js';
 import { removeWorkspaces, workspace } from './fixtures.js';
 import { loadFit } from '../../src/report/fitFile.js';
 import { standardErrors } from '../../src/estimation/inference/covariance.js';
+import { readPanel } from '../../src/data/readPanel.js';
+import { logLikelihood } from '../../src/estimation/fit.js';
 
 const FAST = ['--states', '2', '--shared-slopes', '--starts', '1', '--seed', '3', '--quiet'];
 
@@ -32,6 +34,25 @@ describe('standard errors and tests from the command line', () => {
     const text = await runCli(['table', join(full, 'fit.json')]);
     expect(text.stdout).toContain('std. error');
     expect(text.stdout).toContain('Standard errors: inverse observed information');
+  });
+
+  it('warns when a parameter\'s likelihood interval is unbounded on one side (checked on the forward log-likelihood)', async () => {
+    const fit = await loadFit(join(full, 'fit.json'));
+    const warning = fit.warnings.find((w) => w.includes('understate the uncertainty'));
+    expect(warning).toBeDefined();
+    const named = fit.parameters.names.filter((n) => warning!.includes(n));
+    expect(named.length).toBeGreaterThan(0);
+    const { panel } = await readPanel(ws.panel);
+    for (const name of named) {
+      const i = fit.parameters.names.indexOf(name);
+      const falls = [-30, 30].map((d) => {
+        const x = Float64Array.from(fit.parameters.values);
+        x[i] += d;
+        return fit.logLik - logLikelihood(panel, fit.spec, x);
+      });
+      expect(Math.min(...falls), name).toBeLessThan(1.92);
+      expect(fit.covariance!.unavailable).not.toContain(name);
+    }
   });
 
   it('fit --se robust and --se none; a bad --se exits 2 and writes nothing', async () => {
