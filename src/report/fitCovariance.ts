@@ -15,7 +15,7 @@ export const DEFAULT_SE_METHOD: SeMethod = 'observed';
 
 /** One line per method for --help. */
 export const SE_METHOD_HELP: Record<SeMethod, string> = {
-  observed: 'inverse observed information (Hessian of the log-likelihood at the maximum)',
+  observed: 'inverse observed information, minus the Hessian of the log-likelihood at the maximum',
   robust: 'cluster-robust sandwich with customers as the independent units',
   bootstrap: 'percentile intervals from refits to --bootstrap B resampled panels, on --threads worker threads',
   none: 'no standard errors (fit.json without a covariance)',
