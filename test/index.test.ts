@@ -9,7 +9,7 @@ describe('library entry point', () => {
   });
 
   it('exports the bootstrap', () => {
-    for (const name of ['bootstrapCovariance', 'bootstrapWarnings', 'resampleCustomers', 'observedSimulator', 'stateAligner', 'bestAssignment', 'runFitOnPanelAsync']) {
+    for (const name of ['bootstrapCovariance', 'bootstrapWarnings', 'resampleCustomers', 'voiceSimulator', 'stateAligner', 'bestAssignment', 'runFitOnPanelAsync']) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
     }
   });
