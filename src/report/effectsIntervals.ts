@@ -74,8 +74,9 @@ export function effectsIntervals(
   };
   const shaped = mapFigures(base, leaf, series);
   const notes: string[] = [];
-  if (cov.unavailable.length) notes.push(`parameters without a standard error are held fixed (${cov.unavailable.join(', ')}): intervals that depend on them are too narrow`);
   const boot = cov.bootstrap && cov.bootstrap.replicates.length > 1 ? cov.bootstrap : undefined;
+  // Percentiles recompute the report at every replicate, so only the delta method holds parameters fixed.
+  if (!boot && cov.unavailable.length) notes.push(`parameters without a standard error are held fixed (${cov.unavailable.join(', ')}): intervals that depend on them are too narrow`);
   if (boot && (boot.failed > 0 || boot.notConverged > 0)) notes.push(`bootstrap: ${boot.replicates.length} replicates used of ${boot.requested} (${boot.failed} failed, ${boot.notConverged} not converged among those used)`);
   return {
     method: boot ? 'bootstrap' : 'delta',
