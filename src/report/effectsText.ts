@@ -104,7 +104,7 @@ export function formatEffectsText(r: EffectsReport, options: { warnings?: boolea
   if (r.longRun.exists) {
     lines.push(
       `Long run: the sum over every later period (series summed exactly to period ${r.longRun.settledAfter}, the rest in closed form)` +
-        (r.longRun.convergedBy !== null ? `; every per-period effect is below ${r.longRun.tolerance} after period ${r.longRun.convergedBy}.` : '.'),
+        (r.longRun.convergedBy !== undefined ? `; every per-period effect is below ${r.longRun.tolerance} after period ${r.longRun.convergedBy}.` : '.'),
     );
   } else {
     lines.push(`Long run: not available (${r.longRun.reason}).`);
