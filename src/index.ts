@@ -71,6 +71,24 @@ export { loadModelSource } from './report/modelSource.js';
 export type { ModelSource } from './report/modelSource.js';
 export { writeFileAtomic, writeFilesAtomic } from './report/writeAtomic.js';
 
+// Choosing the model: number of states, channels.
+export { runSelect, selectOnPanel, parseStatesList, selectionTable } from './report/selection/runSelect.js';
+export type { SelectOptions, SelectResult, SelectionRow, TransitionType } from './report/selection/runSelect.js';
+export { runChannels, runChannelsOnPanel, channelFormulas, biasSentences, CHANNEL_MODELS } from './report/selection/runChannels.js';
+export type { ChannelsOptions, ChannelsResult, ChannelFit, ChannelTest, ChannelModel, NetEffect } from './report/selection/runChannels.js';
+export { bootstrapPValue } from './report/selection/bootstrapLr.js';
+export type { BootstrapLrTest } from './report/selection/bootstrapLr.js';
+export { writeSelection, writeChannels, selectionFiles, channelsFiles } from './report/selection/writeSelection.js';
+export type { PlainFitOptions } from './report/selection/fitJob.js';
+export { informationCriteria, criterionPicks, CRITERIA, CRITERION_LABELS } from './estimation/selection/criteria.js';
+export type { InformationCriteria, Criterion } from './estimation/selection/criteria.js';
+export { pathEntropy, finishedAgreement } from './estimation/fit.js';
+export { simulateVoices } from './estimation/simulateVoices.js';
+export { dropTermsReading } from './data/dropTerms.js';
+export type { DroppedTerms } from './data/dropTerms.js';
+export { formatComparison, comparisonFiles } from './report/comparisonTable.js';
+export type { ComparisonTable, ComparisonColumn, ComparisonCell } from './report/comparisonTable.js';
+
 // The CLI itself (in-process use, e.g. tests and embedding).
 export { main, buildProgram } from './cli/main.js';
 export type { CliIO } from './cli/io.js';

@@ -54,6 +54,7 @@ export function fitToJson(fit: SavedFit): string {
     },
     starts: fit.starts,
     bestStart: fit.bestStart,
+    ...(fit.finished === undefined ? {} : { finished: fit.finished, reachedBest: fit.reachedBest }),
     history: fit.history,
     data: fit.data,
     effectsBasis: fit.effectsBasis,
@@ -123,6 +124,7 @@ function checkStarts(c: Checker, v: Json): StartResult[] {
       converged: c.bool(o.converged, `starts[${i}].converged`),
       ...(o.screened === undefined ? {} : { screened: c.bool(o.screened, `starts[${i}].screened`) }),
       ...(o.screenLogLik === undefined ? {} : { screenLogLik: o.screenLogLik === null ? -Infinity : c.num(o.screenLogLik, `starts[${i}].screenLogLik`) }),
+      ...(o.finished === undefined ? {} : { finished: c.bool(o.finished, `starts[${i}].finished`) }),
     };
   });
 }
@@ -194,6 +196,7 @@ export function parseFit(text: string, file: string): SavedFit {
     history: o.history === undefined ? [] : c.arr(o.history, 'history').map((x, i) => (x === null ? NaN : c.num(x, `history[${i}]`, { finite: false }))),
     starts: checkStarts(c, o.starts),
     bestStart: c.num(o.bestStart, 'bestStart', { int: true, min: 0 }),
+    ...(o.finished === undefined ? {} : { finished: c.num(o.finished, 'finished', { int: true, min: 0 }), reachedBest: c.num(o.reachedBest, 'reachedBest', { int: true, min: 0 }) }),
     warnings: o.warnings === undefined ? [] : c.strArr(o.warnings, 'warnings'),
     data: checkData(c, o.data),
     version: c.str(o.version, 'version'),

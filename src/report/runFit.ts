@@ -13,13 +13,13 @@ import { fitToJson, type EffectsBasis, type SavedFit } from './fitFile.js';
 import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
-import { writeFilesAtomic } from './writeAtomic.js';
-import type { PeriodLength } from './effectsTypes.js';
-import { panelPeriodLength } from './periodLength.js';
-import { samePeriodWarnings } from './samePeriodWarnings.js';
+import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
 import { DEFAULT_SE_METHOD, fitCovariance, fitCovarianceAsync, type SeMethod } from './fitCovariance.js';
 import { bootstrapWarnings, type BootstrapOptions } from '../estimation/inference/bootstrapCovariance.js';
 import type { Covariance } from '../estimation/inference/covariance.js';
+import type { PeriodLength } from './effectsTypes.js';
+import { panelPeriodLength } from './periodLength.js';
+import { samePeriodWarnings } from './samePeriodWarnings.js';
 import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 
 export const DEFAULT_STATES = 3;
@@ -36,6 +36,8 @@ export interface RunFitOptions {
   /** How the panel is read (column names, declared voice labels, gap filling). */
   read?: ReadPanelOptions;
   starts?: number;
+  /** Starts best after screening that are run to convergence (default 2). */
+  finish?: number;
   seed?: number;
   maxIter?: number;
   tol?: number;
@@ -167,6 +169,7 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
   const result: FitResult = fitModel(panel, spec, {
     starts: options.starts,
+    finish: options.finish,
     seed: options.seed,
     maxIter: options.maxIter,
     tol: options.tol,
@@ -209,11 +212,17 @@ export async function runFit(panelFile: string, options: RunFitOptions = {}): Pr
 
 /** The files `squeaky fit` writes into DIR: fit.json, parameters.csv and (when computed) effects.json, all or none. */
 export async function writeFitRun(run: FitRun, dir: string): Promise<string[]> {
+  const files = fitRunFiles(run, dir);
+  await writeFilesAtomic(files);
+  return files.map((f) => f.path);
+}
+
+/** The files of writeFitRun with their contents, for writing together with others. */
+export function fitRunFiles(run: FitRun, dir: string): OutputFile[] {
   const files = [
     { path: join(dir, 'fit.json'), content: fitToJson(run.fit) },
     { path: join(dir, 'parameters.csv'), content: formatTable(run.table, 'csv') },
   ];
   if (run.effects) files.push({ path: join(dir, 'effects.json'), content: JSON.stringify(run.effects, null, 2) + '\n' });
-  await writeFilesAtomic(files);
-  return files.map((f) => f.path);
+  return files;
 }

@@ -9,40 +9,21 @@ import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
+import type { ModelFlags } from '../modelOptions.js';
 import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
 import { BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES, type BootstrapProgress } from '../../estimation/inference/bootstrapCovariance.js';
 import { defaultThreads } from '../../parallel/runParallel.js';
 import { UsageError } from '../../errors.js';
 import { formatProgressBar } from '../progressBar.js';
 
-interface FitFlags {
+/** The flags `select` and `channels` share with fit (modelOptions.ts), and fit's own. */
+interface FitFlags extends ModelFlags {
   states?: string;
-  initial?: string;
-  transition?: string;
-  emission?: string;
   transitionType?: string;
-  sharedSlopes?: boolean;
-  reference?: string;
-  labels?: string;
-  fillGaps?: boolean;
-  customerCol?: string;
-  periodCol?: string;
-  voiceCol?: string;
-  interventionCol?: string;
-  starts?: string;
-  seed?: string;
-  maxIter?: string;
-  tol?: string;
   start?: string;
-  horizon?: string;
   periodLength?: string;
-  out: string;
-  progress?: boolean;
-  quiet?: boolean;
-  se?: string;
   bootstrap?: string;
   bootstrapType?: string;
-  threads?: string;
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
@@ -96,6 +77,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--voice-col <name>', 'header name of the voice column (default voice)')
     .option('--intervention-col <name>', 'header name of the intervention column (default intervention)')
     .option('--starts <N>', `random starts besides the data-driven start (default ${FIT_DEFAULTS.starts}; 0 with --start)`)
+    .option('--finish <K>', `run the K starts best after screening to convergence and keep the best (default ${FIT_DEFAULTS.finish}); the summary says how many reached its log-likelihood`)
     .option('--seed <S>', `seed of every random choice (default ${FIT_DEFAULTS.seed})`)
     .option('--max-iter <N>', `EM iteration cap per start (default ${FIT_DEFAULTS.maxIter}); 0 with --start only evaluates the log-likelihood`)
     .option('--tol <x>', `stop when the projected remaining log-likelihood gain < tol x |log-likelihood| (default ${FIT_DEFAULTS.tol})`)
@@ -130,11 +112,11 @@ Examples:
       const states = intOption('--states', f.states, 1);
       const transitionType = choiceOption('--transition-type', f.transitionType, ['multinomial', 'ordered'] as const);
       const starts = intOption('--starts', f.starts, 0);
+      const finish = intOption('--finish', f.finish, 1);
       const seed = intOption('--seed', f.seed, 0);
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
       const horizon = intOption('--horizon', f.horizon, 1);
-      const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const replicates = intOption('--bootstrap', f.bootstrap, 2);
       const bootstrapType = choiceOption('--bootstrap-type', f.bootstrapType, BOOTSTRAP_TYPES);
       const threads = intOption('--threads', f.threads, 1);
@@ -143,6 +125,7 @@ Examples:
       if (wantsBootstrap && se !== 'bootstrap') {
         throw new UsageError(`${replicates !== undefined ? '--bootstrap' : '--bootstrap-type'} applies to --se bootstrap, not --se ${se}`);
       }
+      const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -161,6 +144,7 @@ Examples:
           referenceVoice: f.reference,
           read: { labels, fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
           starts,
+          finish,
           seed,
           maxIter,
           tol,
