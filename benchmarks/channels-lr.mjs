@@ -6,7 +6,7 @@
 // base + replication) and the full and the propensity-free models are fitted as `channels` fits them.
 // Usage: node benchmarks/channels-lr.mjs [--reps 50] [--customers 714] [--periods 90] [--starts 4]
 //        [--finish 2] [--seed 1000] [--threads 2] [--truths null,example]
-// Output: one JSON object per replication, then one summary object per truth (rejection rate at
+// Output: one JSON object per replication (printed as they finish), then one summary object per truth (rejection rate at
 // 5%, and for the example truth the mean net effects and how often the propensity-free model is
 // further from the truth than the full model). Requires a build (npx tsc -p tsconfig.json).
 import { parseArgs } from 'node:util';
@@ -33,11 +33,15 @@ for (const name of a.truths.split(',')) {
   const R = +a.reps;
   const payloads = Array.from({ length: R }, (_, r) => ({ truth: truths[name], customers: +a.customers, periods: +a.periods, starts: +a.starts, finish: +a.finish, seed: +a.seed + r, fitSeed: 1 }));
   const t0 = performance.now();
-  const results = await runParallel(job, payloads, {
-    threads: +a.threads,
-    onDone: (i, done, total) => process.stderr.write(`[${name}] replication ${i + 1} done (${done}/${total}) ${((performance.now() - t0) / 1000).toFixed(0)} s\n`),
-  });
-  for (const r of results) console.log(JSON.stringify({ bench: 'channels-lr', truth: name, ...r }));
+  // In batches of --threads replications, each printed as soon as its batch is done, so a run cut
+  // short keeps what it finished.
+  const results = [];
+  for (let b = 0; b < R; b += +a.threads) {
+    const batch = await runParallel(job, payloads.slice(b, b + +a.threads), { threads: +a.threads });
+    for (const r of batch) console.log(JSON.stringify({ bench: 'channels-lr', truth: name, ...r }));
+    results.push(...batch);
+    process.stderr.write(`[${name}] ${results.length}/${R} replications ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
   const rejected = results.filter((r) => r.p < 0.05).length;
   const summary = { bench: 'channels-lr-summary', truth: name, reps: R, customers: +a.customers, periods: +a.periods, rejectedAt5pct: rejected, rejectionRate: rejected / R, notConverged: results.filter((r) => !r.converged).length, seconds: (performance.now() - t0) / 1000 };
   if (name === 'example') {
