@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { runParallel } from '../dist/src/parallel/runParallel.js';
 import { exampleTruth, withoutPropensity } from './lib/truths.mjs';
+import { channelsSummary } from './lib/channelsSummary.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -28,7 +29,6 @@ const { values: a } = parseArgs({
 const plain = (t) => ({ spec: t.spec, policy: t.policy, parameters: { names: t.parameters.names, values: Array.from(t.parameters.values) } });
 const truths = { null: plain(withoutPropensity(exampleTruth())), example: plain(exampleTruth()) };
 const job = { module: new URL('./lib/channelsReplicate.mjs', import.meta.url).href, name: 'channelsReplicate' };
-const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 for (const name of a.truths.split(',')) {
   const R = +a.reps;
   const payloads = Array.from({ length: R }, (_, r) => ({ truth: truths[name], customers: +a.customers, periods: +a.periods, starts: +a.starts, finish: +a.finish, seed: +a.seed + r, fitSeed: 1 }));
@@ -42,18 +42,6 @@ for (const name of a.truths.split(',')) {
     results.push(...batch);
     process.stderr.write(`[${name}] ${results.length}/${R} replications ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   }
-  const rejected = results.filter((r) => r.p < 0.05).length;
-  const summary = { bench: 'channels-lr-summary', truth: name, reps: R, customers: +a.customers, periods: +a.periods, rejectedAt5pct: rejected, rejectionRate: rejected / R, notConverged: results.filter((r) => !r.converged).length, seconds: (performance.now() - t0) / 1000 };
-  if (name === 'example') {
-    const err = (k, v) => results.map((r) => Math.abs(r[k][v] - r.netTruth[v]));
-    Object.assign(summary, {
-      meanNetComplaints: { truth: mean(results.map((r) => r.netTruth.complaint)), full: mean(results.map((r) => r.netFull.complaint)), naive: mean(results.map((r) => r.netNaive.complaint)) },
-      meanNetCompliments: { truth: mean(results.map((r) => r.netTruth.compliment)), full: mean(results.map((r) => r.netFull.compliment)), naive: mean(results.map((r) => r.netNaive.compliment)) },
-      meanAbsErrorComplaints: { full: mean(err('netFull', 'complaint')), naive: mean(err('netNaive', 'complaint')) },
-      meanAbsErrorCompliments: { full: mean(err('netFull', 'compliment')), naive: mean(err('netNaive', 'compliment')) },
-      naiveFurtherComplaints: results.filter((r) => Math.abs(r.netNaive.complaint - r.netTruth.complaint) > Math.abs(r.netFull.complaint - r.netTruth.complaint)).length,
-      naiveFurtherCompliments: results.filter((r) => Math.abs(r.netNaive.compliment - r.netTruth.compliment) > Math.abs(r.netFull.compliment - r.netTruth.compliment)).length,
-    });
-  }
+  const summary = { ...channelsSummary(name, results), customers: +a.customers, periods: +a.periods, seconds: (performance.now() - t0) / 1000 };
   console.log(JSON.stringify(summary));
 }
