@@ -205,7 +205,7 @@ export function estimateFirmPolicy(panel: Panel): FirmPolicy {
   if (!converged) warnings.push(`the firm's policy logit did not converge in ${MAX_ITER} Newton iterations`);
   const unavailable = names.filter((_, j) => Number.isNaN(se[j]));
   if (unavailable.length) {
-    warnings.push(`no standard error for the firm's policy coefficient(s) ${unavailable.join(', ')}: the interventions are (nearly) perfectly predicted by them (separation); those coefficients are held at their estimates in the intervals`);
+    warnings.push(`no standard error for the firm's policy coefficient(s) ${unavailable.join(', ')}: the panel does not determine them (a feature that never varies, or interventions perfectly predicted by it); they are held at their estimates in the intervals`);
   }
   let interventions = 0;
   for (let r = 0; r < n; r++) interventions += y[r];
