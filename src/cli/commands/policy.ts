@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { choiceOption, intOption } from '../options.js';
-import { loadFit } from '../../report/fitFile.js';
+import { loadModelSource } from '../../report/modelSource.js';
 import { readPanel } from '../../data/readPanel.js';
 import { writeFileAtomic } from '../../report/writeAtomic.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
@@ -33,7 +33,7 @@ interface PolicyFlags {
 export function policyCommand(io: CliIO): Command {
   return new Command('policy')
     .description("project the panel's customers under response policies: expected complaints, compliments, silence, interventions and states")
-    .argument('<fit>', 'fit.json written by squeaky fit')
+    .argument('<fit>', 'fit.json written by squeaky fit (or a truth file { spec, parameters }, to project a known model)')
     .argument('<panel>', 'panel CSV of the customers to project (the voice labels and columns the fit uses)')
     .option('--policies <list>', 'comma-separated: observed, all, none, rate:p, budget:n, state:k (observed is always included)', DEFAULT_POLICIES)
     .option('--horizon <H>', `periods projected (default ${DEFAULT_HORIZON})`)
@@ -79,7 +79,7 @@ Examples:
       const draws = intOption('--draws', f.draws, 0);
       const from = choiceOption('--from', f.from, ['end', 'start'] as const) ?? 'end';
       const format = choiceOption('--format', f.format, ['text', 'json'] as const) ?? (f.out?.toLowerCase().endsWith('.json') ? 'json' : 'text');
-      const fit = await loadFit(fitFile);
+      const fit = await loadModelSource(fitFile);
       const { panel, warnings } = await readPanel(panelFile, {
         labels: fit.spec.voiceLabels,
         fillGaps: f.fillGaps,
