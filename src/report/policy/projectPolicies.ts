@@ -18,7 +18,6 @@
  */
 import type { Panel } from '../../data/panel.js';
 import type { Covariance } from '../../estimation/inference/covariance.js';
-import { quantileSorted } from '../../estimation/inference/distributions.js';
 import type { ModelSpec, NamedParameters } from '../../estimation/spec.js';
 import { Rng } from '../../estimation/rng.js';
 import { ModelError, UsageError } from '../../errors.js';
@@ -32,16 +31,15 @@ import { covarianceFactor, normalDraw, parameterDraws } from './parameterDraws.j
 import { POLICY_FORMAT, POLICY_FORMAT_VERSION, type MeasureTable, type PolicyProjection, type PolicyReport, type UncertainFigure } from './policyReport.js';
 import { DEFAULT_POLICIES, dependsOnVoice, describePolicy, parsePolicies, parseValueWeights, policyName, type PolicySpec, type ValueWeights } from './policySpec.js';
 import type { BatchPayload, ProjectionShared } from './projectBatch.js';
+import { percentile, summarise, valueOf, worstRelativeSe, type PathSet } from './pathStatistics.js';
 import { compileProjectionFormulas, measureCount, type ProjectFrom } from './projection.js';
 
 export const BATCH_PATHS = 8;
-export const MIN_PATHS = 32;
+export const MIN_PATHS = 64;
 export const MAX_PATHS = 4096;
 export const DEFAULT_TARGET = 0.01;
 export const DEFAULT_DRAWS = 30;
 export const PATHS_PER_DRAW = 4;
-/** Figures whose mean is below this (per customer) are not held to the relative target. */
-const NEGLIGIBLE = 1e-6;
 /** Stream offset of the parameter draws (paths use streams 0, 1, ...). */
 const DRAW_STREAM = 1 << 28;
 const FIRM_DRAW_STREAM = DRAW_STREAM + (1 << 20);
@@ -74,13 +72,6 @@ interface FitLike {
   covariance?: Covariance;
 }
 
-/** Per-path outputs of one policy: paths x (H*M). */
-interface PathSet {
-  size: number;
-  data: Float64Array[];
-  paths: number;
-}
-
 function checkOptions(o: PolicyOptions): void {
   const whole = (name: string, v: number | undefined, min: number) => {
     if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new UsageError(`policy: ${name} must be a whole number >= ${min}, got ${v}`);
@@ -93,76 +84,6 @@ function checkOptions(o: PolicyOptions): void {
   if (o.seed !== undefined && !Number.isFinite(o.seed)) throw new UsageError(`policy: seed must be a number, got ${o.seed}`);
   if (o.target !== undefined && !(o.target > 0)) throw new UsageError(`policy: the Monte Carlo target must be > 0, got ${o.target}`);
   if (o.from !== undefined && o.from !== 'end' && o.from !== 'start') throw new UsageError(`policy: from must be 'end' or 'start', got '${String(o.from)}'`);
-}
-
-/** Means and standard errors over paths of the per-period figures and of the totals (counts summed, shares last). */
-function summarise(set: PathSet, H: number, M: number, countMeasures: number, N: number): MeasureTable & { perPath: { totals: Float64Array[] } } {
-  const P = set.paths;
-  const per = (k: number, e: number) => set.data[Math.floor(k / BATCH_PATHS)][(k % BATCH_PATHS) * set.size + e];
-  const scale = (m: number) => (m >= countMeasures ? 1 / N : 1);
-  const totals: Float64Array[] = [];
-  for (let k = 0; k < P; k++) {
-    const t = new Float64Array(M);
-    for (let m = 0; m < M; m++) {
-      if (m < countMeasures) for (let h = 0; h < H; h++) t[m] += per(k, h * M + m);
-      else t[m] = per(k, (H - 1) * M + m) / N;
-    }
-    totals.push(t);
-  }
-  const meanSe = (get: (k: number) => number): [number, number] => {
-    let s = 0;
-    for (let k = 0; k < P; k++) s += get(k);
-    const mean = s / P;
-    if (P < 2) return [mean, 0];
-    let ss = 0;
-    for (let k = 0; k < P; k++) ss += (get(k) - mean) ** 2;
-    return [mean, Math.sqrt(ss / (P - 1) / P)];
-  };
-  const perPeriod = { mean: [] as number[][], se: [] as number[][] };
-  for (let h = 0; h < H; h++) {
-    const mr: number[] = [];
-    const sr: number[] = [];
-    for (let m = 0; m < M; m++) {
-      const [a, b] = meanSe((k) => per(k, h * M + m) * scale(m));
-      mr.push(a);
-      sr.push(b);
-    }
-    perPeriod.mean.push(mr);
-    perPeriod.se.push(sr);
-  }
-  const tm: number[] = [];
-  const ts: number[] = [];
-  for (let m = 0; m < M; m++) {
-    const [a, b] = meanSe((k) => totals[k][m]);
-    tm.push(a);
-    ts.push(b);
-  }
-  return { perPeriod, totals: { mean: tm, se: ts }, perPath: { totals } };
-}
-
-/** Largest SE / |mean| over every figure that is not negligible, with where it is. */
-function worstRelativeSe(t: MeasureTable, measures: string[], countMeasures: number, N: number): { value: number; where: string } {
-  let worst = { value: 0, where: '' };
-  const consider = (mean: number, se: number, m: number, where: string) => {
-    const floor = m < countMeasures ? NEGLIGIBLE * N : NEGLIGIBLE;
-    if (Math.abs(mean) <= floor) return;
-    const r = se / Math.abs(mean);
-    if (r > worst.value) worst = { value: r, where: `${measures[m]} ${where}` };
-  };
-  t.perPeriod.mean.forEach((row, h) => row.forEach((mean, m) => consider(mean, t.perPeriod.se[h][m], m, `in period ${h + 1}`)));
-  t.totals.mean.forEach((mean, m) => consider(mean, t.totals.se[m], m, 'total'));
-  return worst;
-}
-
-function valueOf(totals: ArrayLike<number>, w: ValueWeights, voiceLabels: string[]): number {
-  let v = 0;
-  voiceLabels.forEach((l, j) => (v += (w.voice[l.toLowerCase()] ?? 0) * totals[j]));
-  return v + w.intervention * totals[voiceLabels.length];
-}
-
-function percentile(values: number[], q: number): number | null {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return v.length ? quantileSorted(v, q) : null;
 }
 
 /** Project the panel's customers under each policy (library API of `squeaky policy`). */
@@ -211,10 +132,46 @@ export async function projectPolicies(fit: FitLike, panel: Panel, options: Polic
   const batches = (policy: PolicySpec, first: number, count: number, thetaKey: string, th: number[], b: number[], paths = BATCH_PATHS): BatchPayload[] =>
     Array.from({ length: count }, (_, j) => ({ thetaKey, theta: th, beta: b, policy, firstPath: (first + j) * paths, paths, exact: false }));
 
+  // Exact propagation of the policies that ignore voice, and the parameter draws: sent with the
+  // first Monte Carlo round, so that one set of worker threads does the common case.
+  const exactIdx = policies.map((p, i) => (dependsOnVoice(p) ? -1 : i)).filter((i) => i >= 0);
+  const extra: BatchPayload[] = exactIdx.map((i) => ({ thetaKey: 'fit', theta, beta, policy: policies[i], firstPath: 0, paths: 1, exact: true }));
+  const cov = options.covariance === undefined ? fit.covariance : options.covariance ?? undefined;
+  const nDraws = options.draws ?? DEFAULT_DRAWS;
+  let intervals: PolicyReport['intervals'] = { available: false, method: null, draws: 0, pathsPerDraw: 0, level: 0.95, note: '' };
+  let nDrawn = 0;
+  if (nDraws === 0) intervals.note = 'intervals not computed (--draws 0)';
+  else if (!cov) intervals.note = 'intervals not available: the fit has no covariance of its parameters (fit it with standard errors to get them)';
+  else if (cov.names.length !== theta.length || cov.names.some((n, i) => n !== fit.parameters.names[i])) {
+    intervals.note = "intervals not available: the covariance's parameter names do not match the fit's";
+    warnings.push(intervals.note);
+  } else {
+    const { method, draws } = parameterDraws(fit.parameters.values, cov, nDraws, seed, DRAW_STREAM);
+    const firmFactor = covarianceFactor(firm.covariance, beta.length);
+    const betas = draws.map((_d, d) => normalDraw(beta, firmFactor, Rng.stream(seed, FIRM_DRAW_STREAM + d)));
+    draws.forEach((th, d) =>
+      policies.forEach((p) => {
+        const exact = !dependsOnVoice(p);
+        extra.push({ thetaKey: `draw ${d}`, theta: th, beta: betas[d], policy: p, firstPath: 0, paths: exact ? 1 : PATHS_PER_DRAW, exact });
+      }),
+    );
+    nDrawn = draws.length;
+    intervals = {
+      available: true,
+      method,
+      draws: draws.length,
+      pathsPerDraw: PATHS_PER_DRAW,
+      level: 0.95,
+      note: `95% intervals: percentiles over ${draws.length} draws of the parameters (${method === 'bootstrap' ? 'bootstrap replicates' : `normal, from the ${cov.method} covariance`}) and of the firm's policy coefficients; ${PATHS_PER_DRAW} Monte Carlo paths per draw (their noise widens the intervals slightly)`,
+    };
+    if (method === 'bootstrap' && draws.length < nDraws && options.draws !== undefined) warnings.push(`only ${draws.length} bootstrap replicates: the intervals use them all`);
+  }
+
   // Monte Carlo of every policy at the fit's parameters, adaptively.
-  const sets: PathSet[] = policies.map(() => ({ size: H * M, data: [], paths: 0 }));
+  const sets: PathSet[] = policies.map(() => ({ size: H * M, batch: BATCH_PATHS, data: [], paths: 0 }));
   const fixed = options.paths;
   const want = policies.map(() => (fixed !== undefined ? fixed : Math.min(MIN_PATHS, maxPaths)));
+  let extraOut: Float64Array[] = [];
   for (let round = 0; ; round++) {
     const payloads: BatchPayload[] = [];
     const owners: number[] = [];
@@ -227,8 +184,9 @@ export async function projectPolicies(fit: FitLike, panel: Panel, options: Polic
       }
     });
     if (payloads.length === 0) break;
-    const out = await run(payloads, `Monte Carlo round ${round + 1}`);
-    out.forEach((r, j) => sets[owners[j]].data.push(r));
+    const out = await run(round === 0 ? [...payloads, ...extra] : payloads, round === 0 ? 'projection' : `more Monte Carlo paths (round ${round + 1})`);
+    if (round === 0) extraOut = out.slice(payloads.length);
+    out.slice(0, payloads.length).forEach((r, j) => sets[owners[j]].data.push(r));
     let more = false;
     policies.forEach((_p, i) => {
       sets[i].paths = Math.min(want[i], sets[i].data.length * BATCH_PATHS);
@@ -241,56 +199,21 @@ export async function projectPolicies(fit: FitLike, panel: Panel, options: Polic
     });
     if (!more) break;
   }
-  // Exact propagation of the policies that ignore voice.
-  const exactIdx = policies.map((p, i) => (dependsOnVoice(p) ? -1 : i)).filter((i) => i >= 0);
-  const exactOut = exactIdx.length ? await run(exactIdx.map((i) => ({ thetaKey: 'fit', theta, beta, policy: policies[i], firstPath: 0, paths: 1, exact: true })), 'exact propagation') : [];
 
   const tables = policies.map((_p, i) => summarise(sets[i], H, M, countMeasures, N));
   const exactTables = new Map<number, MeasureTable>();
   exactIdx.forEach((i, j) => {
-    const t = summarise({ size: H * M, data: [exactOut[j]], paths: 1 }, H, M, countMeasures, N);
+    const t = summarise({ size: H * M, batch: 1, data: [extraOut[j]], paths: 1 }, H, M, countMeasures, N);
     exactTables.set(i, { perPeriod: t.perPeriod, totals: t.totals });
   });
-
-  // Parameter draws.
-  const cov = options.covariance === undefined ? fit.covariance : options.covariance ?? undefined;
-  const nDraws = options.draws ?? DEFAULT_DRAWS;
-  let intervals: PolicyReport['intervals'] = { available: false, method: null, draws: 0, pathsPerDraw: 0, level: 0.95, note: '' };
-  let drawTotals: number[][][] = []; // [draw][policy][measure]
-  if (nDraws === 0) intervals.note = 'intervals not computed (--draws 0)';
-  else if (!cov) intervals.note = 'intervals not available: the fit has no covariance of its parameters (fit it with standard errors to get them)';
-  else if (cov.names.length !== theta.length || cov.names.some((n, i) => n !== fit.parameters.names[i])) {
-    intervals.note = "intervals not available: the covariance's parameter names do not match the fit's";
-    warnings.push(intervals.note);
-  } else {
-    const { method, draws } = parameterDraws(fit.parameters.values, cov, nDraws, seed, DRAW_STREAM);
-    const firmFactor = covarianceFactor(firm.covariance, beta.length);
-    const betas = draws.map((_d, d) => normalDraw(beta, firmFactor, Rng.stream(seed, FIRM_DRAW_STREAM + d)));
-    const payloads: BatchPayload[] = [];
-    draws.forEach((th, d) =>
-      policies.forEach((p) => {
-        const exact = !dependsOnVoice(p);
-        payloads.push({ thetaKey: `draw ${d}`, theta: th, beta: betas[d], policy: p, firstPath: 0, paths: exact ? 1 : PATHS_PER_DRAW, exact });
-      }),
-    );
-    const out = await run(payloads, 'parameter draws');
-    drawTotals = draws.map((_d, d) =>
-      policies.map((p, i) => {
-        const r = out[d * policies.length + i];
-        const paths = dependsOnVoice(p) ? PATHS_PER_DRAW : 1;
-        return summarise({ size: H * M, data: [r], paths }, H, M, countMeasures, N).totals.mean;
-      }),
-    );
-    intervals = {
-      available: true,
-      method,
-      draws: draws.length,
-      pathsPerDraw: PATHS_PER_DRAW,
-      level: 0.95,
-      note: `95% intervals: percentiles over ${draws.length} draws of the parameters (${method === 'bootstrap' ? 'bootstrap replicates' : `normal, from the ${cov.method} covariance`}) and of the firm's policy coefficients; ${PATHS_PER_DRAW} Monte Carlo paths per draw (their noise widens the intervals slightly)`,
-    };
-    if (method === 'bootstrap' && draws.length < nDraws && options.draws !== undefined) warnings.push(`only ${draws.length} bootstrap replicates: the intervals use them all`);
-  }
+  // [draw][policy][measure]
+  const drawTotals: number[][][] = Array.from({ length: nDrawn }, (_d, d) =>
+    policies.map((p, i) => {
+      const r = extraOut[exactIdx.length + d * policies.length + i];
+      const paths = dependsOnVoice(p) ? PATHS_PER_DRAW : 1;
+      return summarise({ size: H * M, batch: paths, data: [r], paths }, H, M, countMeasures, N).totals.mean;
+    }),
+  );
 
   const figure = (estimate: number, mcSe: number, dist: number[] | null): UncertainFigure => ({
     estimate,
