@@ -14,6 +14,8 @@ import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
 import { writeFilesAtomic } from './writeAtomic.js';
+import { DEFAULT_SE_METHOD, fitCovariance, type SeMethod } from './fitCovariance.js';
+import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -38,6 +40,10 @@ export interface RunFitOptions {
   /** Horizon of the effects report (default 30). */
   horizon?: number;
   onProgress?: (p: FitProgress) => void;
+  /** How the standard errors are computed (default 'observed'; 'none' skips them). */
+  se?: SeMethod;
+  /** Progress of the standard errors. */
+  onSeProgress?: CovarianceOptions['onProgress'];
 }
 
 /** Everything `squeaky fit` produces. */
@@ -138,6 +144,8 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   });
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
+  const covariance = fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress });
+  if (covariance) saved.covariance = covariance;
   let effects: EffectsReport | undefined;
   let effectsProblem: string | undefined;
   try {
@@ -148,6 +156,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   }
   saved.warnings = fitWarnings(saved, effects);
   if (effectsProblem) saved.warnings.push(effectsProblem);
+  if (covariance) saved.warnings.push(...covariance.notes);
   const table = parameterTable(saved, { warnings: saved.warnings });
   return { fit: saved, table, effects, panelWarnings };
 }
