@@ -3,6 +3,7 @@
  * policy with their Monte Carlo standard errors, differences from `observed` with 95% intervals,
  * the value ranking, a per-period table per policy, and a numbered warnings footer.
  */
+import { describePeriods } from '../periodLength.js';
 import type { FirmPolicy } from './firmPolicy.js';
 import type { MeasureTable, PolicyReport, UncertainFigure } from './policyReport.js';
 
@@ -63,7 +64,7 @@ export function formatPolicyText(report: PolicyReport): string {
   const out: string[] = [];
   const { horizon: H, customers: N } = report;
   out.push(
-    `Policy projection: ${N} customers, ${H} periods from ${report.from === 'end' ? "the end of the panel (each customer's filtered state distribution in their last period)" : "each customer's first period (the initial model's state distribution)"}; seed ${report.seed}`,
+    `Policy projection: ${N} customers, ${describePeriods(H, report.periodLength)} from ${report.from === 'end' ? "the end of the panel (each customer's filtered state distribution in their last period)" : "each customer's first period (the initial model's state distribution)"}; seed ${report.seed}`,
     '',
   );
   out.push(formatFirmPolicy(report.firmPolicy));

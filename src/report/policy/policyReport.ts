@@ -9,6 +9,7 @@
  * Per period: the value in projected period h (perPeriod[h - 1][m]); totals: counts summed over
  * the H projected periods, shares in the last projected period.
  */
+import type { PeriodLength } from '../effectsTypes.js';
 import type { FirmPolicy } from './firmPolicy.js';
 import type { ValueWeights } from './policySpec.js';
 import type { ProjectFrom } from './projection.js';
@@ -68,6 +69,8 @@ export interface PolicyReport {
   version: string;
   from: ProjectFrom;
   horizon: number;
+  /** The panel's period length, when the fit knows it (panels made by `prepare`). */
+  periodLength?: PeriodLength;
   customers: number;
   seed: number;
   nStates: number;

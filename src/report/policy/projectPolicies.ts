@@ -20,6 +20,7 @@
  */
 import type { Panel } from '../../data/panel.js';
 import type { Covariance } from '../../estimation/inference/covariance.js';
+import type { PeriodLength } from '../effectsTypes.js';
 import type { ModelSpec, NamedParameters } from '../../estimation/spec.js';
 import { Rng } from '../../estimation/rng.js';
 import { ModelError, UsageError } from '../../errors.js';
@@ -72,6 +73,8 @@ interface FitLike {
   spec: ModelSpec;
   parameters: NamedParameters;
   covariance?: Covariance;
+  /** The panel's period length (fits of panels made by `prepare`): the horizon is stated in it. */
+  periodLength?: PeriodLength;
 }
 
 function checkOptions(o: PolicyOptions): void {
@@ -288,6 +291,7 @@ export async function projectPolicies(fit: FitLike, panel: Panel, options: Polic
     version: VERSION,
     from,
     horizon: H,
+    ...(fit.periodLength ? { periodLength: fit.periodLength } : {}),
     customers: N,
     seed,
     nStates: K,

@@ -4,6 +4,7 @@ import { posterior } from '../../../src/estimation/fit.js';
 import type { Panel } from '../../../src/data/panel.js';
 import { projectionBase, projectionContext } from '../../../src/report/policy/projection.js';
 import { projectPolicies } from '../../../src/report/policy/projectPolicies.js';
+import { formatPolicyText } from '../../../src/report/policy/formatPolicy.js';
 import { propagateVoice } from '../../../src/report/propagateVoice.js';
 import { createModel } from '../../../src/model/hmmModel.js';
 import { ModelError, FormulaError } from '../../../src/errors.js';
@@ -125,7 +126,9 @@ describe('policy projections', () => {
   });
 
   it('budget:n never spends more than n per period and state:k answers only complaints', async () => {
-    const r = await projectPolicies(truthFit, panel, { policies: 'all,budget:5,state:1,state:2', horizon: 8, paths: 16, draws: 0, threads: 1 });
+    const r = await projectPolicies({ ...truthFit, periodLength: { spec: 'week', hours: 168 } }, panel, { policies: 'all,budget:5,state:1,state:2', horizon: 8, paths: 16, draws: 0, threads: 1 });
+    // The horizon in the panel's own time unit.
+    expect(formatPolicyText(r)).toMatch(/^Policy projection: 300 customers, 8 periods \(8 weeks\) from the end/);
     const get = (n: string) => r.policies.find((p) => p.name === n)!;
     for (const row of get('budget:5').table.perPeriod.mean) expect(row[4]).toBeLessThanOrEqual(5 + 1e-12);
     // state:2 (probability of state <= 2 is 1) answers every complaint: the same paths as all.
