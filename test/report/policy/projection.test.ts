@@ -135,4 +135,49 @@ describe('policy projections', () => {
     expect(get('state:2').table).toEqual(get('all').table);
     for (let h = 0; h < 8; h++) expect(get('state:1').table.perPeriod.mean[h][4]).toBeLessThanOrEqual(get('all').table.perPeriod.mean[h][4] + 1e-9);
   });
+
+  it("from the end: the projection is the conditional mean of the panel's own continuation (rate:0.5 throughout)", async () => {
+    // One long simulation under the firm policy rate:0.5; its first T periods are the panel, its
+    // last H periods a draw of the future the projection is the expectation of (given the panel).
+    const T = 15;
+    const Hf = 8;
+    const Nc = 2000;
+    const long = simulate(TRUTH_SPEC, params, { customers: Nc, periods: T + Hf, policy: { afterComplaint: 0.5, otherwise: 0 }, seed: 31 }).panel;
+    const keep = (t: number) => t < T;
+    const rows: number[] = [];
+    for (let i = 0; i < Nc; i++) for (let t = 0; t < T + Hf; t++) if (keep(t)) rows.push(i * (T + Hf) + t);
+    const past: Panel = {
+      ...long,
+      offsets: Int32Array.from({ length: Nc + 1 }, (_, i) => i * T),
+      period: Int32Array.from(rows, (r) => long.period[r]),
+      voice: Int32Array.from(rows, (r) => long.voice[r]),
+      columns: { intervention: Float64Array.from(rows, (r) => long.columns.intervention[r]) },
+    };
+    const r = await projectPolicies(truthFit, past, { policies: 'rate:0.5', horizon: Hf, from: 'end', seed: 2, draws: 0, threads: 2 });
+    const proj = r.policies.find((p) => p.name === 'rate:0.5')!;
+    const V = TRUTH_SPEC.voiceLabels.length;
+    // Realised future totals per customer: counts per voice and interventions.
+    const sums = new Float64Array(V + 1);
+    const sq = new Float64Array(V + 1);
+    const one = new Float64Array(V + 1);
+    for (let i = 0; i < Nc; i++) {
+      one.fill(0);
+      for (let t = T; t < T + Hf; t++) {
+        const row = i * (T + Hf) + t;
+        one[long.voice[row]] += 1;
+        one[V] += long.columns.intervention[row];
+      }
+      for (let m = 0; m <= V; m++) {
+        sums[m] += one[m];
+        sq[m] += one[m] * one[m];
+      }
+    }
+    for (let m = 0; m <= V; m++) {
+      const mean = sums[m] / Nc;
+      const seSum = Math.sqrt(Nc * (sq[m] / Nc - mean * mean));
+      const tol = 3 * Math.hypot(seSum, proj.table.totals.se[m]);
+      expect(Math.abs(proj.table.totals.mean[m] - sums[m]), `${r.measures[m]}: projected ${proj.table.totals.mean[m]} vs realised ${sums[m]} (tol ${tol})`).toBeLessThanOrEqual(tol);
+    }
+  });
 });
+
