@@ -65,6 +65,19 @@ describe('squeaky policy', () => {
     expect(r.stderr).toMatch(/column 'friends'/);
   });
 
+  it('computes the observed-information covariance for a fit saved without one, and gives intervals', async () => {
+    const dir = join(ws.dir, 'fit-no-se');
+    const f = await runCli(['fit', ws.panel, '--states', '2', '--shared-slopes', '--starts', '1', '--se', 'none', '--out', dir, '--quiet']);
+    expect(f.code).toBe(0);
+    expect(readFileSync(join(dir, 'fit.json'), 'utf8')).not.toMatch(/"covariance"/);
+    const r = await runCli(['policy', join(dir, 'fit.json'), ws.panel, '--horizon', '3', '--paths', '8', '--draws', '20', '--policies', 'all', '--threads', '1', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.intervals.available).toBe(true);
+    expect(report.intervals.note).toMatch(/computed here on the panel because the fit has none/);
+    expect(report.policies[1].difference[0].low).not.toBeNull();
+  });
+
   it('has --help with examples', async () => {
     const r = await runCli(['policy', '--help']);
     expect(r.code).toBe(0);

@@ -90,7 +90,8 @@ Examples:
       const report = await projectPolicies(
         fit,
         panel,
-        { policies: f.policies, horizon, from, paths, seed, threads, value: f.value, draws, onProgress: show ? (m) => io.err(`squeaky policy: ${m}\n`) : undefined },
+        // A fit saved without a covariance gets the observed-information one (a truth file none).
+        { policies: f.policies, horizon, from, paths, seed, threads, value: f.value, draws, computeCovariance: 'logLik' in fit, onProgress: show ? (m) => io.err(`squeaky policy: ${m}\n`) : undefined },
         fitFile,
       );
       const text = format === 'json' ? policyReportJson(report) : formatPolicyText(report);

@@ -21,6 +21,7 @@
 import type { Panel } from '../../data/panel.js';
 import type { Covariance } from '../../estimation/inference/covariance.js';
 import type { PeriodLength } from '../effectsTypes.js';
+import { observedCovariance } from '../../estimation/inference/observedCovariance.js';
 import type { ModelSpec, NamedParameters } from '../../estimation/spec.js';
 import { Rng } from '../../estimation/rng.js';
 import { ModelError, UsageError } from '../../errors.js';
@@ -64,8 +65,13 @@ export interface PolicyOptions {
   value?: ValueWeights | string;
   /** Parameter draws for the intervals (default 40; 0 = no intervals). */
   draws?: number;
-  /** The covariance of the fit's parameters (default: the fit's own `covariance`, if any). */
+  /** The covariance of the fit's parameters (default: the fit's own `covariance`, if any; null: none). */
   covariance?: Covariance | null;
+  /**
+   * When there is no covariance, compute the observed-information covariance at the parameters
+   * on this panel (for a fit saved without one; default false, e.g. for a truth file's parameters).
+   */
+  computeCovariance?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -141,7 +147,13 @@ export async function projectPolicies(fit: FitLike, panel: Panel, options: Polic
   // first Monte Carlo round, so that one set of worker threads does the common case.
   const exactIdx = policies.map((p, i) => (dependsOnVoice(p) ? -1 : i)).filter((i) => i >= 0);
   const extra: BatchPayload[] = exactIdx.map((i) => ({ thetaKey: 'fit', theta, beta, policies: [{ policy: policies[i], paths: 1, exact: true }], firstPath: 0 }));
-  const cov = options.covariance === undefined ? fit.covariance : options.covariance ?? undefined;
+  let cov = options.covariance === undefined ? fit.covariance : options.covariance ?? undefined;
+  let computed = false;
+  if (!cov && options.covariance !== null && options.computeCovariance && (options.draws ?? DEFAULT_DRAWS) > 0) {
+    progress('observed-information covariance of the parameters (the fit has none)');
+    cov = observedCovariance(panel, spec, fit.parameters);
+    computed = true;
+  }
   const nDraws = options.draws ?? DEFAULT_DRAWS;
   // The draws pair their paths with the fit's first paths, so they cannot have more.
   const drawPaths = Math.min(PATHS_PER_DRAW, options.paths ?? PATHS_PER_DRAW);
@@ -167,7 +179,7 @@ export async function projectPolicies(fit: FitLike, panel: Panel, options: Polic
       draws: draws.length,
       pathsPerDraw: drawPaths,
       level: 0.95,
-      note: `95% intervals: percentiles over ${draws.length} draws of the parameters (${method === 'bootstrap' ? 'bootstrap replicates' : `normal, from the ${cov.method} covariance`}) and of the firm's policy coefficients; ${drawPaths} Monte Carlo paths per draw, on the streams of the first ${drawPaths} paths at the fit's parameters, whose difference is added to the estimate (most Monte Carlo noise cancels)`,
+      note: `95% intervals: percentiles over ${draws.length} draws of the parameters (${method === 'bootstrap' ? 'bootstrap replicates' : `normal, from the ${cov.method} covariance${computed ? ', computed here on the panel because the fit has none' : ''}`}) and of the firm's policy coefficients; ${drawPaths} Monte Carlo paths per draw, on the streams of the first ${drawPaths} paths at the fit's parameters, whose difference is added to the estimate (most Monte Carlo noise cancels)`,
     };
     if (method === 'bootstrap' && draws.length < nDraws && options.draws !== undefined) warnings.push(`only ${draws.length} bootstrap replicates: the intervals use them all`);
   }
