@@ -52,7 +52,7 @@ export { checkFitMatchesPanel } from './report/panelMatch.js';
 export { simulatePanel, formatStatesCsv } from './report/simulatePanel.js';
 export { loadModelSource } from './report/modelSource.js';
 export type { ModelSource } from './report/modelSource.js';
-export { writeFileAtomic, writeFilesAtomic } from './report/writeAtomic.js';
+export { writeFileAtomic, writeFilesAtomic, writeOutputFolder } from './report/writeAtomic.js';
 
 // The CLI itself (in-process use, e.g. tests and embedding).
 export { main, buildProgram } from './cli/main.js';

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Panel } from '../data/panel.js';
 import { readPanel, type ReadPanelOptions } from '../data/readPanel.js';
 import { compileFormula } from '../data/formula.js';
@@ -13,7 +12,7 @@ import { fitToJson, type EffectsBasis, type SavedFit } from './fitFile.js';
 import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
-import { writeFilesAtomic } from './writeAtomic.js';
+import { writeOutputFolder, type FolderFile } from './writeAtomic.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -158,13 +157,21 @@ export async function runFit(panelFile: string, options: RunFitOptions = {}): Pr
   return runFitOnPanel(panel, options, warnings);
 }
 
-/** The files `squeaky fit` writes into DIR: fit.json, parameters.csv and (when computed) effects.json, all or none. */
-export async function writeFitRun(run: FitRun, dir: string): Promise<string[]> {
-  const files = [
-    { path: join(dir, 'fit.json'), content: fitToJson(run.fit) },
-    { path: join(dir, 'parameters.csv'), content: formatTable(run.table, 'csv') },
+/** The files of a fit run's output folder: fit.json, parameters.csv and (when computed) effects.json. */
+export function fitRunFiles(run: FitRun): FolderFile[] {
+  const files: FolderFile[] = [
+    { name: 'fit.json', content: fitToJson(run.fit) },
+    { name: 'parameters.csv', content: formatTable(run.table, 'csv') },
   ];
-  if (run.effects) files.push({ path: join(dir, 'effects.json'), content: JSON.stringify(run.effects, null, 2) + '\n' });
-  await writeFilesAtomic(files);
-  return files.map((f) => f.path);
+  if (run.effects) files.push({ name: 'effects.json', content: JSON.stringify(run.effects, null, 2) + '\n' });
+  return files;
+}
+
+/**
+ * Write a fit run's output folder DIR as one unit (see writeOutputFolder): afterwards DIR holds
+ * exactly this run's files, or, when the write failed or was interrupted, the previous run's
+ * complete set. Files of the previous run that this one does not produce are removed.
+ */
+export async function writeFitRun(run: FitRun, dir: string, extra: FolderFile[] = []): Promise<string[]> {
+  return writeOutputFolder(dir, [...fitRunFiles(run), ...extra]);
 }

@@ -1,7 +1,7 @@
 import { simulate, type SimulationPolicy, type SimulationResult } from '../estimation/simulate.js';
-import { writePanel } from '../data/writePanel.js';
+import { panelCsv } from '../data/writePanel.js';
 import { loadModelSource } from './modelSource.js';
-import { writeFileAtomic } from './writeAtomic.js';
+import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
 
 /** True states as CSV: customer, period, state (1-based). */
 export function formatStatesCsv(r: SimulationResult): string {
@@ -15,7 +15,8 @@ export function formatStatesCsv(r: SimulationResult): string {
 
 /**
  * `squeaky simulate`: a panel from a saved fit or truth file, written to `out` (and the true
- * states to `statesOut` when given). The states file is written first, so a failure leaves no panel.
+ * states to `statesOut` when given). Both are written in full before either is put in place, so
+ * a failure leaves neither.
  */
 export async function simulatePanel(
   modelFile: string,
@@ -25,7 +26,8 @@ export async function simulatePanel(
 ): Promise<SimulationResult> {
   const model = await loadModelSource(modelFile);
   const r = simulate(model.spec, model.parameters, options);
-  if (statesOut) await writeFileAtomic(statesOut, formatStatesCsv(r));
-  await writePanel(r.panel, out);
+  const files: OutputFile[] = [{ path: out, content: panelCsv(r.panel), option: '--out' }];
+  if (statesOut !== undefined) files.push({ path: statesOut, content: formatStatesCsv(r), option: '--states-out' });
+  await writeFilesAtomic(files);
   return r;
 }

@@ -69,13 +69,7 @@ export function prepareCommand(io: CliIO): Command {
         maxErrors: parseMaxErrors(flags.maxErrors),
       });
       for (const w of warnings) io.err(`squeaky: warning: ${w}\n`);
-      try {
-        await writePanel(panel, flags.out);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (typeof code === 'string') throw new UsageError(`--out: cannot write '${flags.out}' (${code}); nothing was written`);
-        throw e;
-      }
+      await writePanel(panel, flags.out, '--out');
       io.out(`wrote ${flags.out}\n` + formatPanelSummary(summarizePanel(panel)));
     });
 }
