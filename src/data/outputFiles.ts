@@ -8,8 +8,8 @@
  *   (`.DIR.PID.RAND.old`), the new one renamed into place, the old one removed. The folder therefore
  *   holds one run's complete set or the previous complete set; files of the previous run that this
  *   run does not produce are gone with the old folder.
- * - While temporaries exist, SIGINT/SIGTERM/SIGHUP remove them (putting a folder moved aside back
- *   when the swap was cut between its two renames) and end the process with 128 + the signal number.
+ * - Once a write has begun, SIGINT/SIGTERM/SIGHUP remove the temporaries (putting a folder moved
+ *   aside back when the swap was cut between its two renames) and end the process by that signal.
  * - A kill -9 cannot be caught: the temporaries it leaves carry the dead process's id, and the next
  *   write to the same target removes them (restoring a folder moved aside if the target is missing).
  * - A file-system refusal (missing folder, not a folder, permission, disk full) is a UsageError
@@ -38,8 +38,15 @@ const temporaries = new Set<string>();
 /** Folder swaps between their two renames: target -> where the previous folder was moved. */
 const swapping = new Map<string, string>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const SIGNAL_NUMBER: Record<(typeof SIGNALS)[number], number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
 let handlersInstalled = false;
+
+/** Set by a signal: no new temporary, chunk or rename starts; the process ends shortly. */
+let exiting = false;
+
+/** Never settles once a signal asked the process to end: the write in progress stops at its next step. */
+async function step(): Promise<void> {
+  if (exiting) await new Promise<never>(() => undefined);
+}
 
 function cleanupNow(): void {
   for (const [target, old] of swapping) {
@@ -53,7 +60,6 @@ function cleanupNow(): void {
       }
     }
   }
-  swapping.clear();
   for (const t of temporaries) {
     try {
       rmSync(t, { recursive: true, force: true });
@@ -61,12 +67,26 @@ function cleanupNow(): void {
       /* a path that cannot exist (its folder is a file) */
     }
   }
-  temporaries.clear();
 }
 
+/**
+ * Remove the temporaries now, and once more after file-system calls already handed to the thread
+ * pool (a mkdir, a rename) have had time to land; then end the process by the same signal, with
+ * its default action (the handlers stay installed once added: a signal caught by the runtime while
+ * its listener was being removed would otherwise be lost).
+ */
 function onSignal(sig: (typeof SIGNALS)[number]): void {
+  if (exiting) return;
+  exiting = true;
+  const busy = temporaries.size > 0 || swapping.size > 0;
   cleanupNow();
-  process.exit(128 + SIGNAL_NUMBER[sig]);
+  const end = (): void => {
+    cleanupNow();
+    for (const s of SIGNALS) process.off(s, onSignal);
+    process.kill(process.pid, sig);
+  };
+  if (busy) setTimeout(end, 50);
+  else end();
 }
 
 function track(path: string): void {
@@ -78,11 +98,8 @@ function track(path: string): void {
 }
 
 function untrack(path: string): void {
+  if (exiting) return; // the exit handler still needs the list
   temporaries.delete(path);
-  if (handlersInstalled && temporaries.size === 0 && swapping.size === 0) {
-    handlersInstalled = false;
-    for (const s of SIGNALS) process.off(s, onSignal);
-  }
 }
 
 function hiddenName(target: string, kind: 'tmp' | 'old'): string {
@@ -176,6 +193,7 @@ async function writeOne(tmp: string, content: OutputFile['content']): Promise<vo
     await Promise.race([
       failed,
       content(async (chunk) => {
+        await step();
         if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
       }),
     ]);
@@ -202,16 +220,19 @@ export async function writeFilesAtomic(files: OutputFile[]): Promise<void> {
       const st = await stat(f.path).catch(() => undefined);
       if (st?.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
       const tmp = hiddenName(f.path, 'tmp');
+      await step();
       track(tmp);
       temps.push(tmp);
       await writeOne(tmp, f.content);
     }
     for (let i = 0; i < files.length; i++) {
       current = files[i];
+      await step();
       await rename(temps[i], files[i].path);
       untrack(temps[i]);
     }
   } catch (e) {
+    await step(); // after a signal the exit handler cleans up; no message about the cut-off write
     await Promise.allSettled(temps.map((t) => rm(t, { force: true })));
     for (const t of temps) untrack(t);
     const r = current ? refusal(e, current.path, current.option) : undefined;
@@ -269,13 +290,16 @@ export async function writeOutputFolder(dir: string, files: FolderFile[], option
   const tmp = hiddenName(target, 'tmp');
   let current = dir;
   try {
+    await step();
     track(tmp);
     await mkdir(tmp);
     for (const f of files) {
       current = join(dir, f.name);
+      await step();
       await writeOne(join(tmp, f.name), f.content);
     }
     current = dir;
+    await step();
     if (st === undefined) {
       await rename(tmp, target);
     } else {
@@ -283,6 +307,7 @@ export async function writeOutputFolder(dir: string, files: FolderFile[], option
       track(old);
       swapping.set(target, old);
       await rename(target, old);
+      await step();
       await rename(tmp, target);
       swapping.delete(target);
       await rm(old, { recursive: true, force: true });
@@ -290,8 +315,9 @@ export async function writeOutputFolder(dir: string, files: FolderFile[], option
     }
     untrack(tmp);
   } catch (e) {
+    await step();
     const old = swapping.get(target);
-    if (old !== undefined) {
+    if (old !== undefined && !exiting) {
       await stat(target).catch(() => rename(old, target).catch(() => undefined));
       swapping.delete(target);
       untrack(old);

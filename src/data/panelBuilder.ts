@@ -19,8 +19,9 @@ import { UsageError, type InputIssue } from '../errors.js';
 import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { customerOrder } from './customerOrder.js';
 import { IssueList } from './issues.js';
-import { DEFAULT_VOICE_LABELS, type Panel } from './panel.js';
+import { columnRecord, DEFAULT_VOICE_LABELS, type Panel } from './panel.js';
 import { didYouMean } from './suggest.js';
+import { DECIMAL_WORDS, parseDecimal, parseWhole } from './strictNumber.js';
 
 export interface PanelColumnsOption {
   customer?: string;
@@ -51,8 +52,10 @@ type Fixed = (typeof FIXED)[number];
 const FORMULA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_PERIOD = 2 ** 31 - 1;
 
+/** An empty cell or NA in any case (after trimming spaces). */
 function isMissing(s: string): boolean {
-  return s === '' || s === 'NA' || s === 'na' || s === 'Na';
+  const t = s.trim();
+  return t === '' || (t.length === 2 && t.toLowerCase() === 'na');
 }
 
 /** Validated declared labels (lower case) or the defaults. Throws UsageError on a bad declaration. */
@@ -186,15 +189,15 @@ export class PanelBuilder {
       this.issue(line, n.customer, '', 'a customer id');
     }
     const ps = f[this.col.period].trim();
-    const p = ps === '' ? NaN : Number(ps);
+    const p = parseWhole(ps, MAX_PERIOD) ?? NaN;
     let periodOk = true;
-    if (!Number.isInteger(p) || p < 0 || p > MAX_PERIOD) {
-      this.issue(line, n.period, ps, 'a whole number >= 0');
+    if (Number.isNaN(p)) {
+      this.issue(line, n.period, ps, `a whole number from 0 to ${MAX_PERIOD}, written as digits only`);
       periodOk = false;
     }
     const vs = f[this.col.voice];
     let v = -1;
-    if (!isMissing(vs) && !isMissing(vs.trim())) {
+    if (!isMissing(vs)) {
       let idx = this.labelIndex.get(vs);
       if (idx === undefined) {
         const low = vs.trim().toLowerCase();
@@ -211,8 +214,8 @@ export class PanelBuilder {
       }
     }
     const is = f[this.col.intervention].trim();
-    const iv = is === '' ? NaN : Number(is);
-    if (iv !== 0 && iv !== 1) {
+    const iv = is === '0' ? 0 : is === '1' ? 1 : NaN;
+    if (Number.isNaN(iv)) {
       this.issue(line, n.intervention, is, '0 or 1');
     }
     const cov = this.covIdx;
@@ -224,9 +227,11 @@ export class PanelBuilder {
         this.issue(line, this.covNames[j], s, 'a number (covariates may not be missing; only voice may)');
         x = NaN;
       } else {
-        x = Number(s);
-        if (!Number.isFinite(x)) {
-          this.issue(line, this.covNames[j], s, Number.isNaN(x) ? 'a number' : 'a finite number');
+        const d = parseDecimal(s);
+        if (typeof d === 'number') x = d;
+        else {
+          x = NaN;
+          this.issue(line, this.covNames[j], s, d === 'out of range' ? 'a number within double precision (magnitude about 1e-308 to 1e308, or 0)' : DECIMAL_WORDS);
         }
       }
       scratch[j] = x;
@@ -261,7 +266,9 @@ export class PanelBuilder {
     } else if (this.headerOk && this.records === 1) {
       this.issue(undefined, undefined, undefined, 'data rows after the header; the file has a header only');
     }
-    this.issues.throwIfAny(file);
+    // Without a usable header there are no rows to check further. Otherwise bad cells do not stop
+    // the duplicate and gap checks below: every problem is reported in one pass.
+    if (!this.headerOk || this.records <= 1) this.issues.throwIfAny(file);
 
     const nIn = this.rowCustomer.length;
     const nCust = this.customerIds.length;
@@ -382,7 +389,7 @@ export class PanelBuilder {
         prev = p;
       }
     }
-    const columns: Record<string, Float64Array> = { intervention };
+    const columns = columnRecord({ intervention });
     this.covNames.forEach((name, j) => (columns[name] = covOut[j]));
     const customers = Array.from(order, (i) => this.customerIds[i]);
     return { panel: { customers, offsets, period, voice, voiceLabels, columns, source: file }, warnings };

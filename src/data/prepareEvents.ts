@@ -25,7 +25,7 @@ import { InputError, UsageError } from '../errors.js';
 import { ChunkedInt32 } from './chunked.js';
 import { customerOrder } from './customerOrder.js';
 import { IssueList } from './issues.js';
-import type { Panel } from './panel.js';
+import { columnRecord, type Panel } from './panel.js';
 import { gridIndex, periodGrid, type PeriodGrid } from './periodGrid.js';
 import { readCsvFile } from './readCsvFile.js';
 import { didYouMean } from './suggest.js';
@@ -307,13 +307,13 @@ export async function prepareEvents(eventsFile: string, options: PrepareOptions)
     nFirm[row] = counts[row * 4 + 3];
     intervention[row] = nFirm[row] > 0 ? 1 : 0;
   }
-  const columns: Record<string, Float64Array> = {
+  const columns = columnRecord({
     intervention,
     n_complaint: nComplaint,
     n_compliment: nCompliment,
     n_neutral: nNeutral,
     n_firm: nFirm,
-  };
+  });
 
   // ---- friends: complaint/compliment tweets of followed customers in the same calendar period
   if (options.friends !== undefined) {

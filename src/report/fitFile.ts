@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { sweepStale } from '../data/outputFiles.js';
 import { InputError, type InputIssue } from '../errors.js';
 import type { FitResult, StartResult, DataSummary } from '../estimation/fitTypes.js';
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
+import { columnRecord } from '../data/panel.js';
 
 /**
  * What the intervention-effect report needs besides the parameters, measured on the panel at fit
@@ -200,7 +203,7 @@ function checkBasis(c: Checker, v: Json, nStates: number): EffectsBasis {
   const mix = c.numArr(o.complaintStateMix, 'effectsBasis.complaintStateMix');
   if (Number.isInteger(nStates) && mix.length !== nStates) c.fail('effectsBasis.complaintStateMix', `${mix.length} entries`, `one probability per state (${nStates})`);
   const means = c.obj(o.covariateMeans, 'effectsBasis.covariateMeans') ?? {};
-  const covariateMeans: Record<string, number> = {};
+  const covariateMeans = columnRecord<number>();
   for (const [k, x] of Object.entries(means)) covariateMeans[k] = c.num(x, `effectsBasis.covariateMeans.${k}`);
   return { complaintStateMix: mix, complaintRows: c.num(o.complaintRows, 'effectsBasis.complaintRows', { int: true, min: 0 }), covariateMeans };
 }
@@ -252,7 +255,13 @@ export function parseFit(text: string, file: string): SavedFit {
 export async function loadFit(file: string): Promise<SavedFit> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      // A write of the folder killed (kill -9) between its two renames leaves the previous
+      // complete folder aside: put it back, then read.
+      sweepStale(dirname(file));
+      return readFile(file, 'utf8');
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`cannot read fit file ${file}`, [{ file, expected: code === 'ENOENT' ? 'an existing fit.json (written by squeaky fit)' : `a readable file (${code ?? (e as Error).message})` }]);

@@ -13,6 +13,7 @@ import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
 import { writeOutputFolder, type FolderFile } from './writeAtomic.js';
+import { columnRecord } from '../data/panel.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -89,7 +90,7 @@ export function effectsBasis(panel: Panel, spec: ModelSpec, params: NamedParamet
   }
   if (rows === 0) for (let r = 0; r < n; r++) for (let k = 0; k < K; k++) mix[k] += post[r * K + k];
   const total = mix.reduce((s, x) => s + x, 0);
-  const covariateMeans: Record<string, number> = {};
+  const covariateMeans = columnRecord<number>();
   for (const [name, col] of Object.entries(panel.columns)) {
     if (name === 'intervention') continue;
     let s = 0;
