@@ -13,6 +13,7 @@ import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
 import { writeOutputFolder, type FolderFile } from './writeAtomic.js';
+import { planFit } from './fitLimits.js';
 import { columnRecord } from '../data/panel.js';
 
 export const DEFAULT_STATES = 3;
@@ -127,6 +128,8 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   // Formulas are checked against the panel before any work (FormulaError points into the formula).
   const columns = Object.keys(panel.columns);
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
+  // The model must be estimable from the panel and the work sane before EM starts.
+  const plan = planFit(panel, spec, options.starts);
   const result: FitResult = fitModel(panel, spec, {
     starts: options.starts,
     seed: options.seed,
@@ -146,7 +149,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
     if (!(e instanceof ModelError)) throw e;
     effectsProblem = `no intervention-effect report: ${e.message}`;
   }
-  saved.warnings = fitWarnings(saved, effects);
+  saved.warnings = [...plan.warnings, ...fitWarnings(saved, effects)];
   if (effectsProblem) saved.warnings.push(effectsProblem);
   const table = parameterTable(saved, { warnings: saved.warnings });
   return { fit: saved, table, effects, panelWarnings };
