@@ -36,7 +36,7 @@ describe('bad input gets one clear message and exit 2, nothing written', () => {
   it('fit: bad flag values', async () => {
     const o = join(ws.dir, 'o2');
     await bad(['fit', ws.panel, '--states', 'three', '--out', o], /^squeaky: --states must be a whole number from 1 to 16, got 'three'\n$/);
-    await bad(['fit', ws.panel, '--states', '0', '--out', o], /--states must be a whole number >= 1/);
+    await bad(['fit', ws.panel, '--states', '0', '--out', o], /--states must be a whole number from 1 to 16/);
     await bad(['fit', ws.panel, '--transition-type', 'ladder', '--out', o], /--transition-type must be one of multinomial, ordered, got 'ladder'/);
     await bad(['fit', ws.panel, '--tol', '-1', '--out', o], /--tol must be a number > 0/);
     await bad(['fit', ws.panel, '--max-iter', '1.5', '--out', o], /--max-iter must be a whole number >= 0/);
