@@ -51,6 +51,9 @@ type Fixed = (typeof FIXED)[number];
 /** Names a formula can refer to (mathjs symbols). */
 const FORMULA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_PERIOD = 2 ** 31 - 1;
+/** --fill-gaps may add at most this many rows per row read, and at least MIN_FILL_LIMIT in all. */
+const FILL_PER_ROW = 50;
+const MIN_FILL_LIMIT = 1_000_000;
 
 /** An empty cell or NA in any case (after trimming spaces). */
 function isMissing(s: string): boolean {
@@ -285,6 +288,7 @@ export class PanelBuilder {
 
     // Within a customer: sort by period when needed; duplicates and gaps.
     let filled = 0;
+    const widest = { gap: 0, id: '', line: 0, p0: 0, p1: 0 };
     const lengths = new Int32Array(nCust);
     const single: string[] = [];
     for (let r = 0; r < nCust; r++) {
@@ -315,6 +319,7 @@ export class PanelBuilder {
           if (this.options.fillGaps) {
             filled += p1 - p0 - 1;
             len += p1 - p0 - 1;
+            if (p1 - p0 - 1 > widest.gap) Object.assign(widest, { gap: p1 - p0 - 1, id, line: l1, p0, p1 });
           } else if (!this.badPeriodCustomers.has(order[r])) {
             const missing = p1 - p0 === 2 ? `period ${p0 + 1} is` : `periods ${p0 + 1}..${p1 - 1} are`;
             this.issue(l1, this.names.period, String(p1), `consecutive periods: customer '${id}' goes from period ${p0} (line ${l0}) to ${p1}; ${missing} missing (use --fill-gaps to fill them as missing-voice rows with intervention 0)`);
@@ -325,6 +330,12 @@ export class PanelBuilder {
       if (b - a === 1) single.push(`'${id}' (line ${this.rowLine.get(perm[a])})`);
     }
     this.issues.throwIfAny(file);
+    const maxFilled = Math.max(MIN_FILL_LIMIT, FILL_PER_ROW * nIn);
+    if (filled > maxFilled) {
+      throw new UsageError(
+        `--fill-gaps would add ${filled.toLocaleString('en-US')} missing periods to the ${nIn.toLocaleString('en-US')} rows of ${file} (more than ${maxFilled.toLocaleString('en-US')}); the widest gap: customer '${widest.id}' goes from period ${widest.p0} to ${widest.p1} (line ${widest.line}); check the period column`,
+      );
+    }
 
     // Voice labels: declared -> all, in declared order; default -> the ones that occur.
     let labelMap: Int32Array;

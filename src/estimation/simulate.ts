@@ -57,12 +57,16 @@ export interface SimulationResult {
 
 const SUBMODELS = ['initial', 'transition', 'emission'] as const;
 
+/** Largest simulated panel, in rows (customers x periods). */
+export const MAX_SIMULATED_ROWS = 50_000_000;
+
 function checkOptions(o: SimulateOptions): void {
   const posInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new UsageError(`simulate: ${name} must be a positive integer, got ${v}`);
   };
   posInt('customers', o.customers);
   posInt('periods', o.periods);
+  if (o.customers * o.periods > MAX_SIMULATED_ROWS) throw new UsageError(`simulate: customers x periods = ${o.customers * o.periods} rows; at most ${MAX_SIMULATED_ROWS}`);
   const prob = (name: string, v: number | undefined) => {
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new UsageError(`simulate: ${name} must be a probability in [0, 1], got ${v}`);
   };

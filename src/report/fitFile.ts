@@ -138,11 +138,29 @@ function checkSpec(c: Checker, v: Json): ModelSpec {
   return spec;
 }
 
-function checkParameters(c: Checker, v: Json): NamedParameters {
+/** Blocks of a flat parameter vector from its names (initial..., transition..., emission...), contiguous. */
+function blocksFromNames(c: Checker, names: string[]): NamedParameters['blocks'] {
+  const blocks: NamedParameters['blocks'] = [];
+  names.forEach((n, i) => {
+    const block = (['initial', 'transition', 'emission'] as const).find((b) => n.startsWith(b));
+    if (block === undefined) {
+      c.fail(`parameters.names[${i}]`, n, "a name starting with 'initial', 'transition' or 'emission'");
+      return;
+    }
+    const last = blocks[blocks.length - 1];
+    if (last?.block === block) last.length++;
+    else if (blocks.some((b) => b.block === block)) c.fail(`parameters.names[${i}]`, n, `the ${block} parameters together (blocks in the order initial, transition, emission)`);
+    else blocks.push({ block, start: i, length: 1 });
+  });
+  return blocks;
+}
+
+function checkParameters(c: Checker, v: Json, blocksOptional = false): NamedParameters {
   const o = c.obj(v, 'parameters') ?? {};
   const names = c.strArr(o.names, 'parameters.names');
   const values = c.numArr(o.values, 'parameters.values');
   if (names.length !== values.length) c.fail('parameters.values', `${values.length} values`, `one value per name (${names.length} names)`);
+  if (blocksOptional && o.blocks === undefined) return { names, values: Float64Array.from(values), blocks: blocksFromNames(c, names) };
   const blocks = c.arr(o.blocks, 'parameters.blocks').map((b, i) => {
     const bo = c.obj(b, `parameters.blocks[${i}]`) ?? {};
     const block = bo.block;
@@ -222,6 +240,7 @@ export function parseFit(text: string, file: string): SavedFit {
   const c = new Checker(file);
   const o = c.obj(raw, '(top level)');
   if (!o) throw new InputError(`${file} is not a squeaky fit file`, c.issues);
+  if (o.format === undefined && o.spec !== undefined && o.parameters !== undefined) return parseTruth(c, o, file);
   if (o.format !== FIT_FORMAT) {
     throw new InputError(`${file} is not a squeaky fit file (written by 'squeaky fit')`, [{ file, column: 'format', value: JSON.stringify(o.format), expected: `'${FIT_FORMAT}'` }]);
   }
@@ -249,6 +268,52 @@ export function parseFit(text: string, file: string): SavedFit {
   if (Number.isInteger(fit.nParams) && fit.nParams !== parameters.names.length) c.fail('nParams', fit.nParams, `the number of parameters (${parameters.names.length})`);
   if (c.issues.length) throw new InputError(`${file} is not a valid squeaky fit file`, c.issues.slice(0, 20), Math.max(0, c.issues.length - 20));
   return fit;
+}
+
+/** What a truth file says of where it came from (for the fit summary's data line). */
+const TRUTH_STATUS = 'parameters as given in a truth file (not estimated)';
+
+/**
+ * A truth file ({ spec, parameters: { names, values[, blocks] }[, effectsBasis] }, as
+ * data/example-truth.json) read as a fit, so that every command that takes a fit takes it too.
+ * Without an effectsBasis the effects report starts from equal state shares with covariates at 0
+ * (a warning says so).
+ */
+function parseTruth(c: Checker, o: Record<string, Json>, file: string): SavedFit {
+  const spec = checkSpec(c, o.spec);
+  const parameters = checkParameters(c, o.parameters, true);
+  const warnings: string[] = [];
+  let effectsBasis: EffectsBasis;
+  if (o.effectsBasis !== undefined) effectsBasis = checkBasis(c, o.effectsBasis, spec.nStates);
+  else {
+    const K = Number.isInteger(spec.nStates) && spec.nStates >= 1 ? spec.nStates : 1;
+    effectsBasis = { complaintStateMix: new Array<number>(K).fill(1 / K), complaintRows: 0, covariateMeans: columnRecord<number>() };
+    warnings.push(`${file} is a truth file without an effectsBasis: the effects report starts from equal state shares, with covariates other than intervention at 0`);
+  }
+  if (c.issues.length) throw new InputError(`${file} is not a valid truth file`, c.issues.slice(0, 20), Math.max(0, c.issues.length - 20));
+  return {
+    spec,
+    parameters,
+    logLik: NaN,
+    nParams: parameters.names.length,
+    aic: NaN,
+    bic: NaN,
+    iterations: 0,
+    converged: false,
+    status: TRUTH_STATUS,
+    history: [],
+    starts: [],
+    bestStart: 0,
+    warnings,
+    data: { customers: 0, rows: 0, observations: 0, periods: { min: 0, max: 0 }, voiceCounts: {}, interventions: 0, source: file },
+    version: typeof o.version === 'string' ? o.version : 'truth file',
+    effectsBasis,
+  };
+}
+
+/** Whether a loaded fit came from a truth file (no likelihood, no data). */
+export function isTruth(fit: Pick<SavedFit, 'status'>): boolean {
+  return fit.status === TRUTH_STATUS;
 }
 
 /** Read and check a saved fit. A missing or unreadable file is an InputError too. */

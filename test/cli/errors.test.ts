@@ -64,7 +64,9 @@ describe('bad input gets one clear message and exit 2, nothing written', () => {
 
   it('table / effects: not a fit file, bad format, bad horizon', async () => {
     await bad(['table', ws.panel], /is not a squeaky fit file/);
-    await bad(['table', ws.truth], /written by 'squeaky fit'/);
+    const other = join(ws.dir, 'other.json');
+    writeFileSync(other, '{"hello": 1}');
+    await bad(['table', other], /written by 'squeaky fit'/);
     await bad(['table', fitFile, '--format', 'xlsx'], /--format must be one of text, csv, json, markdown, latex, got 'xlsx'/);
     await bad(['effects', fitFile, '--horizon', '-3'], /--horizon must be a whole number >= 1/);
     await bad(['effects', join(ws.dir, 'missing.json')], /cannot read fit file/);
@@ -84,7 +86,7 @@ describe('bad input gets one clear message and exit 2, nothing written', () => {
     const o = join(ws.dir, 'sim.csv');
     await bad(['simulate', ws.truth, '--customers', '5', '--periods', '5', '--policy', '0.5', '--out', o], /--policy must be two probabilities/, o);
     await bad(['simulate', ws.truth, '--customers', '5', '--periods', '5', '--policy', '0.5,1.5', '--out', o], /--policy must be two probabilities between 0 and 1, got '1.5'/, o);
-    await bad(['simulate', ws.truth, '--customers', '0', '--periods', '5', '--out', o], /--customers must be a whole number >= 1/, o);
+    await bad(['simulate', ws.truth, '--customers', '0', '--periods', '5', '--out', o], /--customers must be a whole number from 1 to 50000000/, o);
     await bad(['simulate', ws.panel, '--customers', '5', '--periods', '5', '--out', o], /not a model file|neither a squeaky fit file/, o);
   });
 });
