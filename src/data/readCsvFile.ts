@@ -16,7 +16,7 @@ export async function readCsvFile(file: string, issues: IssueList, sink: RecordS
       if (first) {
         first = false;
         const problem = sniffFormat(chunk as string);
-        if (problem !== undefined) throw new InputError(`${file}, line 1: ${problem}`);
+        if (problem !== undefined) throw new InputError(`${file}, line ${problem.line}: ${problem.problem}`);
       }
       records.push(chunk as string);
     }
@@ -40,7 +40,7 @@ export async function readCsvFile(file: string, issues: IssueList, sink: RecordS
 export function readCsvText(text: string, file: string, issues: IssueList, sink: RecordSink): void {
   const records = new CsvRecords(sink);
   const problem = sniffFormat(text.slice(0, 1 << 16));
-  if (problem !== undefined) throw new InputError(`${file}, line 1: ${problem}`);
+  if (problem !== undefined) throw new InputError(`${file}, line ${problem.line}: ${problem.problem}`);
   try {
     records.push(text);
     records.end();
