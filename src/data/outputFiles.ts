@@ -245,22 +245,25 @@ export async function writeFileAtomic(path: string, content: OutputFile['content
   await writeFilesAtomic([{ path, content, option }]);
 }
 
-/** One file of an output folder: its name inside the folder and its content. */
+/** One file of an output folder: its path inside the folder ('fit.json', 'K2/fit.json') and its content. */
 export interface FolderFile {
   name: string;
   content: OutputFile['content'];
 }
 
 /**
- * Whether an existing folder may be replaced by a squeaky output folder: it is empty, or it holds
- * a fit.json written by squeaky. Anything else (a folder of the user's own files) is refused.
+ * Whether an existing folder may be replaced by a squeaky output folder: it is empty, or it (or one
+ * of its sub-folders) holds a fit.json written by squeaky. Anything else (a folder of the user's
+ * own files) is refused.
  */
 async function replaceable(dir: string): Promise<boolean> {
-  const entries = await readdir(dir);
+  const entries = await readdir(dir, { withFileTypes: true });
   if (entries.length === 0) return true;
-  if (!entries.includes('fit.json')) return false;
-  const head = await readFile(join(dir, 'fit.json'), 'utf8').catch(() => '');
-  return /^\s*\{\s*"format"\s*:\s*"squeaky-fit"/.test(head);
+  const isFit = async (d: string): Promise<boolean> => /^\s*\{\s*"format"\s*:\s*"squeaky-fit"/.test(await readFile(join(d, 'fit.json'), 'utf8').catch(() => ''));
+  if (await isFit(dir)) return true;
+  // A folder of folders (a model selection): one of its sub-folders holds a squeaky fit.
+  for (const e of entries) if (e.isDirectory() && (await isFit(join(dir, e.name)))) return true;
+  return false;
 }
 
 /**
@@ -272,7 +275,8 @@ export async function writeOutputFolder(dir: string, files: FolderFile[], option
   checkPath(dir, option);
   const target = resolve(dir);
   for (const f of files) {
-    if (f.name === '' || f.name !== basename(f.name) || f.name.startsWith('.')) throw new RangeError(`writeOutputFolder: bad file name '${f.name}'`);
+    const parts = f.name.split('/');
+    if (parts.some((x) => x === '' || x.startsWith('.'))) throw new RangeError(`writeOutputFolder: bad file name '${f.name}'`);
   }
   sweepStale(target);
   let st: Awaited<ReturnType<typeof stat>> | undefined;
@@ -296,6 +300,7 @@ export async function writeOutputFolder(dir: string, files: FolderFile[], option
     for (const f of files) {
       current = join(dir, f.name);
       await step();
+      if (f.name.includes('/')) await mkdir(dirname(join(tmp, f.name)), { recursive: true });
       await writeOne(join(tmp, f.name), f.content);
     }
     current = dir;

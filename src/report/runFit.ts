@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Panel } from '../data/panel.js';
 import { readPanel, type ReadPanelOptions } from '../data/readPanel.js';
 import { compileFormula } from '../data/formula.js';
@@ -12,9 +13,16 @@ import { fitToJson, type EffectsBasis, type SavedFit } from './fitFile.js';
 import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
-import { writeOutputFolder, type FolderFile } from './writeAtomic.js';
+import { writeOutputFolder, type FolderFile, type OutputFile } from './writeAtomic.js';
 import { planFit } from './fitLimits.js';
 import { columnRecord } from '../data/panel.js';
+import { DEFAULT_SE_METHOD, fitCovariance, fitCovarianceAsync, type SeMethod } from './fitCovariance.js';
+import { bootstrapWarnings, type BootstrapOptions } from '../estimation/inference/bootstrapCovariance.js';
+import type { Covariance } from '../estimation/inference/covariance.js';
+import type { PeriodLength } from './effectsTypes.js';
+import { panelPeriodLength } from './periodLength.js';
+import { samePeriodWarnings } from './samePeriodWarnings.js';
+import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -30,6 +38,8 @@ export interface RunFitOptions {
   /** How the panel is read (column names, declared voice labels, gap filling). */
   read?: ReadPanelOptions;
   starts?: number;
+  /** Starts best after screening that are run to convergence (default 2). */
+  finish?: number;
   seed?: number;
   maxIter?: number;
   tol?: number;
@@ -38,7 +48,19 @@ export interface RunFitOptions {
   start?: { fit: SavedFit; file: string };
   /** Horizon of the effects report (default 30). */
   horizon?: number;
+  /** Length of one period (default: the panel's period_hours column when it has one). */
+  periodLength?: PeriodLength;
   onProgress?: (p: FitProgress) => void;
+  /** How the standard errors are computed (default 'observed'; 'none' skips them). */
+  se?: SeMethod;
+  /** Progress of the standard errors. */
+  onSeProgress?: CovarianceOptions['onProgress'];
+  /** Worker threads (default: the machine's cores): the bootstrap's replicates run on them. */
+  threads?: number;
+  /** Replicates (default 200) and type (default nonparametric) of `se: 'bootstrap'`; its seed is `seed`. */
+  bootstrap?: Pick<BootstrapOptions, 'replicates' | 'type'>;
+  /** Progress of the bootstrap (replicates done). */
+  onBootstrapProgress?: BootstrapOptions['onProgress'];
 }
 
 /** Everything `squeaky fit` produces. */
@@ -114,8 +136,27 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
   return out;
 }
 
-/** Fit a panel already in memory (see runFit). */
+/**
+ * Fit a panel already in memory (see runFit), with any standard-error method but the bootstrap,
+ * which runs on worker threads (runFitOnPanelAsync).
+ */
 export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
+  const result = fitForRun(panel, options);
+  return finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress }), options, panelWarnings);
+}
+
+/** Fit a panel already in memory with any standard-error method, the bootstrap included. */
+export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): Promise<FitRun> {
+  const result = fitForRun(panel, options);
+  const covariance = await fitCovarianceAsync(panel, result, options.se ?? DEFAULT_SE_METHOD, {
+    onProgress: options.onSeProgress,
+    bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
+  });
+  return finishFitRun(panel, result, covariance, options, panelWarnings);
+}
+
+/** The fit of `squeaky fit`: the spec from the options (or the --start fit), checked against the panel, then fitted. */
+function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   let spec: ModelSpec;
   if (options.start) {
     spec = options.start.fit.spec;
@@ -132,6 +173,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   const plan = planFit(panel, spec, options.starts);
   const result: FitResult = fitModel(panel, spec, {
     starts: options.starts,
+    finish: options.finish,
     seed: options.seed,
     maxIter: options.maxIter,
     tol: options.tol,
@@ -139,8 +181,16 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
   });
+  return { ...result, warnings: [...plan.warnings, ...result.warnings] };
+}
+
+/** Everything after the fit: the effects basis, the covariance, the report, the warnings and the table. */
+function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | undefined, options: RunFitOptions, panelWarnings: string[]): FitRun {
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
+  const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
+  if (periodLength) saved.periodLength = periodLength;
+  if (covariance) saved.covariance = covariance;
   let effects: EffectsReport | undefined;
   let effectsProblem: string | undefined;
   try {
@@ -149,8 +199,11 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
     if (!(e instanceof ModelError)) throw e;
     effectsProblem = `no intervention-effect report: ${e.message}`;
   }
-  saved.warnings = [...plan.warnings, ...fitWarnings(saved, effects)];
+  saved.warnings = fitWarnings(saved, effects);
+  for (const w of samePeriodWarnings(saved.spec)) if (!saved.warnings.includes(w)) saved.warnings.push(w);
   if (effectsProblem) saved.warnings.push(effectsProblem);
+  if (covariance) saved.warnings.push(...covariance.notes);
+  if (covariance) saved.warnings.push(...bootstrapWarnings(covariance));
   const table = parameterTable(saved, { warnings: saved.warnings });
   return { fit: saved, table, effects, panelWarnings };
 }
@@ -158,11 +211,11 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
 /** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */
 export async function runFit(panelFile: string, options: RunFitOptions = {}): Promise<FitRun> {
   const { panel, warnings } = await readPanel(panelFile, options.read);
-  return runFitOnPanel(panel, options, warnings);
+  return runFitOnPanelAsync(panel, options, warnings);
 }
 
-/** The files of a fit run's output folder: fit.json, parameters.csv and (when computed) effects.json. */
-export function fitRunFiles(run: FitRun): FolderFile[] {
+/** The files of a fit run's output folder, by name: fit.json, parameters.csv and (when computed) effects.json. */
+export function fitRunFolderFiles(run: FitRun): FolderFile[] {
   const files: FolderFile[] = [
     { name: 'fit.json', content: fitToJson(run.fit) },
     { name: 'parameters.csv', content: formatTable(run.table, 'csv') },
@@ -177,5 +230,10 @@ export function fitRunFiles(run: FitRun): FolderFile[] {
  * complete set. Files of the previous run that this one does not produce are removed.
  */
 export async function writeFitRun(run: FitRun, dir: string, extra: FolderFile[] = []): Promise<string[]> {
-  return writeOutputFolder(dir, [...fitRunFiles(run), ...extra]);
+  return writeOutputFolder(dir, [...fitRunFolderFiles(run), ...extra]);
+}
+
+/** The files of writeFitRun with their paths in DIR, for writing inside a larger output folder. */
+export function fitRunFiles(run: FitRun, dir: string): OutputFile[] {
+  return fitRunFolderFiles(run).map((f) => ({ path: join(dir, f.name), content: f.content }));
 }
