@@ -3,6 +3,7 @@ import { existsSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/runCli.js';
 import { workspace, removeWorkspaces } from './fixtures.js';
+import { expectRefused } from '../helpers/refused.js';
 
 /** Every bad input: exit 2, one clear message on stderr (no stack trace), nothing on stdout, nothing written. */
 describe('bad input gets one clear message and exit 2, nothing written', () => {
@@ -19,13 +20,7 @@ describe('bad input gets one clear message and exit 2, nothing written', () => {
   });
 
   async function bad(args: string[], message: RegExp, unwritten?: string): Promise<void> {
-    const before = readdirSync(ws.dir).sort();
-    const r = await runCli(args);
-    expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-    expect(r.stdout).toBe('');
-    expect(readdirSync(ws.dir).sort()).toEqual(before);
+    await expectRefused(ws.dir, args, message);
     if (unwritten) expect(existsSync(unwritten)).toBe(false);
   }
 

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BIN, REPO, buildDist, runCli } from '../helpers/runCli.js';
 import { workspace, removeWorkspaces } from './fixtures.js';
+import { expectRefused } from '../helpers/refused.js';
 import { parsePanel } from '../../src/data/readPanel.js';
 import { InputError } from '../../src/errors.js';
 
@@ -25,16 +26,7 @@ const file = (name: string, text: string): string => {
 };
 
 /** Exit 2, the message, no stack trace, nothing on stdout, nothing new in the workspace. */
-async function refused(args: string[], message: RegExp): Promise<string> {
-  const before = readdirSync(ws.dir).sort();
-  const r = await runCli(args);
-  expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(2);
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-  expect(r.stdout).toBe('');
-  expect(readdirSync(ws.dir).sort()).toEqual(before);
-  return r.stderr;
-}
+const refused = (args: string[], message: RegExp): Promise<string> => expectRefused(ws.dir, args, message);
 
 async function ok(args: string[]): Promise<{ stdout: string; stderr: string }> {
   const r = await runCli(args);
