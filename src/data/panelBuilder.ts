@@ -15,7 +15,7 @@
  * - warnings (not errors): a customer with one period, a declared voice label that never occurs,
  *   a covariate name that formulas cannot refer to.
  */
-import { UsageError, type InputIssue } from '../errors.js';
+import { UsageError, shown, type InputIssue } from '../errors.js';
 import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { customerOrder } from './customerOrder.js';
 import { IssueList } from './issues.js';
@@ -67,11 +67,11 @@ export function resolveLabels(labels: string[] | undefined): { labels: string[];
   const out: string[] = [];
   for (const raw of labels) {
     const l = raw.trim().toLowerCase();
-    if (l === '' || l === 'na') throw new UsageError(`voice labels: '${raw}' cannot be a label (empty and NA mean a missing observation)`);
-    if (out.includes(l)) throw new UsageError(`voice labels: '${raw}' is declared twice (labels are case-insensitive)`);
+    if (l === '' || l === 'na') throw new UsageError(`--labels: '${shown(raw)}' cannot be a label (empty and NA mean a missing observation)`);
+    if (out.includes(l)) throw new UsageError(`--labels: '${shown(raw)}' is declared twice (labels are case-insensitive)`);
     out.push(l);
   }
-  if (out.length < 2) throw new UsageError(`voice labels: declare at least two labels, got ${labels.length}`);
+  if (out.length < 2) throw new UsageError(`--labels: declare at least two labels, got ${labels.length}`);
   return { labels: out, declared: true };
 }
 
@@ -116,7 +116,7 @@ export class PanelBuilder {
     };
     const seen = new Set<string>();
     for (const k of FIXED) {
-      if (seen.has(this.names[k])) throw new UsageError(`column option: '${this.names[k]}' is named for two of the fixed columns`);
+      if (seen.has(this.names[k])) throw new UsageError(`--customer-col/--period-col/--voice-col/--intervention-col: '${shown(this.names[k])}' is named for two of the fixed columns`);
       seen.add(this.names[k]);
     }
     const r = resolveLabels(options.labels);
