@@ -67,7 +67,7 @@ export { checkFitMatchesPanel } from './report/panelMatch.js';
 export { simulatePanel, formatStatesCsv } from './report/simulatePanel.js';
 export { loadModelSource } from './report/modelSource.js';
 export type { ModelSource } from './report/modelSource.js';
-export { writeFileAtomic, writeFilesAtomic } from './report/writeAtomic.js';
+export { writeFileAtomic, writeFilesAtomic, writeOutputFolder } from './report/writeAtomic.js';
 
 // Choosing the model: number of states, channels.
 export { runSelect, selectOnPanel, parseStatesList, selectionTable } from './report/selection/runSelect.js';

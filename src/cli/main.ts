@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { processIO, type CliIO } from './io.js';
 import { printError } from './printError.js';
+import { escapeControls } from '../errors.js';
 import { VERSION } from '../version.js';
 import { validateCommand } from './commands/validate.js';
 import { prepareCommand } from './commands/prepare.js';
@@ -22,11 +23,11 @@ export function buildProgram(io: CliIO): Command {
     .description('Hidden Markov models of customer-firm relationships: does an intervention improve the relationship, or teach the squeaky wheel to squeak?')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(escapeControls(s, true)) })
     .exitOverride();
   for (const make of COMMANDS) {
     const cmd = make(io);
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(run with --help for usage)');
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(escapeControls(s, true)) }).showHelpAfterError('(run with --help for usage)');
     program.addCommand(cmd);
   }
   return program;

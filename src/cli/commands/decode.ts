@@ -36,7 +36,7 @@ Example:
       const csv = formatDecodedCsv(panel, decodePanel(fit, panel, fitFile));
       if (f.out === undefined) io.out(csv);
       else {
-        await writeFileAtomic(f.out, csv);
+        await writeFileAtomic(f.out, csv, '--out');
         io.out(`Wrote ${f.out} (${panel.voice.length} rows, ${panel.customers.length} customers)\n`);
       }
     });

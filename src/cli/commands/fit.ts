@@ -8,6 +8,8 @@ import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
+import { MAX_STARTS, MAX_STATES } from '../../report/fitLimits.js';
+import { MAX_SEED } from '../../estimation/rng.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
 import type { ModelFlags } from '../modelOptions.js';
 import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
@@ -109,11 +111,11 @@ Examples:
     )
     .action(async (panelFile: string, f: FitFlags) => {
       // Every flag is checked before anything is read.
-      const states = intOption('--states', f.states, 1);
+      const states = intOption('--states', f.states, 1, MAX_STATES);
       const transitionType = choiceOption('--transition-type', f.transitionType, ['multinomial', 'ordered'] as const);
-      const starts = intOption('--starts', f.starts, 0);
+      const starts = intOption('--starts', f.starts, 0, MAX_STARTS);
       const finish = intOption('--finish', f.finish, 1);
-      const seed = intOption('--seed', f.seed, 0);
+      const seed = intOption('--seed', f.seed, 0, MAX_SEED);
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
       const horizon = intOption('--horizon', f.horizon, 1);
