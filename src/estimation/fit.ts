@@ -193,7 +193,7 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
     }
     const em = runEm(parts, eStep, emOptions(s, screen));
     const stopped = screen < maxIter && !em.converged && em.state !== 'failed';
-    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik });
+    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik, history: em.history });
     for (const w of em.warnings) warnings.push(`start ${s + 1}: ${w}`);
     if (best === undefined || em.logLik > best.em.logLik || (Number.isNaN(best.em.logLik) && !Number.isNaN(em.logLik))) {
       best = { model, em, kind };
@@ -205,7 +205,7 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
     const b = best!;
     const em = runEm(b.model.parts, eStep, { ...emOptions(bestIndex, maxIter), previous: b.em.resume });
     best = { ...b, em };
-    starts[bestIndex] = { ...starts[bestIndex], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false };
+    starts[bestIndex] = { ...starts[bestIndex], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false, history: em.history };
     for (const w of em.warnings) if (!b.em.warnings.includes(w)) warnings.push(`start ${bestIndex + 1}: ${w}`);
   }
   const { model, em } = best!;

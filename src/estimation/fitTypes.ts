@@ -61,6 +61,8 @@ export interface StartResult {
   screened?: boolean;
   /** Log-likelihood at the end of screening (equal to logLik for screened starts). */
   screenLogLik?: number;
+  /** Log-likelihood after every iteration of this start (index 0 = at its start values): its trace, to see whether starts agree. */
+  history?: number[];
 }
 
 export interface DataSummary {

@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import type { CliIO } from '../io.js';
+import { intOption, periodLengthOption } from '../options.js';
+import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
+import { runReport, writeReport } from '../../report/html/buildReport.js';
+
+interface ReportFlags {
+  out: string;
+  figures?: string;
+  horizon?: string;
+  periodLength?: string;
+  fillGaps?: boolean;
+  customerCol?: string;
+  periodCol?: string;
+  voiceCol?: string;
+  interventionCol?: string;
+  quiet?: boolean;
+}
+
+export const DEFAULT_REPORT_FILE = 'report.html';
+
+export function reportCommand(io: CliIO): Command {
+  return new Command('report')
+    .description('one self-contained HTML page of a saved fit (data, fit, states, both channels; with the panel: states over time and customer trajectories)')
+    .argument('<fit>', 'fit.json written by squeaky fit')
+    .argument('[panel]', 'the panel CSV (optional): adds voice and interventions over calendar time, posterior state shares and decoded trajectories')
+    .option('--out <file>', 'HTML file to write', DEFAULT_REPORT_FILE)
+    .option('--figures <dir>', 'also write every chart as a standalone SVG and its Vega-Lite JSON into this folder')
+    .option('--horizon <H>', `periods counted in the intervention-effect charts (default ${DEFAULT_HORIZON})`)
+    .option('--period-length <unit>', "length of one period for axis labels, e.g. day, week, 6h (default: not stated)")
+    .option('--fill-gaps', "fill gaps in a customer's periods with missing-voice rows instead of failing")
+    .option('--customer-col <name>', 'header name of the customer column (default customer)')
+    .option('--period-col <name>', 'header name of the period column (default period)')
+    .option('--voice-col <name>', 'header name of the voice column (default voice)')
+    .option('--intervention-col <name>', 'header name of the intervention column (default intervention)')
+    .option('--quiet', 'no reading warnings on stderr')
+    .addHelpText(
+      'after',
+      `
+The page has no scripts and fetches nothing: styles and charts (SVG) are inline, so it opens from
+a file:// URL or an e-mail attachment, offline, and prints. The panel is read with the fit's voice
+labels and must have every column the fit's formulas read.
+
+Examples:
+  $ squeaky report squeaky-fit/fit.json --out report.html
+  $ squeaky report squeaky-fit/fit.json data/example-panel.csv --period-length day --out report.html
+  $ squeaky report squeaky-fit/fit.json data/example-panel.csv --figures figures   # SVG + Vega-Lite JSON per chart`,
+    )
+    .action(async (fitFile: string, panelFile: string | undefined, f: ReportFlags) => {
+      const horizon = intOption('--horizon', f.horizon, 1);
+      const periodLength = periodLengthOption(f.periodLength);
+      const { report, panelWarnings } = await runReport(fitFile, panelFile, {
+        horizon,
+        periodLength,
+        read: { fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
+      });
+      if (!f.quiet) for (const w of panelWarnings) io.err(`squeaky: warning: ${w}\n`);
+      const written = await writeReport(report, f.out, f.figures);
+      io.out(`Wrote ${f.out} (${(Buffer.byteLength(report.html) / 1024).toFixed(0)} KiB, ${report.charts.length} charts)${f.figures !== undefined ? ` and ${written.length - 1} figure files in ${f.figures}` : ''}\n`);
+    });
+}
