@@ -54,6 +54,15 @@ export { loadModelSource } from './report/modelSource.js';
 export type { ModelSource } from './report/modelSource.js';
 export { writeFileAtomic, writeFilesAtomic } from './report/writeAtomic.js';
 
+// The HTML report: one self-contained page, charts as Vega-Lite specifications rendered to SVG.
+export { buildReport, runReport, writeReport, reportFiles, reportCharts, DEFAULT_REPORT_FILE } from './report/html/buildReport.js';
+export type { Report, ReportOptions, RunReportOptions } from './report/html/buildReport.js';
+export type { ChartFigure, TimeUnit } from './report/html/chartStyle.js';
+export { renderCharts, standaloneSvg } from './report/html/renderCharts.js';
+export type { RenderedChart } from './report/html/renderCharts.js';
+export { panelFigures, periodAggregates, pickTrajectoryCustomers, MAX_PERIOD_BINS } from './report/html/panelFigures.js';
+export type { PanelFigures, PeriodAggregates, Trajectory, TrajectoryRole } from './report/html/panelFigures.js';
+
 // The CLI itself (in-process use, e.g. tests and embedding).
 export { main, buildProgram } from './cli/main.js';
 export type { CliIO } from './cli/io.js';

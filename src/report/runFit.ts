@@ -13,7 +13,7 @@ import { fitToJson, type EffectsBasis, type SavedFit } from './fitFile.js';
 import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
-import { writeFilesAtomic } from './writeAtomic.js';
+import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -52,6 +52,8 @@ export interface FitRun {
   effects?: EffectsReport;
   /** Warnings from reading the panel. */
   panelWarnings: string[];
+  /** The panel fitted (for reports drawn from it, e.g. `fit --html`). */
+  panel: Panel;
 }
 
 /** The spec asked for, from options and the panel's voice labels. */
@@ -149,7 +151,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   saved.warnings = fitWarnings(saved, effects);
   if (effectsProblem) saved.warnings.push(effectsProblem);
   const table = parameterTable(saved, { warnings: saved.warnings });
-  return { fit: saved, table, effects, panelWarnings };
+  return { fit: saved, table, effects, panelWarnings, panel };
 }
 
 /** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */
@@ -158,13 +160,17 @@ export async function runFit(panelFile: string, options: RunFitOptions = {}): Pr
   return runFitOnPanel(panel, options, warnings);
 }
 
-/** The files `squeaky fit` writes into DIR: fit.json, parameters.csv and (when computed) effects.json, all or none. */
-export async function writeFitRun(run: FitRun, dir: string): Promise<string[]> {
+/**
+ * The files `squeaky fit` writes into DIR: fit.json, parameters.csv and (when computed) effects.json,
+ * plus any `extra` files (e.g. the HTML report), all or none.
+ */
+export async function writeFitRun(run: FitRun, dir: string, extra: OutputFile[] = []): Promise<string[]> {
   const files = [
     { path: join(dir, 'fit.json'), content: fitToJson(run.fit) },
     { path: join(dir, 'parameters.csv'), content: formatTable(run.table, 'csv') },
   ];
   if (run.effects) files.push({ path: join(dir, 'effects.json'), content: JSON.stringify(run.effects, null, 2) + '\n' });
+  files.push(...extra);
   await writeFilesAtomic(files);
   return files.map((f) => f.path);
 }

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
-import { choiceOption, intOption, listOption, numberOption } from '../options.js';
+import { join } from 'node:path';
+import { choiceOption, intOption, listOption, numberOption, periodLengthOption } from '../options.js';
+import { buildReport, DEFAULT_REPORT_FILE } from '../../report/html/buildReport.js';
 import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../report/runFit.js';
 import { loadFit } from '../../report/fitFile.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
@@ -32,6 +34,8 @@ interface FitFlags {
   out: string;
   progress?: boolean;
   quiet?: boolean;
+  html?: string | boolean;
+  periodLength?: string;
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
@@ -74,6 +78,8 @@ export function fitCommand(io: CliIO): Command {
     .option('--start <fit.json>', "begin EM from a saved fit's parameters (its model specification is used)")
     .option('--horizon <H>', `periods counted in the intervention-effect report (default ${DEFAULT_HORIZON})`)
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
+    .option('--html [file]', `also write the HTML report of the fit and its panel (default file: <out>/${DEFAULT_REPORT_FILE})`)
+    .option('--period-length <unit>', 'length of one period for the report\'s axis labels, e.g. day, week, 6h')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--quiet', 'no progress and no reading warnings on stderr')
     .addHelpText(
@@ -87,7 +93,8 @@ intervention moves this period's state".
 Examples:
   $ squeaky fit data/example-panel.csv
   $ squeaky fit panel.csv --states 2 --transition-type ordered --starts 10 --seed 7 --out fit2
-  $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only`,
+  $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
+  $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html`,
     )
     .action(async (panelFile: string, f: FitFlags) => {
       // Every flag is checked before anything is read.
@@ -98,6 +105,8 @@ Examples:
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
       const horizon = intOption('--horizon', f.horizon, 1);
+      const periodLength = periodLengthOption(f.periodLength);
+      const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -127,7 +136,12 @@ Examples:
         progress.done();
       }
       if (!f.quiet) for (const w of run.panelWarnings) io.err(`squeaky: warning: ${w}\n`);
-      const written = await writeFitRun(run, f.out);
+      const extra = [];
+      if (htmlFile !== undefined) {
+        const report = await buildReport(run.fit, { panel: run.panel, effects: run.effects, table: run.table, horizon, periodLength, fitFile: join(f.out, 'fit.json') });
+        extra.push({ path: htmlFile, content: report.html });
+      }
+      const written = await writeFitRun(run, f.out, extra);
       io.out(formatFitSummary(run.fit, run.table, run.effects));
       io.out(`\nWrote ${written.join(', ')}\n`);
     });

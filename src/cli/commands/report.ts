@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { intOption, periodLengthOption } from '../options.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
-import { runReport, writeReport } from '../../report/html/buildReport.js';
+import { DEFAULT_REPORT_FILE, runReport, writeReport } from '../../report/html/buildReport.js';
 
 interface ReportFlags {
   out: string;
@@ -16,8 +16,6 @@ interface ReportFlags {
   interventionCol?: string;
   quiet?: boolean;
 }
-
-export const DEFAULT_REPORT_FILE = 'report.html';
 
 export function reportCommand(io: CliIO): Command {
   return new Command('report')

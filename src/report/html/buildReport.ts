@@ -18,6 +18,9 @@ import { renderCharts, standaloneSvg, type RenderedChart } from './renderCharts.
 import { channelsSection, dataSection, fitSection, panelSection, statesSection } from './reportSections.js';
 import { channelTotalsChart, longRunChart, transitionChart, voiceByStateChart } from './stateCharts.js';
 
+/** File name of the report when none is given (`squeaky report --out`, `squeaky fit --html`). */
+export const DEFAULT_REPORT_FILE = 'report.html';
+
 export interface ReportOptions {
   /** The panel the fit is drawn against (posterior state shares, trajectories, voice over time); checked against the fit. */
   panel?: Panel;
