@@ -6,6 +6,7 @@ import { computeEffects, DEFAULT_HORIZON } from '../computeEffects.js';
 import { decodePanel, type DecodedStates } from '../decodePanel.js';
 import type { EffectsReport } from '../effects.js';
 import { loadFit, type SavedFit } from '../fitFile.js';
+import { checkFitMatchesPanel } from '../panelMatch.js';
 import { parameterTable, type ParameterTable } from '../parameterTable.js';
 import { writeFilesAtomic, type OutputFile } from '../writeAtomic.js';
 import type { ChartFigure, TimeUnit } from './chartStyle.js';
@@ -140,6 +141,7 @@ export async function runReport(fitFile: string, panelFile: string | undefined, 
     const r = await readPanel(panelFile, { ...options.read, labels: fit.spec.voiceLabels });
     panel = r.panel;
     panelWarnings = r.warnings;
+    checkFitMatchesPanel(fit.spec, panel, fitFile, panelFile);
   }
   const report = await buildReport(fit, { ...options, panel, fitFile });
   return { report, panelWarnings };
