@@ -15,7 +15,7 @@ const { values: a } = parseArgs({ options: { out: { type: 'string', default: 'do
 const dir = mkdtempSync(join(tmpdir(), 'squeaky-shot-'));
 try {
   const run = await runFit('data/example-panel.csv');
-  const report = await buildReport(run.fit, { panel: run.panel, effects: run.effects, table: run.table, periodLength: 'day', fitFile: 'squeaky-fit/fit.json' });
+  const report = await buildReport(run.fit, { panel: run.panel, effects: run.effects, table: run.table, periodLength: { spec: 'day', hours: 24 }, fitFile: 'squeaky-fit/fit.json' });
   const page = join(dir, 'report.html');
   await writeReport(report, page);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });

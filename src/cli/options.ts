@@ -30,11 +30,3 @@ export function listOption(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   return value.split(',').map((s) => s.trim());
 }
-
-/** A period length for axis labels (e.g. day, week, 6h): short plain text. */
-export function periodLengthOption(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9 .-]{0,23}$/.test(v)) throw new UsageError(`--period-length must be a short unit such as day, week or 6h, got '${value}'`);
-  return v;
-}

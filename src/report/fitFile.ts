@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError, type InputIssue } from '../errors.js';
 import type { FitResult, StartResult, DataSummary } from '../estimation/fitTypes.js';
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
+import type { PeriodLength } from './effectsTypes.js';
 
 /**
  * What the intervention-effect report needs besides the parameters, measured on the panel at fit
@@ -19,6 +20,8 @@ export interface EffectsBasis {
 /** A fit as saved in fit.json: the FitResult plus the effects basis. Enough to reload the fit. */
 export interface SavedFit extends FitResult {
   effectsBasis: EffectsBasis;
+  /** Length of one period of the panel, when known (the panel's period_hours column, written by prepare, or fit --period-length). */
+  periodLength?: PeriodLength;
 }
 
 export const FIT_FORMAT = 'squeaky-fit';
@@ -49,6 +52,7 @@ export function fitToJson(fit: SavedFit): string {
     history: fit.history,
     data: fit.data,
     effectsBasis: fit.effectsBasis,
+    ...(fit.periodLength ? { periodLength: fit.periodLength } : {}),
   };
   return JSON.stringify(out, null, 2) + '\n';
 }
@@ -207,6 +211,12 @@ function checkBasis(c: Checker, v: Json, nStates: number): EffectsBasis {
   return { complaintStateMix: mix, complaintRows: c.num(o.complaintRows, 'effectsBasis.complaintRows', { int: true, min: 0 }), covariateMeans };
 }
 
+function checkPeriodLength(c: Checker, v: Json): PeriodLength | undefined {
+  if (v === undefined) return undefined;
+  const o = c.obj(v, 'periodLength') ?? {};
+  return { spec: c.str(o.spec, 'periodLength.spec'), hours: c.num(o.hours, 'periodLength.hours', { min: 0 }) };
+}
+
 /**
  * Parse and check fit.json text. Every problem is reported at once, located by its JSON path
  * (in the issue's `column`), as an InputError naming the file.
@@ -245,6 +255,8 @@ export function parseFit(text: string, file: string): SavedFit {
     version: c.str(o.version, 'version'),
     effectsBasis: checkBasis(c, o.effectsBasis, spec.nStates),
   };
+  const periodLength = checkPeriodLength(c, o.periodLength);
+  if (periodLength) fit.periodLength = periodLength;
   if (Number.isInteger(fit.nParams) && fit.nParams !== parameters.names.length) c.fail('nParams', fit.nParams, `the number of parameters (${parameters.names.length})`);
   if (c.issues.length) throw new InputError(`${file} is not a valid squeaky fit file`, c.issues.slice(0, 20), Math.max(0, c.issues.length - 20));
   return fit;

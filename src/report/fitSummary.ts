@@ -50,6 +50,7 @@ export function formatFitSummary(fit: FitResult, table: ParameterTable, effects?
   const parts = [formatFitHeader(fit), formatText({ ...table, warnings: [] })];
   if (effects) parts.push(formatBaselineMatrices(effects));
   if (table.warnings.length) parts.push(['Warnings', ...table.warnings.map((w, i) => `${i + 1}. ${w}`)].join('\n') + '\n');
-  if (effects) parts.push(formatEffectsText(effects));
+  // The report's own warnings are in the footer above.
+  if (effects) parts.push(formatEffectsText(effects, { warnings: false }));
   return parts.join('\n');
 }

@@ -14,6 +14,9 @@ import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
 import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
+import type { PeriodLength } from './effectsTypes.js';
+import { panelPeriodLength } from './periodLength.js';
+import { samePeriodWarnings } from './samePeriodWarnings.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -37,6 +40,8 @@ export interface RunFitOptions {
   start?: { fit: SavedFit; file: string };
   /** Horizon of the effects report (default 30). */
   horizon?: number;
+  /** Length of one period (default: the panel's period_hours column when it has one). */
+  periodLength?: PeriodLength;
   onProgress?: (p: FitProgress) => void;
 }
 
@@ -140,6 +145,8 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   });
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
+  const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
+  if (periodLength) saved.periodLength = periodLength;
   let effects: EffectsReport | undefined;
   let effectsProblem: string | undefined;
   try {
@@ -149,6 +156,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
     effectsProblem = `no intervention-effect report: ${e.message}`;
   }
   saved.warnings = fitWarnings(saved, effects);
+  for (const w of samePeriodWarnings(saved.spec)) if (!saved.warnings.includes(w)) saved.warnings.push(w);
   if (effectsProblem) saved.warnings.push(effectsProblem);
   const table = parameterTable(saved, { warnings: saved.warnings });
   return { fit: saved, table, effects, panelWarnings, panel };

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { join } from 'node:path';
-import { choiceOption, intOption, listOption, numberOption, periodLengthOption } from '../options.js';
+import { choiceOption, intOption, listOption, numberOption } from '../options.js';
 import { buildReport, DEFAULT_REPORT_FILE } from '../../report/html/buildReport.js';
 import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../report/runFit.js';
 import { loadFit } from '../../report/fitFile.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
+import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
@@ -31,11 +32,11 @@ interface FitFlags {
   tol?: string;
   start?: string;
   horizon?: string;
+  periodLength?: string;
   out: string;
   progress?: boolean;
   quiet?: boolean;
   html?: string | boolean;
-  periodLength?: string;
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
@@ -77,9 +78,9 @@ export function fitCommand(io: CliIO): Command {
     .option('--tol <x>', `stop when the projected remaining log-likelihood gain < tol x |log-likelihood| (default ${FIT_DEFAULTS.tol})`)
     .option('--start <fit.json>', "begin EM from a saved fit's parameters (its model specification is used)")
     .option('--horizon <H>', `periods counted in the intervention-effect report (default ${DEFAULT_HORIZON})`)
+    .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
     .option('--html [file]', `also write the HTML report of the fit and its panel (default file: <out>/${DEFAULT_REPORT_FILE})`)
-    .option('--period-length <unit>', 'length of one period for the report\'s axis labels, e.g. day, week, 6h')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--quiet', 'no progress and no reading warnings on stderr')
     .addHelpText(
@@ -105,7 +106,7 @@ Examples:
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
       const horizon = intOption('--horizon', f.horizon, 1);
-      const periodLength = periodLengthOption(f.periodLength);
+      const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
@@ -130,6 +131,7 @@ Examples:
           tol,
           start,
           horizon,
+          periodLength,
           onProgress: show ? progress.update : undefined,
         });
       } finally {
@@ -138,7 +140,7 @@ Examples:
       if (!f.quiet) for (const w of run.panelWarnings) io.err(`squeaky: warning: ${w}\n`);
       const extra = [];
       if (htmlFile !== undefined) {
-        const report = await buildReport(run.fit, { panel: run.panel, effects: run.effects, table: run.table, horizon, periodLength, fitFile: join(f.out, 'fit.json') });
+        const report = await buildReport(run.fit, { panel: run.panel, effects: run.effects, table: run.table, horizon, fitFile: join(f.out, 'fit.json') });
         extra.push({ path: htmlFile, content: report.html });
       }
       const written = await writeFitRun(run, f.out, extra);

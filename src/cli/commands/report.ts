@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
-import { intOption, periodLengthOption } from '../options.js';
+import { intOption } from '../options.js';
+import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
 import { DEFAULT_REPORT_FILE, runReport, writeReport } from '../../report/html/buildReport.js';
 
@@ -25,7 +26,7 @@ export function reportCommand(io: CliIO): Command {
     .option('--out <file>', 'HTML file to write', DEFAULT_REPORT_FILE)
     .option('--figures <dir>', 'also write every chart as a standalone SVG and its Vega-Lite JSON into this folder')
     .option('--horizon <H>', `periods counted in the intervention-effect charts (default ${DEFAULT_HORIZON})`)
-    .option('--period-length <unit>', "length of one period for axis labels, e.g. day, week, 6h (default: not stated)")
+    .option('--period-length <p>', "length of one period for the time axes: day, week or Nh (default: the one recorded in fit.json, if any)")
     .option('--fill-gaps', "fill gaps in a customer's periods with missing-voice rows instead of failing")
     .option('--customer-col <name>', 'header name of the customer column (default customer)')
     .option('--period-col <name>', 'header name of the period column (default period)')
@@ -46,7 +47,7 @@ Examples:
     )
     .action(async (fitFile: string, panelFile: string | undefined, f: ReportFlags) => {
       const horizon = intOption('--horizon', f.horizon, 1);
-      const periodLength = periodLengthOption(f.periodLength);
+      const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const { report, panelWarnings } = await runReport(fitFile, panelFile, {
         horizon,
         periodLength,

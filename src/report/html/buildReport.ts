@@ -9,7 +9,8 @@ import { loadFit, type SavedFit } from '../fitFile.js';
 import { checkFitMatchesPanel } from '../panelMatch.js';
 import { parameterTable, type ParameterTable } from '../parameterTable.js';
 import { writeFilesAtomic, type OutputFile } from '../writeAtomic.js';
-import type { ChartFigure, TimeUnit } from './chartStyle.js';
+import { timeUnit, type ChartFigure, type TimeUnit } from './chartStyle.js';
+import type { PeriodLength } from '../effectsTypes.js';
 import { interventionsChart, voiceSharesChart, voiceTotalsChart } from './dataCharts.js';
 import { startTracesChart } from './fitCharts.js';
 import { htmlPage, type PageSection } from './htmlPage.js';
@@ -33,8 +34,8 @@ export interface ReportOptions {
   effects?: EffectsReport;
   /** The parameter table when already computed (else from the fit). */
   table?: ParameterTable;
-  /** Length of one period (e.g. 'day', 'week', '6h') for axis labels; unknown when absent. */
-  periodLength?: string;
+  /** Length of one period for the time axes (default: the fit's, when it records one). */
+  periodLength?: PeriodLength;
   /** Name of the fit file, for messages and the page's footer. */
   fitFile?: string;
 }
@@ -88,7 +89,7 @@ export async function buildReport(fit: SavedFit, options: ReportOptions = {}): P
     const decoded = options.decoded ?? decodePanel(fit, options.panel, fitFile);
     figs = panelFigures(options.panel, decoded);
   }
-  const unit: TimeUnit = { periodLength: options.periodLength };
+  const unit = timeUnit(options.periodLength ?? fit.periodLength);
   const rendered = await renderCharts(reportCharts(fit, effects, figs, unit));
   const byName = new Map(rendered.map((c) => [c.name, c]));
   const intervalNote = table.hasStdErrors

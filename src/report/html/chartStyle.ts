@@ -18,7 +18,13 @@ export interface TimeUnit {
   periodLength?: string;
 }
 
-/** "period (day)" when the period length is known, else "period". */
+/** The time unit of a fit's period length: day, week, or "6 hours". */
+export function timeUnit(length?: { spec: string; hours: number }): TimeUnit {
+  if (!length) return {};
+  return { periodLength: length.spec === 'day' || length.spec === 'week' ? length.spec : `${length.hours} hour${length.hours === 1 ? '' : 's'}` };
+}
+
+/** "period (1 period = day)" when the period length is known, else "period". */
 export function periodTitle(unit: TimeUnit, what = 'period'): string {
   return unit.periodLength ? `${what} (1 period = ${unit.periodLength})` : what;
 }

@@ -3,13 +3,9 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../helpers/runCli.js';
 import { removeWorkspaces, workspace } from '../fixtures.js';
+import { cliHeadline } from '../../helpers/headline.js';
 
 const FAST = ['--states', '2', '--shared-slopes', '--starts', '1', '--max-iter', '60', '--seed', '3', '--quiet'];
-
-/** The headline sentences as `squeaky fit` prints them: the lines starting "Interventions " at the end of the report. */
-function cliHeadline(stdout: string): string[] {
-  return stdout.split('\n').filter((l) => l.startsWith('Interventions '));
-}
 
 function pageHeadline(html: string): string[] {
   const head = html.match(/<div class="headline" id="headline" role="note">(.*?)<\/div>/s)![1];
@@ -33,6 +29,7 @@ describe('squeaky report and fit --html', () => {
     expect(readdirSync(fitDir).sort()).toEqual(['effects.json', 'fit.json', 'parameters.csv', 'report.html']);
     const html = readFileSync(join(fitDir, 'report.html'), 'utf8');
     expect(cliHeadline(fitRun.stdout).length).toBe(2);
+    expect(cliHeadline(fitRun.stdout).every((l) => /interventions (raise|lower|leave)/i.test(l))).toBe(true);
     expect(pageHeadline(html)).toEqual(cliHeadline(fitRun.stdout));
     expect(html).toContain('<section id="customers"');
     expect(html).toContain('period (1 period = week)');

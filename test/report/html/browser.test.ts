@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { runCli } from '../../helpers/runCli.js';
 import { browserTestsRun, launchChromium } from '../../helpers/browser.js';
 import { removeWorkspaces, workspace } from '../../cli/fixtures.js';
+import { cliHeadline } from '../../helpers/headline.js';
 
 const FAST = ['--states', '2', '--shared-slopes', '--starts', '2', '--max-iter', '60', '--seed', '3', '--quiet'];
 
@@ -89,8 +90,9 @@ describe.skipIf(!browserTestsRun())('the report page in Chromium', () => {
 
   it('shows the headline sentences exactly as the CLI prints them', async () => {
     const page_ = await page.$$eval('#headline p', (ps) => ps.map((p) => p.textContent));
-    const cli = stdout.split('\n').filter((l) => l.startsWith('Interventions '));
+    const cli = cliHeadline(stdout);
     expect(cli.length).toBe(2);
+    expect(cli.every((l) => /interventions (raise|lower|leave)/.test(l))).toBe(true);
     expect(page_).toEqual(cli);
   });
 

@@ -21,7 +21,7 @@ describe('the report page', async () => {
   const { fit, panel } = smallFit();
   // The most complaining customer is drawn: give it an id full of markup.
   panel.customers[pickTrajectoryCustomers(panel)[0].index] = 'c<b>&"1';
-  const report = await buildReport(fit, { panel, periodLength: 'day', fitFile: 'fit.json' });
+  const report = await buildReport(fit, { panel, periodLength: { spec: 'day', hours: 24 }, fitFile: 'fit.json' });
   const html = report.html;
 
   it('has every section, each chart as inline SVG in its figure, in page order', () => {

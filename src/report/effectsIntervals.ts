@@ -1,0 +1,68 @@
+import type { Covariance } from '../estimation/inference/covariance.js';
+import { derivedIntervals, type Interval } from '../estimation/inference/derivedIntervals.js';
+import { ModelError } from '../errors.js';
+import type { EffectsIntervals, Figures, IntervalBounds, SeriesBounds } from './effectsTypes.js';
+import { flattenFigures, mapFigures } from './figuresMap.js';
+
+/**
+ * Intervals of every figure of the report: `figuresAt(theta)` recomputes the figures at a
+ * parameter vector (in the covariance's order), derivedIntervals gives delta-method intervals
+ * (central-difference Jacobian of the whole report, 2 * nParams evaluations) or percentiles over
+ * the fit's bootstrap replicates, and the figures' walk puts them back in the report's shape.
+ * A parameter vector at which the long-run total does not exist gives NaN for it there (a
+ * bootstrap replicate then drops out of that figure's percentiles).
+ */
+export function effectsIntervals(
+  figuresAt: (theta: Float64Array) => Figures<number, number[]>,
+  parameters: { names: string[]; values: Float64Array },
+  cov: Covariance,
+  level = 0.95,
+): EffectsIntervals {
+  const n = parameters.names.length;
+  if (cov.names.length !== n || cov.names.some((x, i) => x !== parameters.names[i])) {
+    const i = cov.names.findIndex((x, j) => x !== parameters.names[j]);
+    throw new ModelError(`the covariance does not belong to the fit's parameters: ${cov.names.length} names for ${n} parameters${i >= 0 ? `; name ${i + 1} is '${cov.names[i]}', the parameter '${parameters.names[i] ?? '(none)'}'` : ''}`);
+  }
+  if (cov.matrix.length !== n * n) throw new ModelError(`the covariance matrix has ${cov.matrix.length} entries, expected ${n} x ${n}`);
+  const base = figuresAt(parameters.values);
+  const nanLongRun = base.longRun === null ? null : mapFigures({ ...base, longRun: base.longRun }, () => NaN, (xs) => xs.map(() => NaN)).longRun;
+  const size = flattenFigures(base).length;
+  const f = (theta: Float64Array): Float64Array => {
+    const fig = figuresAt(theta);
+    if (base.longRun === null) fig.longRun = null;
+    else if (fig.longRun === null) fig.longRun = nanLongRun;
+    const flat = flattenFigures(fig);
+    if (flat.length !== size) throw new RangeError(`the report has ${flat.length} figures at a perturbed parameter vector, ${size} at the estimate`);
+    return flat;
+  };
+  const iv = derivedIntervals(f, parameters.values, cov, level);
+  let next = 0;
+  const take = (): Interval => iv[next++];
+  const leaf = (): IntervalBounds => {
+    const x = take();
+    return { low: x.low, high: x.high, se: x.se };
+  };
+  const series = (xs: number[]): SeriesBounds => {
+    const out: SeriesBounds = { low: new Array(xs.length), high: new Array(xs.length), se: new Array(xs.length) };
+    for (let i = 0; i < xs.length; i++) {
+      const x = take();
+      out.low[i] = x.low;
+      out.high[i] = x.high;
+      out.se[i] = x.se;
+    }
+    return out;
+  };
+  const shaped = mapFigures(base, leaf, series);
+  const notes: string[] = [];
+  if (cov.unavailable.length) notes.push(`parameters without a standard error are held fixed (${cov.unavailable.join(', ')}): intervals that depend on them are too narrow`);
+  const boot = cov.bootstrap && cov.bootstrap.replicates.length > 1 ? cov.bootstrap : undefined;
+  if (boot && (boot.failed > 0 || boot.notConverged > 0)) notes.push(`bootstrap: ${boot.replicates.length} replicates used of ${boot.requested} (${boot.failed} failed, ${boot.notConverged} not converged among those used)`);
+  return {
+    method: boot ? 'bootstrap' : 'delta',
+    level,
+    covariance: cov.method,
+    ...(boot ? { replicates: boot.replicates.length } : {}),
+    notes,
+    ...shaped,
+  };
+}
