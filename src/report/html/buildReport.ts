@@ -13,6 +13,7 @@ import { timeUnit, type ChartFigure, type TimeUnit } from './chartStyle.js';
 import type { PeriodLength } from '../effectsTypes.js';
 import { interventionsChart, voiceSharesChart, voiceTotalsChart } from './dataCharts.js';
 import { startTracesChart } from './fitCharts.js';
+import { channelsCumulativeChart, channelsPerPeriodChart } from './channelCharts.js';
 import { htmlPage, type PageSection } from './htmlPage.js';
 import { panelFigures, type PanelFigures } from './panelFigures.js';
 import { stateSharesChart, trajectoryChart } from './panelCharts.js';
@@ -55,7 +56,10 @@ export function reportCharts(fit: SavedFit, effects: EffectsReport | undefined, 
   if (figs) charts.push(voiceSharesChart(figs.aggregates, figs.voiceLabels, unit), interventionsChart(figs.aggregates, unit));
   else charts.push(voiceTotalsChart(fit.data, fit.spec.voiceLabels));
   if (fit.starts.length) charts.push(startTracesChart(fit));
-  if (effects) charts.push(transitionChart(effects), voiceByStateChart(effects), longRunChart(effects), channelTotalsChart(effects));
+  if (effects) {
+    charts.push(transitionChart(effects), voiceByStateChart(effects), longRunChart(effects));
+    charts.push(channelsPerPeriodChart(effects, unit), channelsCumulativeChart(effects, unit), channelTotalsChart(effects));
+  }
   if (figs) {
     charts.push(stateSharesChart(figs.aggregates, fit.spec.nStates, unit));
     figs.trajectories.forEach((t, i) => charts.push(trajectoryChart(t, fit.spec.nStates, figs.voiceLabels, unit, i)));

@@ -1,5 +1,7 @@
 import type { SavedFit } from '../fitFile.js';
-import type { EffectsReport } from '../effects.js';
+import type { EffectsReport, IntervalBounds } from '../effectsTypes.js';
+import { headlineVoices, signed } from '../effectsHeadline.js';
+import { describePeriods } from '../periodLength.js';
 import { displayCells, displayHeader, tableGroups, type ParameterTable } from '../parameterTable.js';
 import type { PanelFigures } from './panelFigures.js';
 import type { RenderedChart } from './renderCharts.js';
@@ -95,20 +97,38 @@ export function statesSection(effects: EffectsReport | undefined, charts: Charts
   return { id: 'states', title: 'The states', html: html.join('\n') };
 }
 
-/** The two channels: the headline, the decomposition of the effect, and the channels over time when available. */
+/** The two channels: the headline, the channels over time, the decomposition at the horizon and in the long run. */
 export function channelsSection(effects: EffectsReport | undefined, charts: ChartsByName, problem?: string): PageSection {
   if (!effects) return { id: 'channels', title: 'The two channels', html: `<p class="note">${escapeHtml(problem ?? 'No intervention-effect report.')}</p>` };
-  const voices = ['complaint', 'compliment'].filter((l) => effects.voiceLabels.includes(l));
-  const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+  const voices = headlineVoices(effects);
+  const horizon = describePeriods(effects.horizon, effects.periodLength);
+  const iv = effects.intervals;
+  const cell = (x: number, b?: IntervalBounds): string => `${signed(x)}${b && Number.isFinite(b.low) && Number.isFinite(b.high) ? ` [${signed(b.low)}, ${signed(b.high)}]` : ''}`;
   const rows = voices.map((l) => {
     const e = effects.net.effects[l];
-    return [l, effects.net.scenarios.none[l].toFixed(3), signed(e.relationship), signed(e.propensity), signed(e.interaction), signed(e.net)];
+    const b = iv?.net.effects[l];
+    return [l, effects.net.scenarios.none[l].toFixed(3), cell(e.relationship, b?.relationship), cell(e.propensity, b?.propensity), cell(e.interaction, b?.interaction), cell(e.net, b?.net)];
   });
+  const longRun = effects.longRun;
+  const longRows = longRun.exists && longRun.effects
+    ? voices.map((l) => {
+        const e = longRun.effects![l];
+        const b = iv?.longRun?.[l];
+        return [l, cell(e.relationship, b?.relationship), cell(e.propensity, b?.propensity), cell(e.interaction, b?.interaction), cell(e.net, b?.net)];
+      })
+    : [];
   const html = [
-    `<p>A customer who complained in period 0, with one intervention in period 0 versus none, followed for ${effects.horizon} periods (exact propagation of the state distribution; start: the state mix of complaining customers).</p>`,
+    `<p>A customer who complained in period 0, with one intervention in period 0 versus none, followed for ${escapeHtml(horizon)} (exact propagation of the state distribution; start: the state mix of complaining customers). ` +
+      `${iv ? `Intervals: ${Math.round(iv.level * 100)}% (${iv.method === 'bootstrap' ? `bootstrap percentiles over ${iv.replicates ?? 'the'} replicates` : `delta method, ${escapeHtml(iv.covariance)} covariance`}).` : 'No intervals: the fit has no covariance.'}</p>`,
     `<div class="headline" id="channels-headline">${effects.summary.map((s) => `<p>${escapeHtml(s)}</p>`).join('')}</div>`,
-    tableHtml(['voice', 'no intervention', 'relationship', 'propensity', 'interaction', 'net'], rows, { caption: `Expected counts over the next ${effects.horizon} periods and the change an intervention brings` }),
-    figures(charts, ...[...charts.keys()].filter((n) => n.startsWith('channels-')), 'channel-totals'),
+    figures(charts, 'channels-per-period', 'channels-cumulative'),
+    tableHtml(['voice', 'no intervention', 'relationship', 'propensity', 'interaction', 'net'], rows, { caption: `Expected counts over the next ${horizon} and the change an intervention brings${iv ? ' [95% interval]' : ''}` }),
+    longRows.length
+      ? tableHtml(['voice', 'relationship', 'propensity', 'interaction', 'net'], longRows, { caption: `Long run: the change summed over every later period${iv ? ' [95% interval]' : ''}` })
+      : `<p class="note">No long-run total: ${escapeHtml(longRun.reason ?? 'the effect does not die out')}.</p>`,
+    figures(charts, 'channel-totals'),
+    effects.warnings.length ? `<h3>About these figures</h3><ol class="warnings">${effects.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ol>` : '',
+    iv?.notes.length ? `<ol class="warnings">${iv.notes.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ol>` : '',
   ];
   return { id: 'channels', title: 'The two channels', html: html.join('\n') };
 }

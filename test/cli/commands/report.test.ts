@@ -41,9 +41,9 @@ describe('squeaky report and fit --html', () => {
     const figs = join(ws.dir, 'figs');
     const r = await runCli(['report', join(fitDir, 'fit.json'), ws.panel, '--out', out, '--figures', figs]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Wrote .*r1\.html \(\d+ KiB, 11 charts\) and 22 figure files/);
+    expect(r.stdout).toMatch(/Wrote .*r1\.html \(\d+ KiB, 13 charts\) and 26 figure files/);
     const names = readdirSync(figs).filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4)).sort();
-    expect(names).toHaveLength(11);
+    expect(names).toHaveLength(13);
     const html = readFileSync(out, 'utf8');
     for (const n of names) {
       const svg = readFileSync(join(figs, `${n}.svg`), 'utf8');

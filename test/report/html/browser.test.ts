@@ -66,7 +66,7 @@ describe.skipIf(!browserTestsRun())('the report page in Chromium', () => {
   });
 
   it('draws every chart: each SVG has marks with non-zero size', async () => {
-    expect(chartNames.length).toBe(11);
+    expect(chartNames.length).toBe(13);
     const sizes = await page.$$eval('figure.chart', (figs) =>
       figs.map((f) => {
         const svg = f.querySelector('svg');

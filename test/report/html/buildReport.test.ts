@@ -30,7 +30,7 @@ describe('the report page', async () => {
       expect(html, id).toContain(`<a href="#${id}">`);
     }
     expect(report.sections).toEqual(['data', 'fit', 'states', 'channels', 'customers']);
-    expect(report.charts.length).toBe(11);
+    expect(report.charts.length).toBe(13);
     let last = -1;
     for (const c of report.charts) {
       const at = html.indexOf(`<figure class="chart" id="fig-${c.name}"`);
@@ -73,7 +73,7 @@ describe('the report page', async () => {
   it('without the panel: the fit alone, and a note where the panel figures would be', async () => {
     const r = await buildReport(fixedFit());
     expect(r.sections).toEqual(['data', 'fit', 'states', 'channels', 'customers']);
-    expect(r.charts.map((c) => c.name)).toEqual(['voice-totals', 'start-traces', 'transitions', 'voice-by-state', 'long-run', 'channel-totals']);
+    expect(r.charts.map((c) => c.name)).toEqual(['voice-totals', 'start-traces', 'transitions', 'voice-by-state', 'long-run', 'channels-per-period', 'channels-cumulative', 'channel-totals']);
     expect(r.html).toContain('Give the panel');
     // The fit's warning is shown as text, not markup.
     expect(r.html).toContain('a warning &lt;with&gt; markup &amp; an ampersand');

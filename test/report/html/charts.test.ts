@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { channelTotalsChart, longRunChart, transitionChart, voiceByStateChart } from '../../../src/report/html/stateCharts.js';
 import { startTracesChart } from '../../../src/report/html/fitCharts.js';
+import { channelsCumulativeChart, channelsPerPeriodChart } from '../../../src/report/html/channelCharts.js';
+import type { ChannelName, ScenarioName } from '../../../src/report/effectsTypes.js';
 import { interventionsChart, voiceSharesChart, voiceTotalsChart } from '../../../src/report/html/dataCharts.js';
 import { stateSharesChart, trajectoryChart } from '../../../src/report/html/panelCharts.js';
 import { periodAggregates, panelFigures } from '../../../src/report/html/panelFigures.js';
@@ -82,8 +84,38 @@ describe('state chart specifications', () => {
     }
   });
 
+  it('channels over time hold the expected counts per period of every scenario and the cumulative effects', () => {
+    const per = values(channelsPerPeriodChart(e, {}));
+    const names: Record<string, ScenarioName> = { 'no intervention': 'none', 'with intervention (both channels)': 'both', 'relationship channel alone': 'relationshipOnly', 'propensity channel alone': 'propensityOnly' };
+    expect(per).toHaveLength(2 * 4 * e.horizon);
+    for (const r of per) assertClose(r.value as number, e.overTime.expected[names[r.series as string]][r.voice as string][(r.h as number) - 1], { atol: 1e-6 });
+    const cum = values(channelsCumulativeChart(e, {}));
+    expect(cum).toHaveLength(2 * 4 * e.horizon);
+    for (const r of cum) assertClose(r.value as number, e.overTime.cumulativeEffects[r.voice as string][r.series as ChannelName][(r.h as number) - 1], { atol: 1e-6 });
+    // The last cumulative point is the effect over the horizon the table and headline quote.
+    for (const l of ['complaint', 'compliment']) {
+      const last = cum.find((r) => r.voice === l && r.series === 'net' && r.h === e.horizon)!;
+      assertClose(last.value as number, e.net.effects[l].net, { atol: 1e-6 });
+    }
+    // No covariance, no interval bands.
+    expect(per.some((r) => 'low' in r)).toBe(false);
+  });
+
+  it('channels over time draw interval bands when the report has intervals', () => {
+    const withIv = structuredClone(e);
+    const series = (xs: number[]) => ({ low: xs.map((x) => x - 0.01), high: xs.map((x) => x + 0.01), se: xs.map(() => 0.005) });
+    const cumulativeEffects: Record<string, Record<ChannelName, ReturnType<typeof series>>> = {};
+    for (const l of e.voiceLabels) cumulativeEffects[l] = Object.fromEntries((['relationship', 'propensity', 'net', 'interaction'] as const).map((c) => [c, series(e.overTime.cumulativeEffects[l][c])])) as Record<ChannelName, ReturnType<typeof series>>;
+    withIv.intervals = { method: 'delta', level: 0.95, covariance: 'observed', notes: [], overTime: { cumulativeEffects } } as unknown as NonNullable<typeof e.intervals>;
+    const c = channelsCumulativeChart(withIv, {});
+    const v = values(c);
+    expect(v.every((r) => typeof r.low === 'number' && (r.low as number) < (r.value as number) && (r.high as number) > (r.value as number))).toBe(true);
+    expect(JSON.stringify(c.spec)).toContain('"type":"area"');
+    expect(c.description).toContain('95% interval bands');
+  });
+
   it('match their golden JSON (a change to a chart is deliberate)', async () => {
-    for (const c of [transitionChart(e), voiceByStateChart(e), longRunChart(e), channelTotalsChart(e)]) {
+    for (const c of [transitionChart(e), voiceByStateChart(e), longRunChart(e), channelTotalsChart(e), channelsPerPeriodChart(e, { periodLength: 'day' }), channelsCumulativeChart(e, { periodLength: 'day' })]) {
       await expect(JSON.stringify(c.spec, null, 2) + '\n').toMatchFileSnapshot(`golden/${c.name}.vl.json`);
     }
   });
@@ -174,7 +206,7 @@ describe('panel chart specifications', () => {
     const charts = reportCharts(fit, fixedEffects(), figs, unit);
     const names = charts.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(['voice-shares', 'interventions', 'start-traces', 'transitions', 'voice-by-state', 'long-run', 'channel-totals', 'state-shares', 'trajectory-1', 'trajectory-2', 'trajectory-3']);
+    expect(names).toEqual(['voice-shares', 'interventions', 'start-traces', 'transitions', 'voice-by-state', 'long-run', 'channels-per-period', 'channels-cumulative', 'channel-totals', 'state-shares', 'trajectory-1', 'trajectory-2', 'trajectory-3']);
     expect(reportCharts(fit, undefined, undefined, {}).map((c) => c.name)).toEqual(['voice-totals', 'start-traces']);
   });
 });
