@@ -10,9 +10,10 @@ import { effectsCommand } from './commands/effects.js';
 import { decodeCommand } from './commands/decode.js';
 import { simulateCommand } from './commands/simulate.js';
 import { reportCommand } from './commands/report.js';
+import { testCommand } from './commands/test.js';
 
 /** Every command: a factory taking the IO, returning a commander Command whose action throws typed errors. */
-const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand, fitCommand, tableCommand, effectsCommand, decodeCommand, simulateCommand, reportCommand];
+const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand, fitCommand, tableCommand, effectsCommand, decodeCommand, simulateCommand, testCommand, reportCommand];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('squeaky')

@@ -284,7 +284,7 @@ function namedValues(model: HmmModel, params: NamedParameters | Float64Array): F
 }
 
 /** A model of `spec` for a panel with the given parameters, and its E-step. */
-function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { model: HmmModel; eStep: EStep } {
+export function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { model: HmmModel; eStep: EStep } {
   const model = buildModel(panel, spec);
   model.setParameters(namedValues(model, params));
   const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice);

@@ -17,6 +17,8 @@ import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
 import type { PeriodLength } from './effectsTypes.js';
 import { panelPeriodLength } from './periodLength.js';
 import { samePeriodWarnings } from './samePeriodWarnings.js';
+import { DEFAULT_SE_METHOD, fitCovariance, type SeMethod } from './fitCovariance.js';
+import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -43,6 +45,10 @@ export interface RunFitOptions {
   /** Length of one period (default: the panel's period_hours column when it has one). */
   periodLength?: PeriodLength;
   onProgress?: (p: FitProgress) => void;
+  /** How the standard errors are computed (default 'observed'; 'none' skips them). */
+  se?: SeMethod;
+  /** Progress of the standard errors. */
+  onSeProgress?: CovarianceOptions['onProgress'];
 }
 
 /** Everything `squeaky fit` produces. */
@@ -147,6 +153,8 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   const saved: SavedFit = { ...result, effectsBasis: basis };
   const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
   if (periodLength) saved.periodLength = periodLength;
+  const covariance = fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress });
+  if (covariance) saved.covariance = covariance;
   let effects: EffectsReport | undefined;
   let effectsProblem: string | undefined;
   try {
@@ -158,6 +166,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   saved.warnings = fitWarnings(saved, effects);
   for (const w of samePeriodWarnings(saved.spec)) if (!saved.warnings.includes(w)) saved.warnings.push(w);
   if (effectsProblem) saved.warnings.push(effectsProblem);
+  if (covariance) saved.warnings.push(...covariance.notes);
   const table = parameterTable(saved, { warnings: saved.warnings });
   return { fit: saved, table, effects, panelWarnings, panel };
 }

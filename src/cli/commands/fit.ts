@@ -11,6 +11,7 @@ import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
+import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
 
 interface FitFlags {
   states?: string;
@@ -37,12 +38,19 @@ interface FitFlags {
   progress?: boolean;
   quiet?: boolean;
   html?: string | boolean;
+  se?: string;
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
-function progressPrinter(io: CliIO): { update: (p: FitProgress) => void; done: () => void } {
+function progressPrinter(io: CliIO): { update: (p: FitProgress) => void; se: (phase: string, done: number, total: number) => void; done: () => void } {
   let shown = false;
   return {
+    se: (phase, done, total) => {
+      const line = `standard errors: ${phase === 'scores' ? 'customer scores' : 'observed information'} ${done}/${total} parameters`;
+      if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
+      else if (done === total) io.err(line + '\n');
+      shown = true;
+    },
     update: (p) => {
       const line = `start ${p.start + 1}/${p.nStarts}  iteration ${p.iteration}  log-likelihood ${p.logLik.toFixed(4)}  change ${p.change.toExponential(2)}`;
       if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
@@ -77,6 +85,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--max-iter <N>', `EM iteration cap per start (default ${FIT_DEFAULTS.maxIter}); 0 with --start only evaluates the log-likelihood`)
     .option('--tol <x>', `stop when the projected remaining log-likelihood gain < tol x |log-likelihood| (default ${FIT_DEFAULTS.tol})`)
     .option('--start <fit.json>', "begin EM from a saved fit's parameters (its model specification is used)")
+    .option('--se <method>', `standard errors: ${SE_METHODS.map((m) => `${m} (${SE_METHOD_HELP[m]})`).join('; ')} (default ${DEFAULT_SE_METHOD})`)
     .option('--horizon <H>', `periods counted in the intervention-effect report (default ${DEFAULT_HORIZON})`)
     .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
@@ -94,6 +103,7 @@ intervention moves this period's state".
 Examples:
   $ squeaky fit data/example-panel.csv
   $ squeaky fit panel.csv --states 2 --transition-type ordered --starts 10 --seed 7 --out fit2
+  $ squeaky fit panel.csv --se robust --out fit-robust                     # customer-clustered SEs
   $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
   $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html`,
     )
@@ -108,6 +118,7 @@ Examples:
       const horizon = intOption('--horizon', f.horizon, 1);
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);
+      const se = choiceOption('--se', f.se, SE_METHODS);
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -133,6 +144,8 @@ Examples:
           horizon,
           periodLength,
           onProgress: show ? progress.update : undefined,
+          se,
+          onSeProgress: show ? progress.se : undefined,
         });
       } finally {
         progress.done();

@@ -97,8 +97,8 @@ export async function buildReport(fit: SavedFit, options: ReportOptions = {}): P
   const rendered = await renderCharts(reportCharts(fit, effects, figs, unit));
   const byName = new Map(rendered.map((c) => [c.name, c]));
   const intervalNote = table.hasStdErrors
-    ? 'Estimates with standard errors, Wald z, two-sided p and 95% intervals.'
-    : 'Estimates only: this fit has no covariance, so there are no standard errors or intervals.';
+    ? `Estimates with ${fit.covariance ? `${fit.covariance.method} ` : ''}standard errors, Wald z, two-sided p and 95% intervals${fit.covariance?.unavailable.length ? `; n/a: no standard error (${fit.covariance.unavailable.length} parameter${fit.covariance.unavailable.length === 1 ? '' : 's'}, see the warnings)` : ''}.`
+    : 'Estimates only: this fit has no covariance (fitted with --se none, or by an older version), so there are no standard errors or intervals.';
   const sections: PageSection[] = [
     dataSection(fit, byName, options.panel ? panelNote(fit, options.panel) : 'Give the panel to see voices and interventions over calendar time.'),
     fitSection(fit, table, byName, intervalNote),

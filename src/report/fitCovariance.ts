@@ -1,0 +1,35 @@
+/**
+ * The standard-error methods of `squeaky fit --se` and the covariance each one computes for a
+ * fit. The list of methods lives here only: the CLI option, its help and runFit read it.
+ */
+import type { Panel } from '../data/panel.js';
+import type { FitResult } from '../estimation/fitTypes.js';
+import type { Covariance } from '../estimation/inference/covariance.js';
+import { likelihoodCovariance, type CovarianceOptions } from '../estimation/inference/observedCovariance.js';
+
+export const SE_METHODS = ['observed', 'robust', 'none'] as const;
+export type SeMethod = (typeof SE_METHODS)[number];
+export const DEFAULT_SE_METHOD: SeMethod = 'observed';
+
+/** One line per method for --help. */
+export const SE_METHOD_HELP: Record<SeMethod, string> = {
+  observed: 'inverse observed information (Hessian of the log-likelihood at the maximum)',
+  robust: 'cluster-robust sandwich with customers as the independent units',
+  none: 'no standard errors (fit.json without a covariance)',
+};
+
+/** The covariance of a fit's parameters by `method` (undefined for 'none'). */
+export function fitCovariance(panel: Panel, result: FitResult, method: SeMethod, options: CovarianceOptions = {}): Covariance | undefined {
+  switch (method) {
+    case 'none':
+      return undefined;
+    case 'observed':
+    case 'robust': {
+      const cov = likelihoodCovariance(panel, result.spec, result.parameters, method, options);
+      if (!result.converged) cov.notes.push('the fit did not converge: its standard errors are taken at a point that may not be the maximum');
+      return cov;
+    }
+    default:
+      throw new RangeError(`unknown standard-error method '${String(method)}'`);
+  }
+}
