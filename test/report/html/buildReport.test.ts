@@ -61,6 +61,17 @@ describe('the report page', async () => {
     expect(html).toContain(escapeHtml('c<b>&"1'));
   });
 
+  it('with a covariance: standard errors and intervals in the table, interval bands on the channels over time', () => {
+    expect(fit.covariance).toBeDefined();
+    expect(html).toContain('<th scope="col" class="num">std. error</th>');
+    expect(html).toContain('<th scope="col" class="num">95% interval</th>');
+    expect(html).toContain(`Estimates with ${fit.covariance!.method} standard errors`);
+    expect(html).toMatch(/Intervals: 95% \(delta method/);
+    const cum = report.charts.find((c) => c.name === 'channels-cumulative')!;
+    expect(JSON.stringify(cum.spec)).toContain('"type":"area"');
+    expect(cum.svg).toContain('mark-area');
+  });
+
   it('labels time axes with the period length and describes every chart for screen readers', () => {
     expect(html).toContain('period (1 period = day)');
     for (const c of report.charts) {
