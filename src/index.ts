@@ -63,6 +63,18 @@ export type { RenderedChart } from './report/html/renderCharts.js';
 export { panelFigures, periodAggregates, pickTrajectoryCustomers, MAX_PERIOD_BINS } from './report/html/panelFigures.js';
 export type { PanelFigures, PeriodAggregates, Trajectory, TrajectoryRole } from './report/html/panelFigures.js';
 
+// Policy projections.
+export { projectPolicies, DEFAULT_DRAWS, MIN_PATHS, MAX_PATHS, BATCH_PATHS } from './report/policy/projectPolicies.js';
+export type { PolicyOptions } from './report/policy/projectPolicies.js';
+export { parsePolicies, parseValueWeights, policyName, describePolicy, DEFAULT_POLICIES } from './report/policy/policySpec.js';
+export type { PolicySpec, ValueWeights } from './report/policy/policySpec.js';
+export { estimateFirmPolicy, firmFeatureNames } from './report/policy/firmPolicy.js';
+export type { FirmPolicy } from './report/policy/firmPolicy.js';
+export { formatPolicyText, formatFirmPolicy } from './report/policy/formatPolicy.js';
+export { policyReportJson, POLICY_FORMAT, POLICY_FORMAT_VERSION } from './report/policy/policyReport.js';
+export type { PolicyReport, PolicyProjection, MeasureTable, UncertainFigure } from './report/policy/policyReport.js';
+export type { ProjectFrom } from './report/policy/projection.js';
+
 // The CLI itself (in-process use, e.g. tests and embedding).
 export { main, buildProgram } from './cli/main.js';
 export type { CliIO } from './cli/io.js';

@@ -11,9 +11,10 @@ import { decodeCommand } from './commands/decode.js';
 import { simulateCommand } from './commands/simulate.js';
 import { reportCommand } from './commands/report.js';
 import { testCommand } from './commands/test.js';
+import { policyCommand } from './commands/policy.js';
 
 /** Every command: a factory taking the IO, returning a commander Command whose action throws typed errors. */
-const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand, fitCommand, tableCommand, effectsCommand, decodeCommand, simulateCommand, testCommand, reportCommand];
+const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand, fitCommand, tableCommand, effectsCommand, decodeCommand, simulateCommand, testCommand, policyCommand, reportCommand];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('squeaky')
