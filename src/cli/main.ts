@@ -12,9 +12,11 @@ import { simulateCommand } from './commands/simulate.js';
 import { reportCommand } from './commands/report.js';
 import { testCommand } from './commands/test.js';
 import { policyCommand } from './commands/policy.js';
+import { selectCommand } from './commands/select.js';
+import { channelsCommand } from './commands/channels.js';
 
 /** Every command: a factory taking the IO, returning a commander Command whose action throws typed errors. */
-const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand, fitCommand, tableCommand, effectsCommand, decodeCommand, simulateCommand, testCommand, policyCommand, reportCommand];
+const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand, fitCommand, tableCommand, effectsCommand, decodeCommand, simulateCommand, testCommand, policyCommand, selectCommand, channelsCommand, reportCommand];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('squeaky')

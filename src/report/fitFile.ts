@@ -54,6 +54,7 @@ export function fitToJson(fit: SavedFit): string {
     },
     starts: fit.starts,
     bestStart: fit.bestStart,
+    ...(fit.finished === undefined ? {} : { finished: fit.finished, reachedBest: fit.reachedBest }),
     history: fit.history,
     data: fit.data,
     effectsBasis: fit.effectsBasis,
@@ -125,6 +126,7 @@ function checkStarts(c: Checker, v: Json): StartResult[] {
       ...(o.screenLogLik === undefined ? {} : { screenLogLik: o.screenLogLik === null ? -Infinity : c.num(o.screenLogLik, `starts[${i}].screenLogLik`) }),
       // Fits written before per-start traces were kept have none.
       ...(o.history === undefined ? {} : { history: c.arr(o.history, `starts[${i}].history`).map((x, j) => (x === null ? NaN : c.num(x, `starts[${i}].history[${j}]`, { finite: false }))) }),
+      ...(o.finished === undefined ? {} : { finished: c.bool(o.finished, `starts[${i}].finished`) }),
     };
   });
 }
@@ -196,6 +198,7 @@ export function parseFit(text: string, file: string): SavedFit {
     history: o.history === undefined ? [] : c.arr(o.history, 'history').map((x, i) => (x === null ? NaN : c.num(x, `history[${i}]`, { finite: false }))),
     starts: checkStarts(c, o.starts),
     bestStart: c.num(o.bestStart, 'bestStart', { int: true, min: 0 }),
+    ...(o.finished === undefined ? {} : { finished: c.num(o.finished, 'finished', { int: true, min: 0 }), reachedBest: c.num(o.reachedBest, 'reachedBest', { int: true, min: 0 }) }),
     warnings: o.warnings === undefined ? [] : c.strArr(o.warnings, 'warnings'),
     data: checkData(c, o.data),
     version: c.str(o.version, 'version'),

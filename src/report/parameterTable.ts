@@ -192,7 +192,7 @@ function machineRecord(r: ParameterRow, inference: boolean): Record<string, stri
   return rec;
 }
 
-function csvField(v: string | number | null): string {
+export function csvField(v: string | number | null): string {
   if (v === null) return 'NA';
   const s = typeof v === 'number' ? String(v) : v;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -218,7 +218,7 @@ export function formatJson(table: ParameterTable): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-function mdEscape(s: string): string {
+export function mdEscape(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/_/g, '\\_');
 }
 
@@ -236,7 +236,7 @@ export function formatMarkdown(table: ParameterTable): string {
   return out.join('\n') + '\n';
 }
 
-function texEscape(s: string): string {
+export function texEscape(s: string): string {
   return s.replace(/[\\{}$&#_%~^]/g, (ch) => {
     switch (ch) {
       case '\\':
@@ -252,7 +252,7 @@ function texEscape(s: string): string {
 }
 
 /** Numeric cell: a true minus sign, '<' in math mode. */
-function texNumber(s: string): string {
+export function texNumber(s: string): string {
   return texEscape(s).replace(/-(?=\d)/g, '$-$');
 }
 

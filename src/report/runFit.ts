@@ -34,6 +34,8 @@ export interface RunFitOptions {
   /** How the panel is read (column names, declared voice labels, gap filling). */
   read?: ReadPanelOptions;
   starts?: number;
+  /** Starts best after screening that are run to convergence (default 2). */
+  finish?: number;
   seed?: number;
   maxIter?: number;
   tol?: number;
@@ -142,6 +144,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
   const result: FitResult = fitModel(panel, spec, {
     starts: options.starts,
+    finish: options.finish,
     seed: options.seed,
     maxIter: options.maxIter,
     tol: options.tol,
@@ -182,12 +185,17 @@ export async function runFit(panelFile: string, options: RunFitOptions = {}): Pr
  * plus any `extra` files (e.g. the HTML report), all or none.
  */
 export async function writeFitRun(run: FitRun, dir: string, extra: OutputFile[] = []): Promise<string[]> {
+  const files = [...fitRunFiles(run, dir), ...extra];
+  await writeFilesAtomic(files);
+  return files.map((f) => f.path);
+}
+
+/** The files of writeFitRun with their contents, for writing together with others. */
+export function fitRunFiles(run: FitRun, dir: string): OutputFile[] {
   const files = [
     { path: join(dir, 'fit.json'), content: fitToJson(run.fit) },
     { path: join(dir, 'parameters.csv'), content: formatTable(run.table, 'csv') },
   ];
   if (run.effects) files.push({ path: join(dir, 'effects.json'), content: JSON.stringify(run.effects, null, 2) + '\n' });
-  files.push(...extra);
-  await writeFilesAtomic(files);
-  return files.map((f) => f.path);
+  return files;
 }

@@ -28,6 +28,7 @@ interface FitFlags {
   voiceCol?: string;
   interventionCol?: string;
   starts?: string;
+  finish?: string;
   seed?: string;
   maxIter?: string;
   tol?: string;
@@ -81,6 +82,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--voice-col <name>', 'header name of the voice column (default voice)')
     .option('--intervention-col <name>', 'header name of the intervention column (default intervention)')
     .option('--starts <N>', `random starts besides the data-driven start (default ${FIT_DEFAULTS.starts}; 0 with --start)`)
+    .option('--finish <K>', `run the K starts best after screening to convergence and keep the best (default ${FIT_DEFAULTS.finish}); the summary says how many reached its log-likelihood`)
     .option('--seed <S>', `seed of every random choice (default ${FIT_DEFAULTS.seed})`)
     .option('--max-iter <N>', `EM iteration cap per start (default ${FIT_DEFAULTS.maxIter}); 0 with --start only evaluates the log-likelihood`)
     .option('--tol <x>', `stop when the projected remaining log-likelihood gain < tol x |log-likelihood| (default ${FIT_DEFAULTS.tol})`)
@@ -112,6 +114,7 @@ Examples:
       const states = intOption('--states', f.states, 1);
       const transitionType = choiceOption('--transition-type', f.transitionType, ['multinomial', 'ordered'] as const);
       const starts = intOption('--starts', f.starts, 0);
+      const finish = intOption('--finish', f.finish, 1);
       const seed = intOption('--seed', f.seed, 0);
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
@@ -137,6 +140,7 @@ Examples:
           referenceVoice: f.reference,
           read: { labels, fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
           starts,
+          finish,
           seed,
           maxIter,
           tol,
