@@ -16,6 +16,8 @@ interface ReportFlags {
   voiceCol?: string;
   interventionCol?: string;
   quiet?: boolean;
+  policy?: string;
+  select?: string;
 }
 
 export function reportCommand(io: CliIO): Command {
@@ -27,6 +29,8 @@ export function reportCommand(io: CliIO): Command {
     .option('--figures <dir>', 'also write every chart as a standalone SVG and its Vega-Lite JSON into this folder')
     .option('--horizon <H>', `periods counted in the intervention-effect charts (default ${DEFAULT_HORIZON})`)
     .option('--period-length <p>', "length of one period for the time axes: day, week or Nh (default: the one recorded in fit.json, if any)")
+    .option('--policy <file>', "add a Policies section from 'squeaky policy ... --format json' output")
+    .option('--select <file>', "add a Model selection section from a 'squeaky select' table (DIR/selection.json or DIR/channels/channels.json)")
     .option('--fill-gaps', "fill gaps in a customer's periods with missing-voice rows instead of failing")
     .option('--customer-col <name>', 'header name of the customer column (default customer)')
     .option('--period-col <name>', 'header name of the period column (default period)')
@@ -43,7 +47,10 @@ labels and must have every column the fit's formulas read.
 Examples:
   $ squeaky report squeaky-fit/fit.json --out report.html
   $ squeaky report squeaky-fit/fit.json data/example-panel.csv --period-length day --out report.html
-  $ squeaky report squeaky-fit/fit.json data/example-panel.csv --figures figures   # SVG + Vega-Lite JSON per chart`,
+  $ squeaky report squeaky-fit/fit.json data/example-panel.csv --figures figures   # SVG + Vega-Lite JSON per chart
+  $ squeaky policy squeaky-fit/fit.json data/example-panel.csv --out policy.json
+  $ squeaky select data/example-panel.csv --states 1..4 --out sel
+  $ squeaky report squeaky-fit/fit.json data/example-panel.csv --policy policy.json --select sel/selection.json`,
     )
     .action(async (fitFile: string, panelFile: string | undefined, f: ReportFlags) => {
       const horizon = intOption('--horizon', f.horizon, 1);
@@ -51,6 +58,8 @@ Examples:
       const { report, panelWarnings } = await runReport(fitFile, panelFile, {
         horizon,
         periodLength,
+        policyFile: f.policy,
+        selectFile: f.select,
         read: { fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
       });
       if (!f.quiet) for (const w of panelWarnings) io.err(`squeaky: warning: ${w}\n`);

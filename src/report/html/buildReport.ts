@@ -17,6 +17,10 @@ import { channelsCumulativeChart, channelsPerPeriodChart } from './channelCharts
 import { htmlPage, type PageSection } from './htmlPage.js';
 import { panelFigures, type PanelFigures } from './panelFigures.js';
 import { stateSharesChart, trajectoryChart } from './panelCharts.js';
+import { policyOverTimeChart, policyTotalsChart, selectionChart } from './policyCharts.js';
+import { loadPolicyReport, loadSelectionTable, type SelectionTable } from './reportInputs.js';
+import { policySection, selectionSection } from './decisionSections.js';
+import type { PolicyReport } from '../policy/policyReport.js';
 import { renderCharts, standaloneSvg, type RenderedChart } from './renderCharts.js';
 import { channelsSection, dataSection, fitSection, panelSection, statesSection } from './reportSections.js';
 import { channelTotalsChart, longRunChart, transitionChart, voiceByStateChart } from './stateCharts.js';
@@ -39,6 +43,10 @@ export interface ReportOptions {
   periodLength?: PeriodLength;
   /** Name of the fit file, for messages and the page's footer. */
   fitFile?: string;
+  /** `squeaky policy --format json` output to show (the Policies section), with its file name. */
+  policy?: { report: PolicyReport; file: string };
+  /** A `squeaky select` table to show (the Model selection section), with its file name. */
+  selection?: { table: SelectionTable; file: string };
 }
 
 /** The report page and its charts. */
@@ -51,7 +59,7 @@ export interface Report {
 }
 
 /** The chart specifications of a report, in page order (pure: no rendering). */
-export function reportCharts(fit: SavedFit, effects: EffectsReport | undefined, figs: PanelFigures | undefined, unit: TimeUnit): ChartFigure[] {
+export function reportCharts(fit: SavedFit, effects: EffectsReport | undefined, figs: PanelFigures | undefined, unit: TimeUnit, extra: { policy?: PolicyReport; selection?: SelectionTable } = {}): ChartFigure[] {
   const charts: ChartFigure[] = [];
   if (figs) charts.push(voiceSharesChart(figs.aggregates, figs.voiceLabels, unit), interventionsChart(figs.aggregates, unit));
   else charts.push(voiceTotalsChart(fit.data, fit.spec.voiceLabels));
@@ -64,6 +72,9 @@ export function reportCharts(fit: SavedFit, effects: EffectsReport | undefined, 
     charts.push(stateSharesChart(figs.aggregates, fit.spec.nStates, unit));
     figs.trajectories.forEach((t, i) => charts.push(trajectoryChart(t, fit.spec.nStates, figs.voiceLabels, unit, i)));
   }
+  if (extra.policy) charts.push(policyTotalsChart(extra.policy), policyOverTimeChart(extra.policy, unit));
+  const sel = extra.selection ? selectionChart(extra.selection) : undefined;
+  if (sel) charts.push(sel);
   return charts;
 }
 
@@ -94,7 +105,7 @@ export async function buildReport(fit: SavedFit, options: ReportOptions = {}): P
     figs = panelFigures(options.panel, decoded);
   }
   const unit = timeUnit(options.periodLength ?? fit.periodLength);
-  const rendered = await renderCharts(reportCharts(fit, effects, figs, unit));
+  const rendered = await renderCharts(reportCharts(fit, effects, figs, unit, { policy: options.policy?.report, selection: options.selection?.table }));
   const byName = new Map(rendered.map((c) => [c.name, c]));
   const intervalNote = table.hasStdErrors
     ? `Estimates with ${fit.covariance ? `${fit.covariance.method} ` : ''}standard errors, Wald z, two-sided p and 95% intervals${fit.covariance?.unavailable.length ? `; n/a: no standard error (${fit.covariance.unavailable.length} parameter${fit.covariance.unavailable.length === 1 ? '' : 's'}, see the warnings)` : ''}.`
@@ -106,6 +117,8 @@ export async function buildReport(fit: SavedFit, options: ReportOptions = {}): P
     channelsSection(effects, byName, effectsProblem),
     panelSection(figs, byName),
   ];
+  if (options.policy) sections.push(policySection(options.policy.report, byName, options.policy.file));
+  if (options.selection) sections.push(selectionSection(options.selection.table, byName, options.selection.file));
   const headline = effects?.summary ?? [];
   const html = htmlPage({
     title: `squeaky report: ${fit.spec.nStates}-state model of ${fit.data.source ?? 'the panel'}`,
@@ -129,7 +142,11 @@ export function reportFiles(report: Report, out: string, figuresDir?: string): O
   return files;
 }
 
-export interface RunReportOptions extends Omit<ReportOptions, 'panel' | 'decoded' | 'effects' | 'table' | 'fitFile'> {
+export interface RunReportOptions extends Omit<ReportOptions, 'panel' | 'decoded' | 'effects' | 'table' | 'fitFile' | 'policy' | 'selection'> {
+  /** `squeaky policy --format json` output to show. */
+  policyFile?: string;
+  /** `squeaky select` table JSON to show (selection.json or channels.json). */
+  selectFile?: string;
   /** How the panel is read (columns, gap filling); the voice labels are the fit's. */
   read?: Omit<ReadPanelOptions, 'labels'>;
 }
@@ -140,6 +157,9 @@ export interface RunReportOptions extends Omit<ReportOptions, 'panel' | 'decoded
  */
 export async function runReport(fitFile: string, panelFile: string | undefined, options: RunReportOptions = {}): Promise<{ report: Report; panelWarnings: string[] }> {
   const fit = await loadFit(fitFile);
+  // Every input is read and checked before any work.
+  const policy = options.policyFile !== undefined ? { report: await loadPolicyReport(options.policyFile), file: options.policyFile } : undefined;
+  const selection = options.selectFile !== undefined ? { table: await loadSelectionTable(options.selectFile), file: options.selectFile } : undefined;
   let panel: Panel | undefined;
   let panelWarnings: string[] = [];
   if (panelFile !== undefined) {
@@ -148,7 +168,7 @@ export async function runReport(fitFile: string, panelFile: string | undefined, 
     panelWarnings = r.warnings;
     checkFitMatchesPanel(fit.spec, panel, fitFile, panelFile);
   }
-  const report = await buildReport(fit, { ...options, panel, fitFile });
+  const report = await buildReport(fit, { ...options, panel, fitFile, policy, selection });
   return { report, panelWarnings };
 }
 

@@ -24,7 +24,7 @@ export function tableHtml(header: string[], rows: string[][], options: { numeric
   const head = `<tr>${header.map((h, i) => `<th scope="col"${cls(i)}>${escapeHtml(h)}</th>`).join('')}</tr>`;
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   const caption = options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : '';
-  return `<table${options.className ? ` class="${options.className}"` : ''}>${caption}<thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="table-wrap"><table${options.className ? ` class="${options.className}"` : ''}>${caption}<thead>${head}</thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 const STYLE = `
@@ -44,6 +44,7 @@ h3 { font-size: 16px; margin: 18px 0 6px; }
 figure.chart { margin: 14px 0 22px; break-inside: avoid; page-break-inside: avoid; }
 figure.chart svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: #555; font-size: 13px; margin-top: 4px; }
+div.table-wrap { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13.5px; }
 caption { text-align: left; font-weight: bold; padding: 4px 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #e5e5e5; text-align: left; vertical-align: top; }
