@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCli } from '../../helpers/runCli.js';
 import { removeWorkspaces, workspace } from '../fixtures.js';
 import { cliHeadline } from '../../helpers/headline.js';
+import { escapeHtml } from '../../../src/report/html/htmlPage.js';
 
 const FAST = ['--states', '2', '--shared-slopes', '--starts', '1', '--max-iter', '60', '--seed', '3', '--quiet'];
 
@@ -112,6 +113,42 @@ describe('squeaky report and fit --html', () => {
     const r3 = await runCli(['report', join(ws.dir, 'missing.json')]);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toContain('missing.json');
+  });
+
+  it('--policy and --select add their sections from the outputs of squeaky policy and squeaky select', async () => {
+    const policy = join(ws.dir, 'policy.json');
+    const p = await runCli(['policy', join(fitDir, 'fit.json'), ws.panel, '--policies', 'all,none', '--horizon', '5', '--paths', '200', '--draws', '0', '--threads', '1', '--quiet', '--out', policy]);
+    expect(p.code, p.stderr).toBe(0);
+    const sel = join(ws.dir, 'sel');
+    const q = await runCli(['select', ws.panel, '--states', '1..2', '--starts', '0', '--threads', '1', '--quiet', '--out', sel]);
+    expect(q.code, q.stderr).toBe(0);
+    const out = join(ws.dir, 'r-all.html');
+    const r = await runCli(['report', join(fitDir, 'fit.json'), ws.panel, '--policy', policy, '--select', join(sel, 'selection.json'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    for (const id of ['policies', 'selection']) expect(html).toContain(`<section id="${id}"`);
+    for (const n of ['policy-totals', 'policy-over-time', 'select-criteria']) expect(html).toContain(`id="fig-${n}"`);
+    const report = JSON.parse(readFileSync(policy, 'utf8'));
+    const c = report.measures.indexOf('complaint');
+    for (const pol of report.policies) expect(html).toContain(`<td>${escapeHtml(pol.name)}</td><td>${escapeHtml(pol.description)}</td><td class="num">${pol.totals[c].estimate.toFixed(1)}`);
+    const table = JSON.parse(readFileSync(join(sel, 'selection.json'), 'utf8'));
+    for (const row of table.rows) expect(html).toContain(`<td>${row.states}</td><td class="num">${row.log_likelihood.toFixed(2)}</td>`);
+  });
+
+  it('a --policy or --select file of the wrong kind: exit 2 naming the option, nothing written', async () => {
+    const out = join(ws.dir, 'never4.html');
+    const r1 = await runCli(['report', join(fitDir, 'fit.json'), '--policy', join(fitDir, 'fit.json'), '--out', out]);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/--policy.*format.*squeaky-policy/s);
+    const old = join(ws.dir, 'old-policy.json');
+    writeFileSync(old, JSON.stringify({ ...JSON.parse(readFileSync(join(ws.dir, 'policy.json'), 'utf8')), formatVersion: 7 }));
+    const r2 = await runCli(['report', join(fitDir, 'fit.json'), '--policy', old, '--out', out]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/formatVersion.*value '7'/);
+    const r3 = await runCli(['report', join(fitDir, 'fit.json'), '--select', join(fitDir, 'fit.json'), '--out', out]);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/--select.*columns/s);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('--help shows examples', async () => {

@@ -11,8 +11,9 @@ import { cliHeadline } from '../../helpers/headline.js';
 const FAST = ['--states', '2', '--shared-slopes', '--starts', '2', '--max-iter', '60', '--seed', '3', '--quiet'];
 
 /**
- * The report page in a real browser: headless Chromium opens the file written by `squeaky fit
- * --html` from a file:// URL, with every request outside that file refused and recorded.
+ * The report page in a real browser: headless Chromium opens the page of `squeaky report` (a fit,
+ * its panel, a policy projection and a model selection: every section and chart) from a file://
+ * URL, with every request outside that file refused and recorded.
  */
 describe.skipIf(!browserTestsRun())('the report page in Chromium', () => {
   let browser: Browser;
@@ -35,7 +36,15 @@ describe.skipIf(!browserTestsRun())('the report page in Chromium', () => {
     const run = await runCli(['fit', ws.panel, ...FAST, '--out', out, '--html', '--period-length', 'day']);
     if (run.code !== 0) throw new Error(run.stderr);
     stdout = run.stdout;
-    const file = join(out, 'report.html');
+    // The full page: the fit and its panel, with a policy projection and a model selection.
+    const policy = join(ws.dir, 'policy.json');
+    const p = await runCli(['policy', join(out, 'fit.json'), ws.panel, '--policies', 'all,none', '--horizon', '5', '--paths', '200', '--draws', '10', '--threads', '1', '--quiet', '--out', policy]);
+    if (p.code !== 0) throw new Error(p.stderr);
+    const q = await runCli(['select', ws.panel, '--states', '1..2', '--starts', '0', '--threads', '1', '--quiet', '--out', join(ws.dir, 'sel')]);
+    if (q.code !== 0) throw new Error(q.stderr);
+    const file = join(ws.dir, 'full.html');
+    const r = await runCli(['report', join(out, 'fit.json'), ws.panel, '--policy', policy, '--select', join(ws.dir, 'sel', 'selection.json'), '--out', file]);
+    if (r.code !== 0) throw new Error(r.stderr);
     chartNames = [...readFileSync(file, 'utf8').matchAll(/<figure class="chart" id="fig-([\w-]+)"/g)].map((m) => m[1]);
     fileUrl = pathToFileURL(file).href;
     browser = await launchChromium();
@@ -66,7 +75,8 @@ describe.skipIf(!browserTestsRun())('the report page in Chromium', () => {
   });
 
   it('draws every chart: each SVG has marks with non-zero size', async () => {
-    expect(chartNames.length).toBe(13);
+    expect(chartNames.length).toBe(16);
+    expect(await page.$$eval('section', (ss) => ss.map((x) => x.id))).toEqual(['data', 'fit', 'states', 'channels', 'customers', 'policies', 'selection']);
     const sizes = await page.$$eval('figure.chart', (figs) =>
       figs.map((f) => {
         const svg = f.querySelector('svg');
@@ -88,7 +98,7 @@ describe.skipIf(!browserTestsRun())('the report page in Chromium', () => {
     }
   });
 
-  it('shows the headline sentences exactly as the CLI prints them', async () => {
+  it('shows the headline sentences exactly as squeaky fit printed them', async () => {
     const page_ = await page.$$eval('#headline p', (ps) => ps.map((p) => p.textContent));
     const cli = cliHeadline(stdout);
     expect(cli.length).toBe(2);
