@@ -2,26 +2,22 @@ import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { intOption } from '../options.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
+import { addPanelReadOptions, panelReadOptions, type PanelReadFlags } from '../panelOptions.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
 import { DEFAULT_REPORT_FILE, runReport, writeReport } from '../../report/html/buildReport.js';
 
-interface ReportFlags {
+interface ReportFlags extends PanelReadFlags {
   out: string;
   figures?: string;
   horizon?: string;
   periodLength?: string;
-  fillGaps?: boolean;
-  customerCol?: string;
-  periodCol?: string;
-  voiceCol?: string;
-  interventionCol?: string;
   quiet?: boolean;
   policy?: string;
   select?: string;
 }
 
 export function reportCommand(io: CliIO): Command {
-  return new Command('report')
+  const cmd = new Command('report')
     .description('one self-contained HTML page of a saved fit (data, fit, states, both channels; with the panel: states over time and customer trajectories)')
     .argument('<fit>', 'fit.json written by squeaky fit')
     .argument('[panel]', 'the panel CSV (optional): adds voice and interventions over calendar time, posterior state shares and decoded trajectories')
@@ -31,12 +27,8 @@ export function reportCommand(io: CliIO): Command {
     .option('--period-length <p>', "length of one period for the time axes: day, week or Nh (default: the one recorded in fit.json, if any)")
     .option('--policy <file>', "add a Policies section from 'squeaky policy ... --format json' output")
     .option('--select <file>', "add a Model selection section from a 'squeaky select' table (DIR/selection.json or DIR/channels/channels.json)")
-    .option('--fill-gaps', "fill gaps in a customer's periods with missing-voice rows instead of failing")
-    .option('--customer-col <name>', 'header name of the customer column (default customer)')
-    .option('--period-col <name>', 'header name of the period column (default period)')
-    .option('--voice-col <name>', 'header name of the voice column (default voice)')
-    .option('--intervention-col <name>', 'header name of the intervention column (default intervention)')
-    .option('--quiet', 'no reading warnings on stderr')
+    .option('--quiet', 'no reading warnings on stderr');
+  return addPanelReadOptions(cmd)
     .addHelpText(
       'after',
       `
@@ -60,7 +52,7 @@ Examples:
         periodLength,
         policyFile: f.policy,
         selectFile: f.select,
-        read: { fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
+        read: panelReadOptions(f),
       });
       if (!f.quiet) for (const w of panelWarnings) io.err(`squeaky: warning: ${w}\n`);
       const written = await writeReport(report, f.out, f.figures);

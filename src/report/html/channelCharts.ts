@@ -1,6 +1,6 @@
 import type { ChannelName, EffectsReport, ScenarioName, SeriesBounds } from '../effectsTypes.js';
 import { headlineVoices } from '../effectsHeadline.js';
-import { CHART_HEIGHT, CHART_WIDTH, periodTitle, round, topLevel, type ChartFigure, type TimeUnit } from './chartStyle.js';
+import { CHART_HEIGHT, CHART_WIDTH, periodTitle, round, chart, type ChartFigure, type TimeUnit } from './chartStyle.js';
 
 /** How the four scenarios of the report read in a legend. */
 const SCENARIO_NAMES: Record<ScenarioName, string> = {
@@ -72,12 +72,7 @@ export function channelsPerPeriodChart(e: EffectsReport, unit: TimeUnit): ChartF
     `${iv ? ', with 95% interval bands' : ''}. ` +
     voices.map((v) => `${v}s in period 1: ${at('none', v, 1)} without, ${at('both', v, 1)} with; in period ${e.horizon}: ${at('none', v, e.horizon)} without, ${at('both', v, e.horizon)} with`).join('; ') +
     '.';
-  return {
-    name: 'channels-per-period',
-    title,
-    description,
-    spec: topLevel(title, `expected count per customer who complained in period 0${iv ? '; bands: 95% intervals' : ''}`, description, seriesSpec(values, voices, SCENARIO_ORDER.map((s) => SCENARIO_NAMES[s]), SCENARIO_COLOURS, 'expected count', unit, false)),
-  };
+  return chart('channels-per-period', title, `expected count per customer who complained in period 0${iv ? '; bands: 95% intervals' : ''}`, description, seriesSpec(values, voices, SCENARIO_ORDER.map((s) => SCENARIO_NAMES[s]), SCENARIO_COLOURS, 'expected count', unit, false));
 }
 
 /** The cumulative effect of each channel (scenario minus no intervention) over periods 1..h. */
@@ -97,10 +92,5 @@ export function channelsCumulativeChart(e: EffectsReport, unit: TimeUnit): Chart
     voices.map((v) => `${v}s net ${end(v, 'net')} (relationship ${end(v, 'relationship')}, propensity ${end(v, 'propensity')})`).join('; ') +
     '.' +
     long;
-  return {
-    name: 'channels-cumulative',
-    title,
-    description,
-    spec: topLevel(title, `change in expected count over periods 1..h per customer who complained${iv ? '; bands: 95% intervals' : ''}`, description, seriesSpec(values, voices, CHANNEL_ORDER, CHANNEL_COLOURS, 'cumulative change', unit, true)),
-  };
+  return chart('channels-cumulative', title, `change in expected count over periods 1..h per customer who complained${iv ? '; bands: 95% intervals' : ''}`, description, seriesSpec(values, voices, CHANNEL_ORDER, CHANNEL_COLOURS, 'cumulative change', unit, true));
 }

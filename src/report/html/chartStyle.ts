@@ -82,6 +82,11 @@ export function topLevel(title: string, subtitle: string | undefined, descriptio
   } as TopLevelSpec;
 }
 
+/** A chart of the report from its name, title, subtitle, description and Vega-Lite body. */
+export function chart(name: string, title: string, subtitle: string | undefined, description: string, body: Record<string, unknown>): ChartFigure {
+  return { name, title, description, spec: topLevel(title, subtitle, description, body) };
+}
+
 /** Rounded for inline data: the page shows probabilities and counts, not 17 digits. */
 export function round(x: number, digits = 6): number {
   if (!Number.isFinite(x)) return x;

@@ -1,5 +1,5 @@
 import type { FitResult } from '../../estimation/fitTypes.js';
-import { CHART_HEIGHT, CHART_WIDTH, topLevel, type ChartFigure } from './chartStyle.js';
+import { CHART_HEIGHT, CHART_WIDTH, chart, type ChartFigure } from './chartStyle.js';
 
 function startLabel(index: number, kind: string, kept: boolean): string {
   return `start ${index + 1} (${kind}${kept ? ', kept' : ''})`;
@@ -30,23 +30,18 @@ export function startTracesChart(fit: Pick<FitResult, 'starts' | 'bestStart' | '
   const description = `Line chart of the log-likelihood by iteration for ${fit.starts.length} EM start${fit.starts.length === 1 ? '' : 's'}; ${gaps.join('; ')}; the kept start reached ${fit.logLik.toFixed(2)}.`;
   const dropped = values.length - clipped.length;
   const subtitle = `each start's trace; ${dropped ? `${dropped} early iterations below ${floor.toFixed(0)} not shown` : 'all iterations shown'}`;
-  return {
-    name: 'start-traces',
-    title,
-    description,
-    spec: topLevel(title, subtitle, description, {
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-      data: { values: clipped },
-      layer: [
-        { mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.5 } },
-        { transform: [{ filter: `datum.start == ${JSON.stringify(startLabel(fit.starts[fit.bestStart]?.index ?? 0, fit.starts[fit.bestStart]?.kind ?? '', true))}` }], mark: { type: 'line', strokeWidth: 3 } },
-      ],
-      encoding: {
-        x: { field: 'iteration', type: 'quantitative', title: 'iteration (EM and quasi-Newton steps)' },
-        y: { field: 'logLik', type: 'quantitative', title: 'log-likelihood', scale: { zero: false } },
-        color: { field: 'start', type: 'nominal', title: 'start', scale: { scheme: 'tableau10' } },
-      },
-    }),
-  };
+  return chart('start-traces', title, subtitle, description, {
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+    data: { values: clipped },
+    layer: [
+      { mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.5 } },
+      { transform: [{ filter: `datum.start == ${JSON.stringify(startLabel(fit.starts[fit.bestStart]?.index ?? 0, fit.starts[fit.bestStart]?.kind ?? '', true))}` }], mark: { type: 'line', strokeWidth: 3 } },
+    ],
+    encoding: {
+      x: { field: 'iteration', type: 'quantitative', title: 'iteration (EM and quasi-Newton steps)' },
+      y: { field: 'logLik', type: 'quantitative', title: 'log-likelihood', scale: { zero: false } },
+      color: { field: 'start', type: 'nominal', title: 'start', scale: { scheme: 'tableau10' } },
+    },
+  });
 }

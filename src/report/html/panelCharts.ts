@@ -1,5 +1,5 @@
 import type { PeriodAggregates, Trajectory } from './panelFigures.js';
-import { CHART_HEIGHT, CHART_WIDTH, periodTitle, round, stateName, stateScale, topLevel, voiceScale, type ChartFigure, type TimeUnit } from './chartStyle.js';
+import { CHART_HEIGHT, CHART_WIDTH, periodTitle, round, stateName, stateScale, chart, voiceScale, type ChartFigure, type TimeUnit } from './chartStyle.js';
 
 /** Posterior share of customers in each state over calendar time (stacked to 100%). */
 export function stateSharesChart(a: PeriodAggregates, nStates: number, unit: TimeUnit): ChartFigure {
@@ -11,24 +11,19 @@ export function stateSharesChart(a: PeriodAggregates, nStates: number, unit: Tim
   const fmt = (xs: number[] | undefined): string => (xs ? xs.map((x, k) => `state ${k + 1} ${(100 * x).toFixed(1)}%`).join(', ') : 'none');
   const title = 'Customers in each relationship state over calendar time';
   const description = `Stacked area chart of the posterior share of customers in each of ${nStates} states in each of ${a.period.length} periods; first period ${fmt(first)}; last period ${fmt(last)}.`;
-  return {
-    name: 'state-shares',
-    title,
-    description,
-    spec: topLevel(title, `posterior state probabilities averaged over the customers observed in each period${a.width > 1 ? ` (bins of ${a.width} periods)` : ''}`, description, {
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-      data: { values },
-      transform: [{ calculate: "toNumber(replace(datum.state, 'state ', ''))", as: 'stateOrder' }],
-      mark: { type: 'area' },
-      encoding: {
-        x: { field: 'period', type: 'quantitative', title: periodTitle(unit), scale: { nice: false } },
-        y: { field: 'share', type: 'quantitative', stack: 'normalize', title: 'share of customers (%)', axis: { format: '%' } },
-        color: { field: 'state', type: 'nominal', title: 'state (1 = worst)', scale: stateScale(nStates) },
-        order: { field: 'stateOrder' },
-      },
-    }),
-  };
+  return chart('state-shares', title, `posterior state probabilities averaged over the customers observed in each period${a.width > 1 ? ` (bins of ${a.width} periods)` : ''}`, description, {
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+    data: { values },
+    transform: [{ calculate: "toNumber(replace(datum.state, 'state ', ''))", as: 'stateOrder' }],
+    mark: { type: 'area' },
+    encoding: {
+      x: { field: 'period', type: 'quantitative', title: periodTitle(unit), scale: { nice: false } },
+      y: { field: 'share', type: 'quantitative', stack: 'normalize', title: 'share of customers (%)', axis: { format: '%' } },
+      color: { field: 'state', type: 'nominal', title: 'state (1 = worst)', scale: stateScale(nStates) },
+      order: { field: 'stateOrder' },
+    },
+  });
 }
 
 const INTERVENTION_MARK = 'firm intervention';
@@ -51,42 +46,37 @@ export function trajectoryChart(t: Trajectory, nStates: number, voiceLabels: str
   // One legend for the marks: the voices shown and the firm's interventions.
   const vs = voiceScale(shownVoices);
   const markScale = { domain: [...vs.domain, INTERVENTION_MARK], range: [...vs.range, '#e67e22'] };
-  return {
-    name: `trajectory-${index + 1}`,
-    title,
-    description,
-    spec: topLevel(title, `${t.complaints} complaints, ${t.interventions} interventions; voice above, firm interventions as ticks below`, description, {
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT * 0.75,
-      layer: [
-        {
-          data: { values: path },
-          mark: { type: 'line', interpolate: 'step-after', color: '#1f4e79', strokeWidth: 2 },
-          encoding: {
-            x,
-            y: { field: 'state', type: 'quantitative', title: 'state (1 = worst)', scale: { domain: [0.3, nStates + 0.7], nice: false }, axis: { values: states, format: 'd' } },
-          },
+  return chart(`trajectory-${index + 1}`, title, `${t.complaints} complaints, ${t.interventions} interventions; voice above, firm interventions as ticks below`, description, {
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT * 0.75,
+    layer: [
+      {
+        data: { values: path },
+        mark: { type: 'line', interpolate: 'step-after', color: '#1f4e79', strokeWidth: 2 },
+        encoding: {
+          x,
+          y: { field: 'state', type: 'quantitative', title: 'state (1 = worst)', scale: { domain: [0.3, nStates + 0.7], nice: false }, axis: { values: states, format: 'd' } },
         },
-        {
-          data: { values: path },
-          mark: { type: 'line', color: '#7fb3d5', strokeWidth: 1, strokeDash: [3, 2] },
-          encoding: { x, y: { field: 'meanState', type: 'quantitative' } },
+      },
+      {
+        data: { values: path },
+        mark: { type: 'line', color: '#7fb3d5', strokeWidth: 1, strokeDash: [3, 2] },
+        encoding: { x, y: { field: 'meanState', type: 'quantitative' } },
+      },
+      {
+        data: { values: voices },
+        mark: { type: 'point', filled: true, size: 40, opacity: 0.85 },
+        encoding: {
+          x,
+          y: { datum: nStates + 0.45 },
+          color: { field: 'voice', type: 'nominal', title: null, scale: markScale, sort: markScale.domain },
         },
-        {
-          data: { values: voices },
-          mark: { type: 'point', filled: true, size: 40, opacity: 0.85 },
-          encoding: {
-            x,
-            y: { datum: nStates + 0.45 },
-            color: { field: 'voice', type: 'nominal', title: null, scale: markScale, sort: markScale.domain },
-          },
-        },
-        {
-          data: { values: interventions },
-          mark: { type: 'tick', thickness: 2, size: 12 },
-          encoding: { x, y: { datum: 0.45 }, color: { datum: INTERVENTION_MARK } },
-        },
-      ],
-    }),
-  };
+      },
+      {
+        data: { values: interventions },
+        mark: { type: 'tick', thickness: 2, size: 12 },
+        encoding: { x, y: { datum: 0.45 }, color: { datum: INTERVENTION_MARK } },
+      },
+    ],
+  });
 }

@@ -1,6 +1,6 @@
 import type { PolicyReport } from '../policy/policyReport.js';
 import type { SelectionTable } from './reportInputs.js';
-import { CHART_HEIGHT, CHART_WIDTH, periodTitle, round, topLevel, type ChartFigure, type TimeUnit } from './chartStyle.js';
+import { CHART_HEIGHT, CHART_WIDTH, periodTitle, round, chart, type ChartFigure, type TimeUnit } from './chartStyle.js';
 
 /** Measures the policy charts draw: complaints, compliments and interventions, those the report has. */
 export function policyMeasures(r: PolicyReport): string[] {
@@ -34,17 +34,12 @@ export function policyTotalsChart(r: PolicyReport): ChartFigure {
   const x = { field: 'policy', type: 'nominal', sort: policies, title: null, axis: { labelAngle: -30 } };
   const layer: Record<string, unknown>[] = [{ mark: { type: 'bar', color: '#1f4e79' }, encoding: { x, y: { field: 'total', type: 'quantitative', title: 'expected total' } } }];
   if (withIntervals) layer.push({ transform: [{ filter: 'isValid(datum.low)' }], mark: { type: 'rule', color: '#c0392b', strokeWidth: 2 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } });
-  return {
-    name: 'policy-totals',
-    title,
-    description,
-    spec: topLevel(title, `summed over the ${r.customers} customers of the panel${withIntervals ? '; red: 95% intervals' : ''}`, description, {
-      data: { values },
-      facet: { column: { field: 'measure', type: 'nominal', title: null, sort: measures, header: { labelFontSize: 12, labelExpr: "datum.value + 's'" } } },
-      spec: { width: Math.max(120, Math.min(CHART_WIDTH / measures.length - 40, 40 * policies.length)), height: CHART_HEIGHT * 0.9, layer },
-      resolve: { scale: { y: 'independent' } },
-    }),
-  };
+  return chart('policy-totals', title, `summed over the ${r.customers} customers of the panel${withIntervals ? '; red: 95% intervals' : ''}`, description, {
+    data: { values },
+    facet: { column: { field: 'measure', type: 'nominal', title: null, sort: measures, header: { labelFontSize: 12, labelExpr: "datum.value + 's'" } } },
+    spec: { width: Math.max(120, Math.min(CHART_WIDTH / measures.length - 40, 40 * policies.length)), height: CHART_HEIGHT * 0.9, layer },
+    resolve: { scale: { y: 'independent' } },
+  });
 }
 
 /** Expected complaints and compliments per projected period under each policy. */
@@ -54,26 +49,21 @@ export function policyOverTimeChart(r: PolicyReport, unit: TimeUnit): ChartFigur
   const values = r.policies.flatMap((p) => measures.flatMap((m) => p.table.perPeriod.mean.map((row, h) => ({ policy: p.name, measure: m, h: h + 1, value: round(row[r.measures.indexOf(m)]) }))));
   const title = 'Projected voice in each period, by policy';
   const description = `Line charts, one per voice (${measures.join(', ')}), of the expected number across the ${r.customers} customers in each of ${r.horizon} projected periods under each policy (${policies.join(', ')}).`;
-  return {
-    name: 'policy-over-time',
-    title,
-    description,
-    spec: topLevel(title, `projected from ${r.from === 'end' ? "each customer's last period" : "each customer's first period"}`, description, {
-      data: { values },
-      facet: { column: { field: 'measure', type: 'nominal', title: null, sort: measures, header: { labelFontSize: 12, labelExpr: "datum.value + 's'" } } },
-      spec: {
-        width: CHART_WIDTH / 2 - 30,
-        height: CHART_HEIGHT * 0.9,
-        mark: { type: 'line', strokeWidth: 2 },
-        encoding: {
-          x: { field: 'h', type: 'quantitative', title: periodTitle(unit, 'projected period'), scale: { nice: false } },
-          y: { field: 'value', type: 'quantitative', title: 'expected count' },
-          color: { field: 'policy', type: 'nominal', title: 'policy', sort: policies, scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', columns: 3 } },
-        },
+  return chart('policy-over-time', title, `projected from ${r.from === 'end' ? "each customer's last period" : "each customer's first period"}`, description, {
+    data: { values },
+    facet: { column: { field: 'measure', type: 'nominal', title: null, sort: measures, header: { labelFontSize: 12, labelExpr: "datum.value + 's'" } } },
+    spec: {
+      width: CHART_WIDTH / 2 - 30,
+      height: CHART_HEIGHT * 0.9,
+      mark: { type: 'line', strokeWidth: 2 },
+      encoding: {
+        x: { field: 'h', type: 'quantitative', title: periodTitle(unit, 'projected period'), scale: { nice: false } },
+        y: { field: 'value', type: 'quantitative', title: 'expected count' },
+        color: { field: 'policy', type: 'nominal', title: 'policy', sort: policies, scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', columns: 3 } },
       },
-      resolve: { scale: { y: 'independent' } },
-    }),
-  };
+    },
+    resolve: { scale: { y: 'independent' } },
+  });
 }
 
 const CRITERIA: Record<string, string> = { aic: 'AIC', bic_voices: 'BIC (n = voices)', bic_customers: 'BIC (n = customers)', icl: 'ICL', bic: 'BIC' };
@@ -95,21 +85,16 @@ export function selectionChart(t: SelectionTable): ChartFigure | undefined {
   });
   const title = 'Information criteria by number of states';
   const description = `Line chart of ${criteria.map((c) => CRITERIA[c]).join(', ')} against the number of states K (lower is better): ${best.filter(Boolean).join('; ')}.`;
-  return {
-    name: 'select-criteria',
-    title,
-    description,
-    spec: topLevel(title, 'lower is better', description, {
-      width: CHART_WIDTH * 0.8,
-      height: CHART_HEIGHT,
-      data: { values },
-      mark: { type: 'line', point: true, strokeWidth: 2 },
-      encoding: {
-        x: { field: 'states', type: 'quantitative', title: 'number of states K', axis: { tickMinStep: 1, format: 'd' } },
-        y: { field: 'value', type: 'quantitative', title: 'criterion value', scale: { zero: false } },
-        color: { field: 'criterion', type: 'nominal', title: 'criterion', scale: { scheme: 'tableau10' } },
-        ...(byType ? { strokeDash: { field: 'transition', type: 'nominal', title: 'transition' } } : {}),
-      },
-    }),
-  };
+  return chart('select-criteria', title, 'lower is better', description, {
+    width: CHART_WIDTH * 0.8,
+    height: CHART_HEIGHT,
+    data: { values },
+    mark: { type: 'line', point: true, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'states', type: 'quantitative', title: 'number of states K', axis: { tickMinStep: 1, format: 'd' } },
+      y: { field: 'value', type: 'quantitative', title: 'criterion value', scale: { zero: false } },
+      color: { field: 'criterion', type: 'nominal', title: 'criterion', scale: { scheme: 'tableau10' } },
+      ...(byType ? { strokeDash: { field: 'transition', type: 'nominal', title: 'transition' } } : {}),
+    },
+  });
 }
