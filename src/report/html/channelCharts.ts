@@ -39,7 +39,7 @@ function points(voice: string, series: string, values: number[], bounds: SeriesB
 function seriesSpec(values: SeriesPoint[], voices: string[], domain: string[], range: string[], yTitle: string, unit: TimeUnit, zero: boolean): Record<string, unknown> {
   const withBands = values.some((p) => p.low !== undefined);
   const x = { field: 'h', type: 'quantitative', title: periodTitle(unit, 'periods after the complaint'), scale: { nice: false } };
-  const color = { field: 'series', type: 'nominal', title: null, sort: domain, scale: { domain, range }, legend: { orient: 'bottom', columns: 2, labelLimit: 320 } };
+  const color = { field: 'series', type: 'nominal', title: null, sort: domain, scale: { domain, range }, legend: { orient: 'bottom', columns: 2, labelLimit: 320, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 } };
   const layer: Record<string, unknown>[] = [];
   if (withBands) {
     layer.push({
