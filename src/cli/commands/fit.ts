@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { join } from 'node:path';
+import { UsageError } from '../../errors.js';
 import { choiceOption, intOption, listOption, numberOption } from '../options.js';
 import { buildReport, DEFAULT_REPORT_FILE } from '../../report/html/buildReport.js';
 import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../report/runFit.js';
@@ -121,6 +122,8 @@ Examples:
       const horizon = intOption('--horizon', f.horizon, 1);
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);
+      // --html takes an optional value: a panel or fit file after it would be read as the page to write.
+      if (htmlFile !== undefined && !/\.html?$/i.test(htmlFile)) throw new UsageError(`--html must name an .html file, got '${htmlFile}' (put the panel before --html, or give --html report.html)`);
       const se = choiceOption('--se', f.se, SE_METHODS);
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);

@@ -151,6 +151,21 @@ describe('squeaky report and fit --html', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('fit --html with a file that is not .html (a CSV read as its value): exit 2, nothing written', async () => {
+    const out = join(ws.dir, 'fit-never');
+    const other = join(ws.dir, 'other.csv');
+    writeFileSync(other, 'keep me\n');
+    const r = await runCli(['fit', '--html', other, ws.panel, ...FAST, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--html must name an \.html file/);
+    expect(existsSync(out)).toBe(false);
+    expect(readFileSync(other, 'utf8')).toBe('keep me\n');
+    // Without a value after it, commander stops first (exit 2): the panel is never overwritten.
+    const r2 = await runCli(['fit', '--html', ws.panel, ...FAST, '--out', out]);
+    expect(r2.code).toBe(2);
+    expect(readFileSync(ws.panel, 'utf8').startsWith('customer,')).toBe(true);
+  });
+
   it('--help shows examples', async () => {
     const r = await runCli(['report', '--help']);
     expect(r.code).toBe(0);
