@@ -91,6 +91,16 @@ describe('the report page', async () => {
     expect(r.html).toContain('Estimates only');
   });
 
+  it('a fit whose effects report cannot be computed: the page says why instead of the state and channel charts', async () => {
+    const f = fixedFit();
+    f.spec = { ...f.spec, formulas: { ...f.spec.formulas, emission: '~ scale(x)' } };
+    const r = await buildReport(f);
+    expect(r.sections).toEqual(['data', 'fit', 'states', 'channels', 'customers']);
+    expect(r.charts.map((c) => c.name)).toEqual(['voice-totals', 'start-traces']);
+    expect(r.headline).toEqual([]);
+    expect(r.html).toMatch(/<section id="states"[^]*No intervention-effect report: [^<]*scale\(\)/);
+  });
+
   it('notes a panel that is not the one fitted', async () => {
     const other = smallFit(30, 12, 9).panel;
     const r = await buildReport(fit, { panel: other });
