@@ -2,15 +2,16 @@
 // Coverage of the 95% intervals (observed and robust standard errors, and the delta-method interval
 // of the report's net complaint effect) by simulation from a known truth.
 // Usage: node benchmarks/coverage.mjs [--truth data/example-truth.json] [--reps 200] [--customers 714]
-//        [--periods 60] [--horizon 30] [--seed 1] [--threads 2] [--default-starts]
+//        [--periods 60] [--horizon 30] [--seed 1] [--threads 2] [--default-starts] [--replicates-out FILE]
 //   Replicate r simulates with seed (seed * 1000003 + r), fits from the truth (or, with
 //   --default-starts, with the default starts), then computes both covariances. Same seed, same
 //   figures, whatever --threads.
+//   --replicates-out writes every replicate's estimates, SEs and net-effect intervals (JSON lines).
 // Output: one JSON object per parameter ({"what":"parameter",...}), one for the net effect and a
 // last summary line ({"what":"summary",...}); progress on stderr.
 // Requires a build (npx tsc -p tsconfig.json).
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { runParallel } from '../dist/src/parallel/runParallel.js';
 import { summarizeCoverage, trueNetComplaint } from '../dist/src/report/coverageStudy.js';
 
@@ -24,6 +25,7 @@ const { values: a } = parseArgs({
     seed: { type: 'string', default: '1' },
     threads: { type: 'string', default: '2' },
     'default-starts': { type: 'boolean', default: false },
+    'replicates-out': { type: 'string' },
   },
 });
 const truthFile = JSON.parse(readFileSync(a.truth, 'utf8'));
@@ -46,6 +48,7 @@ const results = await runParallel({ module: new URL('../dist/src/report/coverage
   onDone: (_i, done, total) => process.stderr.write(`\rreplicate ${done}/${total}  ${((performance.now() - t0) / 1000).toFixed(0)} s`),
 });
 process.stderr.write('\n');
+if (a['replicates-out']) writeFileSync(a['replicates-out'], results.map((r) => JSON.stringify(r)).join('\n') + '\n');
 const s = summarizeCoverage(results, design);
 const line = (o) => console.log(JSON.stringify(o));
 for (const p of s.parameters) {

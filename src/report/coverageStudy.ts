@@ -67,7 +67,11 @@ export function netComplaint(spec: ModelSpec, names: string[], basis: EffectsBas
  */
 export function trueNetComplaint(d: Omit<CoverageDesign, 'trueNet'>, customers: number, seed: number): number {
   const sim = simulate(d.spec, namedTruth(d as CoverageDesign), { customers, periods: d.periods, policy: d.policy, seed });
-  const K = d.spec.nStates;
+  return netComplaint(d.spec, d.truth.names, trueComplaintBasis(sim, d.spec.nStates), d.horizon, Float64Array.from(d.truth.values));
+}
+
+/** The effects basis of a simulated panel from its true states: the share of complaint rows in each true state. */
+export function trueComplaintBasis(sim: { panel: { voice: Int32Array; voiceLabels: string[] }; states: Int32Array }, K: number): EffectsBasis {
   const complaint = sim.panel.voiceLabels.findIndex((l) => l.toLowerCase() === 'complaint');
   const mix = new Array<number>(K).fill(0);
   let rows = 0;
@@ -77,8 +81,7 @@ export function trueNetComplaint(d: Omit<CoverageDesign, 'trueNet'>, customers: 
       rows++;
     }
   }
-  const basis: EffectsBasis = { complaintStateMix: mix.map((x) => x / rows), complaintRows: rows, covariateMeans: {} };
-  return netComplaint(d.spec, d.truth.names, basis, d.horizon, Float64Array.from(d.truth.values));
+  return { complaintStateMix: mix.map((x) => x / rows), complaintRows: rows, covariateMeans: {} };
 }
 
 /** One replicate of the study (a runParallel job). */

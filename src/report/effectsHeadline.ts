@@ -18,9 +18,10 @@ export function includesZero(b: IntervalBounds | undefined): boolean {
   return b !== undefined && Number.isFinite(b.low) && Number.isFinite(b.high) && b.low <= 0 && b.high >= 0;
 }
 
-/** " (95% interval -0.150 to +0.052: the data do not settle the sign)", or '' without an interval. */
+/** " (95% interval -0.150 to +0.052: the data do not settle the sign)", or '' without an interval (or with a zero-width one). */
 export function intervalWords(b: IntervalBounds | undefined, level = 0.95): string {
-  if (!b || !Number.isFinite(b.low) || !Number.isFinite(b.high)) return '';
+  // No interval without one, and none for a figure the model fixes (zero by construction: no uncertainty).
+  if (!b || !Number.isFinite(b.low) || !Number.isFinite(b.high) || b.se === 0) return '';
   const pct = Math.round(level * 100);
   return ` (${pct}% interval ${signed(b.low)} to ${signed(b.high)}${includesZero(b) ? ': the data do not settle the sign' : ''})`;
 }
@@ -64,7 +65,7 @@ export function headline(r: EffectsReport): string[] {
     const when = long ? 'In the long run' : `${atHorizon[0].toUpperCase()}${atHorizon.slice(1)}`;
     let s = `${when}, interventions ${change(m.propensity, `expected ${l}s`)} through propensity${intervalWords(iv?.propensity, level)}`;
     s += ` and ${change(m.relationship, 'them')} through relationship${intervalWords(iv?.relationship, level)}`;
-    if (m.interaction !== 0) s += `; the two channels interact (${milliSigned(m.interaction)})${intervalWords(iv?.interaction, level)}`;
+    if (m.interaction !== 0) s += `; the two channels interact by ${milliSigned(m.interaction)}${intervalWords(iv?.interaction, level)}`;
     s += `: net ${milliSigned(m.net)}${intervalWords(iv?.net, level)} per customer who complained`;
     if (long) {
       const h = r.net.effects[l];

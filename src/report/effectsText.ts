@@ -65,13 +65,13 @@ export function formatEffectsText(r: EffectsReport, options: { warnings?: boolea
   lines.push('');
   const voices = headlineVoices(r);
   lines.push('Propensity channel (voice probability next period, without -> with the intervention)');
-  lines.push('  state  ' + voices.map((l) => l.padEnd(iv ? 42 : 20)).join(''));
+  lines.push('  state  ' + voices.map((l) => l.padEnd(iv ? 48 : 20)).join(''));
   for (let k = 0; k < K; k++) {
     const cells = voices.map((l) => {
       const v = r.voiceLabels.indexOf(l);
       const a = `${pct(r.propensity.emissionWithout[k][v])}${pctBounds(iv?.propensity.emissionWithout[k][v])}`;
       const b = `${pct(r.propensity.emissionWith[k][v])}${pctBounds(iv?.propensity.emissionWith[k][v])}`;
-      return `${a} -> ${b}`.padEnd(iv ? 42 : 20);
+      return `${a} -> ${b}`.padEnd(iv ? 48 : 20);
     });
     lines.push(`  ${String(k + 1).padEnd(5)}  ${cells.join('')}`);
   }

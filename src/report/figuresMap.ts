@@ -6,13 +6,20 @@ function mapRecord<A, B>(r: Record<string, A>, f: (a: A) => B): Record<string, B
   return out;
 }
 
+/** A probability (in [0, 1]) or an expected count or difference of counts. */
+export type FigureKind = 'probability' | 'count';
+
 /**
  * The same figures with every single figure passed through `leaf` and every series through
  * `series`, visited in one fixed order. Flattening the figures into a vector (for the Jacobian)
  * and rebuilding intervals in their shape both go through this one walk, so the two cannot get
  * out of step.
  */
-export function mapFigures<L, S>(fig: Figures<number, number[]>, leaf: (x: number) => L, series: (xs: number[]) => S): Figures<L, S> {
+export function mapFigures<L, S>(fig: Figures<number, number[]>, leafOf: (x: number, kind: FigureKind) => L, seriesOf: (xs: number[], kind: FigureKind) => S): Figures<L, S> {
+  const leaf = (x: number) => leafOf(x, 'probability');
+  const series = (xs: number[]) => seriesOf(xs, 'probability');
+  const count = (x: number) => leafOf(x, 'count');
+  const counts = (xs: number[]) => seriesOf(xs, 'count');
   const moves3 = (m: { up: number; stay: number; down: number }) => ({ up: leaf(m.up), stay: leaf(m.stay), down: leaf(m.down) });
   const byVoice = <T, U>(r: Record<string, Record<string, T>>, f: (t: T) => U) => mapRecord(r, (inner) => mapRecord(inner, f));
   const r = fig.relationship;
@@ -24,15 +31,16 @@ export function mapFigures<L, S>(fig: Figures<number, number[]>, leaf: (x: numbe
       longRunWith: r.longRunWith.map(leaf),
     },
     propensity: { emissionWithout: fig.propensity.emissionWithout.map((row) => row.map(leaf)), emissionWith: fig.propensity.emissionWith.map((row) => row.map(leaf)) },
-    net: { scenarios: byVoice(fig.net.scenarios, leaf), effects: byVoice(fig.net.effects, leaf) },
+    net: { scenarios: byVoice(fig.net.scenarios, count), effects: byVoice(fig.net.effects, count) },
     overTime: {
+      // P(voice v in period h): a probability; sums over periods and differences are counts.
       expected: byVoice(o.expected, series),
-      cumulative: byVoice(o.cumulative, series),
-      effects: byVoice(o.effects, series),
-      cumulativeEffects: byVoice(o.cumulativeEffects, series),
+      cumulative: byVoice(o.cumulative, counts),
+      effects: byVoice(o.effects, counts),
+      cumulativeEffects: byVoice(o.cumulativeEffects, counts),
       stateShares: { without: o.stateShares.without.map(series), with: o.stateShares.with.map(series) },
     },
-    longRun: fig.longRun === null ? null : byVoice(fig.longRun, leaf),
+    longRun: fig.longRun === null ? null : byVoice(fig.longRun, count),
   } as Figures<L, S>;
 }
 

@@ -14,10 +14,12 @@ import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
 import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
+import { DEFAULT_SE_METHOD, fitCovariance, fitCovarianceAsync, type SeMethod } from './fitCovariance.js';
+import { bootstrapWarnings, type BootstrapOptions } from '../estimation/inference/bootstrapCovariance.js';
+import type { Covariance } from '../estimation/inference/covariance.js';
 import type { PeriodLength } from './effectsTypes.js';
 import { panelPeriodLength } from './periodLength.js';
 import { samePeriodWarnings } from './samePeriodWarnings.js';
-import { DEFAULT_SE_METHOD, fitCovariance, type SeMethod } from './fitCovariance.js';
 import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 
 export const DEFAULT_STATES = 3;
@@ -51,6 +53,12 @@ export interface RunFitOptions {
   se?: SeMethod;
   /** Progress of the standard errors. */
   onSeProgress?: CovarianceOptions['onProgress'];
+  /** Worker threads (default: the machine's cores): the bootstrap's replicates run on them. */
+  threads?: number;
+  /** Replicates (default 200) and type (default nonparametric) of `se: 'bootstrap'`; its seed is `seed`. */
+  bootstrap?: Pick<BootstrapOptions, 'replicates' | 'type'>;
+  /** Progress of the bootstrap (replicates done). */
+  onBootstrapProgress?: BootstrapOptions['onProgress'];
 }
 
 /** Everything `squeaky fit` produces. */
@@ -128,8 +136,27 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
   return out;
 }
 
-/** Fit a panel already in memory (see runFit). */
+/**
+ * Fit a panel already in memory (see runFit), with any standard-error method but the bootstrap,
+ * which runs on worker threads (runFitOnPanelAsync).
+ */
 export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
+  const result = fitForRun(panel, options);
+  return finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress }), options, panelWarnings);
+}
+
+/** Fit a panel already in memory with any standard-error method, the bootstrap included. */
+export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): Promise<FitRun> {
+  const result = fitForRun(panel, options);
+  const covariance = await fitCovarianceAsync(panel, result, options.se ?? DEFAULT_SE_METHOD, {
+    onProgress: options.onSeProgress,
+    bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
+  });
+  return finishFitRun(panel, result, covariance, options, panelWarnings);
+}
+
+/** The fit of `squeaky fit`: the spec from the options (or the --start fit), checked against the panel, then fitted. */
+function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   let spec: ModelSpec;
   if (options.start) {
     spec = options.start.fit.spec;
@@ -152,11 +179,15 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
   });
+  return result;
+}
+
+/** Everything after the fit: the effects basis, the covariance, the report, the warnings and the table. */
+function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | undefined, options: RunFitOptions, panelWarnings: string[]): FitRun {
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
   const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
   if (periodLength) saved.periodLength = periodLength;
-  const covariance = fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress });
   if (covariance) saved.covariance = covariance;
   let effects: EffectsReport | undefined;
   let effectsProblem: string | undefined;
@@ -170,6 +201,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   for (const w of samePeriodWarnings(saved.spec)) if (!saved.warnings.includes(w)) saved.warnings.push(w);
   if (effectsProblem) saved.warnings.push(effectsProblem);
   if (covariance) saved.warnings.push(...covariance.notes);
+  if (covariance) saved.warnings.push(...bootstrapWarnings(covariance));
   const table = parameterTable(saved, { warnings: saved.warnings });
   return { fit: saved, table, effects, panelWarnings, panel };
 }
@@ -177,7 +209,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
 /** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */
 export async function runFit(panelFile: string, options: RunFitOptions = {}): Promise<FitRun> {
   const { panel, warnings } = await readPanel(panelFile, options.read);
-  return runFitOnPanel(panel, options, warnings);
+  return runFitOnPanelAsync(panel, options, warnings);
 }
 
 /**

@@ -48,6 +48,8 @@ describe('squeaky effects and the report options of fit', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/--horizon 100000000 is far past where the report has converged/);
+    const sixHours = await runCli(['effects', fitFile, '--horizon', '8', '--period-length', '6h']);
+    expect(sixHours.stdout).toContain('over the next 8 periods (8 x 6 hours = 2 days)');
     const bad = await runCli(['fit', ws.panel, '--period-length', 'fortnight', '--out', join(ws.dir, 'never')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--period-length must be day, week or a number of hours such as 6h, got 'fortnight'/);

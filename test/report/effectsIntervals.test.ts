@@ -48,22 +48,25 @@ function fittedWithCovariance(): { fitted: EffectsFit; cov: Covariance } {
 
 type Bounds = { low: number; high: number; se: number };
 
-/** Walk figures and intervals side by side (independently of the report's own walk): [figure, bounds] pairs. */
-function pairs(fig: unknown, iv: unknown, out: [number, Bounds][] = []): [number, Bounds][] {
+/** Walk figures and intervals side by side (independently of the report's own walk): [figure, bounds, path] triples. */
+function pairs(fig: unknown, iv: unknown, path = '', out: [number, Bounds, string][] = []): [number, Bounds, string][] {
   if (typeof fig === 'number') {
-    out.push([fig, iv as Bounds]);
+    out.push([fig, iv as Bounds, path]);
   } else if (Array.isArray(fig) && fig.every((x) => typeof x === 'number') && iv && !Array.isArray(iv)) {
     const b = iv as { low: number[]; high: number[]; se: number[] };
     expect(b.low.length).toBe(fig.length);
-    fig.forEach((x, i) => out.push([x as number, { low: b.low[i], high: b.high[i], se: b.se[i] }]));
+    fig.forEach((x, i) => out.push([x as number, { low: b.low[i], high: b.high[i], se: b.se[i] }, `${path}[${i}]`]));
   } else if (Array.isArray(fig)) {
     expect((iv as unknown[]).length).toBe(fig.length);
-    fig.forEach((x, i) => pairs(x, (iv as unknown[])[i], out));
+    fig.forEach((x, i) => pairs(x, (iv as unknown[])[i], `${path}[${i}]`, out));
   } else if (fig && typeof fig === 'object') {
-    for (const [k, v] of Object.entries(fig)) if (k !== 'state') pairs(v, (iv as Record<string, unknown>)[k], out);
+    for (const [k, v] of Object.entries(fig)) if (k !== 'state') pairs(v, (iv as Record<string, unknown>)[k], `${path}.${k}`, out);
   }
   return out;
 }
+
+/** Figures that are probabilities: their delta-method intervals are symmetric on the logit scale. */
+const PROBABILITY = /^\.(relationship|propensity|overTime\.expected|overTime\.stateShares)\./;
 
 function figuresOf(r: EffectsReport) {
   return {
@@ -115,7 +118,7 @@ describe('effects report intervals', () => {
     r = computeEffects(fitted, { horizon: H, covariance: cov });
   }, 120_000);
 
-  it('every figure has a delta-method interval centred on it, in the figure\'s place', () => {
+  it('every figure has a delta-method interval centred on it (probabilities: on the logit scale), in the figure\'s place', () => {
     const iv = r.intervals!;
     expect(iv.method).toBe('delta');
     expect(iv.covariance).toBe('observed');
@@ -123,11 +126,24 @@ describe('effects report intervals', () => {
     // 3 moves x 2 arms x 2 states, 2 x 2 long-run shares, 2 x 2 x 4 voice probabilities, 16 + 16 totals,
     // 4 x 4 x 4 series of length H, 2 x 2 state-share series, 16 long-run totals.
     expect(ps.length).toBe(12 + 4 + 16 + 32 + 64 * H + 4 * H + 16);
-    for (const [x, b] of ps) {
-      expect(Number.isFinite(b.low) && Number.isFinite(b.high) && b.se >= 0).toBe(true);
-      expect(Math.abs((b.low + b.high) / 2 - x)).toBeLessThan(1e-12 + 1e-9 * Math.abs(x));
-      expect(Math.abs(b.high - b.low - 2 * 1.959963984540054 * b.se)).toBeLessThan(1e-9 * (1 + b.se));
+    const z = 1.959963984540054;
+    const logit = (p: number) => Math.log(p / (1 - p));
+    let probabilities = 0;
+    for (const [x, b, path] of ps) {
+      expect(Number.isFinite(b.low) && Number.isFinite(b.high) && b.se >= 0, path).toBe(true);
+      if (PROBABILITY.test(path)) {
+        probabilities++;
+        expect(b.low >= 0 && b.high <= 1 && b.low <= x && x <= b.high, path).toBe(true);
+        if (x > 1e-6 && x < 1 - 1e-6) {
+          expect(Math.abs((logit(b.low) + logit(b.high)) / 2 - logit(x)), path).toBeLessThan(1e-6);
+          expect(Math.abs(logit(b.high) - logit(b.low) - (2 * z * b.se) / (x * (1 - x))), path).toBeLessThan(1e-6 * (1 + b.se / (x * (1 - x))));
+        }
+      } else {
+        expect(Math.abs((b.low + b.high) / 2 - x), path).toBeLessThan(1e-12 + 1e-9 * Math.abs(x));
+        expect(Math.abs(b.high - b.low - 2 * z * b.se), path).toBeLessThan(1e-9 * (1 + b.se));
+      }
     }
+    expect(probabilities).toBe(12 + 4 + 16 + 16 * H + 4 * H);
     // The net at the horizon is the last element of the cumulative net series, intervals included.
     expect(iv.net.effects.complaint.net.se).toBeCloseTo(iv.overTime.cumulativeEffects.complaint.net.se[H - 1], 12);
   });

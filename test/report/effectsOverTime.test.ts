@@ -7,6 +7,7 @@ import { syntheticDesigns, syntheticHistory, scenarioProbabilities } from '../..
 import { modelWithParameters } from '../../src/report/computeEffects.js';
 import { randomStochastic } from '../kernels/bruteForce.js';
 import { assertClose } from '../helpers/assert.js';
+import { enumeratePaths } from './enumeratePaths.js';
 import { handFit, handSpec } from './handModel.js';
 
 const ARM: Record<ScenarioName, [keyof ScenarioProbabilities['transition'], keyof ScenarioProbabilities['emission']]> = {
@@ -16,30 +17,10 @@ const ARM: Record<ScenarioName, [keyof ScenarioProbabilities['transition'], keyo
   both: ['with', 'with'],
 };
 
-/** P(voice v in period h) per scenario by enumerating every state path s_0..s_h (independent of the propagation). */
+/** P(voice v in period h) in scenario s, by enumerating every state path. */
 function enumerate(p: ScenarioProbabilities, start: number[], s: ScenarioName): number[][] {
-  const K = p.nStates;
-  const V = p.voiceLabels.length;
   const [ta, ea] = ARM[s];
-  const T = p.transition[ta];
-  const E = p.emission[ea];
-  const out: number[][] = [];
-  for (let h = 1; h <= p.horizon; h++) {
-    const row = new Array<number>(V).fill(0);
-    const path = new Array<number>(h + 1).fill(0);
-    for (let code = 0; code < K ** (h + 1); code++) {
-      let c = code;
-      for (let t = 0; t <= h; t++) {
-        path[t] = c % K;
-        c = Math.floor(c / K);
-      }
-      let pr = start[path[0]];
-      for (let t = 1; t <= h; t++) pr *= T[(t - 1) * K * K + path[t - 1] * K + path[t]];
-      for (let v = 0; v < V; v++) row[v] += pr * E[(h - 1) * K * V + path[h] * V + v];
-    }
-    out.push(row);
-  }
-  return out;
+  return enumeratePaths(p.nStates, p.voiceLabels.length, p.horizon, start, p.transition[ta], p.emission[ea]);
 }
 
 describe('the report over time', () => {
@@ -126,7 +107,7 @@ describe('the report over time', () => {
     const rel = /and (raise|lower) them by ([\d.]+) through relationship/.exec(s)!;
     const P = sign(prop[1]) * Math.round(Number(prop[2]) * 1000);
     const R = sign(rel[1]) * Math.round(Number(rel[2]) * 1000);
-    const I = num(/the two channels interact \(([+-][\d.]+)\)/);
+    const I = num(/the two channels interact by ([+-][\d.]+)/);
     const N = num(/: net ([+-][\d.]+) per customer/);
     expect(P + R + I).toBe(N);
     const lr = r.longRun.effects!.complaint;

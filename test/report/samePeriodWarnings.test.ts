@@ -31,3 +31,16 @@ describe('same-period intervention terms', () => {
     expect(formatEffectsText(r, { warnings: false })).not.toMatch(/Warnings/);
   });
 });
+
+describe('a channel the model fixes at zero', () => {
+  it('gets no interval words in the headline (it has no uncertainty)', () => {
+    const spec = handSpec({ emission: '~ 1' });
+    const fit = handFit(spec);
+    const n = fit.parameters.names.length;
+    const matrix = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) matrix[i * n + i] = 0.01;
+    const r = computeEffects(fit, { horizon: 10, covariance: { method: 'observed', names: fit.parameters.names, matrix, unavailable: [], notes: [] } });
+    expect(r.intervals!.longRun!.complaint.propensity.se).toBe(0);
+    expect(r.summary[0]).toMatch(/leave expected complaints unchanged through propensity and lower them by [\d.]+ through relationship \(95% interval/);
+  });
+});

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.js';
 import { choiceOption, intOption, listOption, numberOption } from '../options.js';
 import { buildReport, DEFAULT_REPORT_FILE } from '../../report/html/buildReport.js';
 import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../report/runFit.js';
@@ -12,41 +11,39 @@ import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
+import type { ModelFlags } from '../modelOptions.js';
 import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
+import { BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES, type BootstrapProgress } from '../../estimation/inference/bootstrapCovariance.js';
+import { defaultThreads } from '../../parallel/runParallel.js';
+import { UsageError } from '../../errors.js';
+import { formatProgressBar } from '../progressBar.js';
 
-interface FitFlags {
+/** The flags `select` and `channels` share with fit (modelOptions.ts), and fit's own. */
+interface FitFlags extends ModelFlags {
   states?: string;
-  initial?: string;
-  transition?: string;
-  emission?: string;
   transitionType?: string;
-  sharedSlopes?: boolean;
-  reference?: string;
-  labels?: string;
-  fillGaps?: boolean;
-  customerCol?: string;
-  periodCol?: string;
-  voiceCol?: string;
-  interventionCol?: string;
-  starts?: string;
-  finish?: string;
-  seed?: string;
-  maxIter?: string;
-  tol?: string;
   start?: string;
-  horizon?: string;
   periodLength?: string;
-  out: string;
-  progress?: boolean;
-  quiet?: boolean;
   html?: string | boolean;
-  se?: string;
+  bootstrap?: string;
+  bootstrapType?: string;
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
-function progressPrinter(io: CliIO): { update: (p: FitProgress) => void; se: (phase: string, done: number, total: number) => void; done: () => void } {
+function progressPrinter(io: CliIO): {
+  update: (p: FitProgress) => void;
+  se: (phase: string, done: number, total: number) => void;
+  bootstrap: (p: BootstrapProgress) => void;
+  done: () => void;
+} {
   let shown = false;
   return {
+    bootstrap: (p) => {
+      const line = formatProgressBar('bootstrap', p.done, p.total, p.elapsedMs);
+      if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
+      else if (p.done === p.total || p.done % Math.max(1, Math.floor(p.total / 20)) === 0) io.err(line + '\n');
+      shown = true;
+    },
     se: (phase, done, total) => {
       const line = `standard errors: ${phase === 'scores' ? 'customer scores' : 'observed information'} ${done}/${total} parameters`;
       if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
@@ -89,6 +86,9 @@ export function fitCommand(io: CliIO): Command {
     .option('--tol <x>', `stop when the projected remaining log-likelihood gain < tol x |log-likelihood| (default ${FIT_DEFAULTS.tol})`)
     .option('--start <fit.json>', "begin EM from a saved fit's parameters (its model specification is used)")
     .option('--se <method>', `standard errors: ${SE_METHODS.map((m) => `${m} (${SE_METHOD_HELP[m]})`).join('; ')} (default ${DEFAULT_SE_METHOD})`)
+    .option('--bootstrap <B>', `bootstrap replicates with --se bootstrap (default ${BOOTSTRAP_DEFAULTS.replicates}; given alone, implies --se bootstrap)`)
+    .option('--bootstrap-type <type>', `nonparametric (customers resampled with replacement) or parametric (voice simulated from the fit at the observed rows) (default ${BOOTSTRAP_DEFAULTS.type})`)
+    .option('--threads <N>', `worker threads for the bootstrap replicates (default: the machine's cores, here ${defaultThreads()}); the result does not depend on it`)
     .option('--horizon <H>', `periods counted in the intervention-effect report (default ${DEFAULT_HORIZON})`)
     .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
@@ -107,6 +107,8 @@ Examples:
   $ squeaky fit data/example-panel.csv
   $ squeaky fit panel.csv --states 2 --transition-type ordered --starts 10 --seed 7 --out fit2
   $ squeaky fit panel.csv --se robust --out fit-robust                     # customer-clustered SEs
+  $ squeaky fit panel.csv --se bootstrap --bootstrap 200 --threads 2 --out fit-boot
+  $ squeaky fit panel.csv --se bootstrap --bootstrap-type parametric --seed 3 --out fit-pboot
   $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
   $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html`,
     )
@@ -120,11 +122,18 @@ Examples:
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
       const horizon = intOption('--horizon', f.horizon, 1);
+      const replicates = intOption('--bootstrap', f.bootstrap, 2);
+      const bootstrapType = choiceOption('--bootstrap-type', f.bootstrapType, BOOTSTRAP_TYPES);
+      const threads = intOption('--threads', f.threads, 1);
+      const wantsBootstrap = replicates !== undefined || bootstrapType !== undefined;
+      const se = choiceOption('--se', f.se, SE_METHODS) ?? (wantsBootstrap ? 'bootstrap' : undefined);
+      if (wantsBootstrap && se !== 'bootstrap') {
+        throw new UsageError(`${replicates !== undefined ? '--bootstrap' : '--bootstrap-type'} applies to --se bootstrap, not --se ${se}`);
+      }
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);
       // --html takes an optional value: a panel or fit file after it would be read as the page to write.
       if (htmlFile !== undefined && !/\.html?$/i.test(htmlFile)) throw new UsageError(`--html must name an .html file, got '${htmlFile}' (put the panel before --html, or give --html report.html)`);
-      const se = choiceOption('--se', f.se, SE_METHODS);
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -153,6 +162,9 @@ Examples:
           onProgress: show ? progress.update : undefined,
           se,
           onSeProgress: show ? progress.se : undefined,
+          threads,
+          bootstrap: { replicates, type: bootstrapType },
+          onBootstrapProgress: show ? progress.bootstrap : undefined,
         });
       } finally {
         progress.done();

@@ -25,7 +25,7 @@ panel, the same states, voice labels, reference voice and transition type, and t
 model's terms a subset of the full model's in every block; df = difference in free parameters.
 
 Examples:
-  $ squeaky test squeaky-fit/fit.json --wald 'transition[*]:lag(intervention)'
+  $ squeaky test squeaky-fit/fit.json --wald 'transition[1->*]:lag(intervention)'
   $ squeaky test squeaky-fit/fit.json --wald 'emission[*]:complaint:stock*' --wald 'transition[1->2]:lag(intervention)'
   $ squeaky fit data/example-panel.csv --emission '~ 1' --out no-propensity
   $ squeaky test squeaky-fit/fit.json no-propensity/fit.json`,

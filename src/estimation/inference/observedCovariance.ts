@@ -14,6 +14,48 @@ import type { ModelSpec, NamedParameters } from '../spec.js';
 import type { Covariance } from './covariance.js';
 import { customerScores, observedInformation, scoreOuterProduct } from './information.js';
 import { invertInformation, sandwich } from './invertInformation.js';
+import type { EStep, Parts as EStepParts } from '../eStep.js';
+import { getFlat, setFlat } from '../quasiNewton.js';
+
+/**
+ * How far (log-odds units) a parameter is moved alone to see whether its likelihood interval is
+ * bounded, and the fall of the log-likelihood that bounds a 95% interval (chi-square(1) 0.95 / 2).
+ */
+export const FAR = 30;
+export const HALF_CHI2_95 = 1.920729410347062;
+
+const unboundedNote = (names: string) =>
+  `no standard error for ${names}: moving ${names.includes(',') ? 'each' : 'it'} alone by ${FAR} on the log-odds scale lowers the log-likelihood by less than ${HALF_CHI2_95.toFixed(2)}, so ${names.includes(',') ? 'their' : 'its'} 95% likelihood interval is unbounded (a probability driven towards 0 or 1, or too few informative observations) and a Wald interval would mislead`;
+
+/**
+ * Parameters whose 95% likelihood interval is unbounded: the log-likelihood with every other
+ * parameter at its estimate stays within HALF_CHI2_95 of the maximum FAR units away on one side.
+ * (Holding the others fixed understates the profile likelihood, so the profile interval is
+ * unbounded too.) The curvature at the maximum says nothing useful about such a parameter. The
+ * parts are left at their parameters.
+ */
+function unboundedParameters(parts: EStepParts, eStep: EStep): number[] {
+  const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+  const theta = new Float64Array(n);
+  getFlat(parts, theta);
+  const ll0 = eStep.logLik(parts);
+  const x = Float64Array.from(theta);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const dir of [-1, 1]) {
+      x[i] = theta[i] + dir * FAR;
+      setFlat(parts, x);
+      const ll = eStep.logLik(parts);
+      if (ll > ll0 - HALF_CHI2_95) {
+        out.push(i);
+        break;
+      }
+    }
+    x[i] = theta[i];
+  }
+  setFlat(parts, theta);
+  return out;
+}
 
 /** The covariance methods computed from the likelihood at the fit (the bootstrap refits). */
 export type LikelihoodCovarianceMethod = 'observed' | 'robust';
@@ -39,7 +81,7 @@ export function likelihoodCovariances(
   const n = names.length;
   const progress = (phase: 'information' | 'scores') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
   const info = observedInformation(model.parts, eStep, { onProgress: progress('information') });
-  const inv = invertInformation(info, names);
+  const inv = invertInformation(info, names, [{ indices: unboundedParameters(model.parts, eStep), note: unboundedNote }]);
   const unavailable = inv.unavailable.map((i) => names[i]);
   let scores: Float64Array | undefined;
   return methods.map((method) => {
