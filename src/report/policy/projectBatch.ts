@@ -8,7 +8,7 @@ import type { Panel } from '../../data/panel.js';
 import type { ModelSpec } from '../../estimation/spec.js';
 import { Rng } from '../../estimation/rng.js';
 import type { PolicySpec } from './policySpec.js';
-import { measureCount, pathScratch, projectionBase, simulatePath, type PathScratch, type ProjectFrom, type ProjectionBase } from './projection.js';
+import { measureCount, pathScratch, projectionBase, projectionContext, simulatePath, type PathScratch, type ProjectFrom, type ProjectionBase, type ProjectionContext } from './projection.js';
 
 /** Sent once to every worker. */
 export interface ProjectionShared {
@@ -26,32 +26,35 @@ export interface BatchPayload {
   theta: number[];
   /** The observed policy's coefficients. */
   beta: number[];
-  policy: PolicySpec;
+  /** Each projected on the same paths, one after the other. */
+  policies: { policy: PolicySpec; paths: number; exact: boolean }[];
   firstPath: number;
-  paths: number;
-  /** Exact propagation instead of paths (policies that ignore voice); `paths` is then 1. */
-  exact: boolean;
 }
 
-/** Starting points per shared object (one per projection run and thread) and parameter vector. */
-const bases = new WeakMap<ProjectionShared, Map<string, { base: ProjectionBase; scratch: PathScratch }>>();
+/** Per shared object (one per projection run and thread): the context, and the starting point per parameter vector. */
+const runs = new WeakMap<ProjectionShared, { ctx: ProjectionContext; scratch: PathScratch | null; bases: Map<string, ProjectionBase> }>();
 
-/** Per-path outputs, concatenated: [path][h*M + m] (see projection.ts). */
+/**
+ * Per-path outputs, concatenated: [policy][path][h*M + m] (see projection.ts). `exact`: exact
+ * propagation instead of paths (policies that ignore voice), with `paths` 1.
+ */
 export function projectBatch(p: BatchPayload, shared: ProjectionShared): Float64Array {
-  let perRun = bases.get(shared);
-  if (!perRun) bases.set(shared, (perRun = new Map()));
-  let entry = perRun.get(p.thetaKey);
-  if (!entry) {
-    const base = projectionBase(shared.spec, shared.names, Float64Array.from(p.theta), shared.panel, shared.horizon, shared.from);
-    entry = { base, scratch: pathScratch(base) };
-    perRun.set(p.thetaKey, entry);
+  let run = runs.get(shared);
+  if (!run) runs.set(shared, (run = { ctx: projectionContext(shared.spec, shared.panel, shared.horizon, shared.from), scratch: null, bases: new Map() }));
+  let base = run.bases.get(p.thetaKey);
+  if (!base) {
+    base = projectionBase(run.ctx, shared.names, Float64Array.from(p.theta));
+    run.bases.set(p.thetaKey, base);
   }
-  const { base, scratch } = entry;
+  const scratch = (run.scratch ??= pathScratch(base));
   const size = base.H * measureCount(base.K, base.V);
-  const out = new Float64Array(p.paths * size);
-  for (let j = 0; j < p.paths; j++) {
-    const rng = p.exact ? null : Rng.stream(shared.seed, p.firstPath + j);
-    simulatePath(base, p.policy, p.beta, rng, p.exact, scratch, out.subarray(j * size, (j + 1) * size));
+  const out = new Float64Array(p.policies.reduce((n, q) => n + q.paths, 0) * size);
+  let at = 0;
+  for (const q of p.policies) {
+    for (let j = 0; j < q.paths; j++, at += size) {
+      const rng = q.exact ? null : Rng.stream(shared.seed, p.firstPath + j);
+      simulatePath(base, q.policy, p.beta, rng, q.exact, scratch, out.subarray(at, at + size));
+    }
   }
   return out;
 }

@@ -13,8 +13,10 @@
  * Parameter uncertainty: `draws` parameter vectors from the fit's covariance (or its bootstrap
  * replicates), each with its own draw of the firm's policy coefficients from their covariance;
  * under each, every policy is projected with PATHS_PER_DRAW paths (streams 0..PATHS_PER_DRAW-1, the
- * same for every draw and policy). The 95% intervals are the 2.5% and 97.5% percentiles over the
- * draws, of the totals and of their differences from `observed`.
+ * same for every draw and policy). A draw's figure is the estimate plus the difference between its
+ * paths and the fit's paths on the same streams (a control variate that cancels most of the Monte
+ * Carlo noise). The 95% intervals are the 2.5% and 97.5% percentiles over the draws, of the
+ * totals and of their differences from `observed`.
  */
 import type { Panel } from '../../data/panel.js';
 import type { Covariance } from '../../estimation/inference/covariance.js';
@@ -38,8 +40,8 @@ export const BATCH_PATHS = 8;
 export const MIN_PATHS = 64;
 export const MAX_PATHS = 4096;
 export const DEFAULT_TARGET = 0.01;
-export const DEFAULT_DRAWS = 30;
-export const PATHS_PER_DRAW = 4;
+export const DEFAULT_DRAWS = 100;
+export const PATHS_PER_DRAW = 2;
 /** Stream offset of the parameter draws (paths use streams 0, 1, ...). */
 const DRAW_STREAM = 1 << 28;
 const FIRM_DRAW_STREAM = DRAW_STREAM + (1 << 20);
@@ -130,14 +132,16 @@ export async function projectPolicies(fit: FitLike, panel: Panel, options: Polic
   const theta = Array.from(fit.parameters.values);
   const beta = firm.estimate;
   const batches = (policy: PolicySpec, first: number, count: number, thetaKey: string, th: number[], b: number[], paths = BATCH_PATHS): BatchPayload[] =>
-    Array.from({ length: count }, (_, j) => ({ thetaKey, theta: th, beta: b, policy, firstPath: (first + j) * paths, paths, exact: false }));
+    Array.from({ length: count }, (_, j) => ({ thetaKey, theta: th, beta: b, policies: [{ policy, paths, exact: false }], firstPath: (first + j) * paths }));
 
   // Exact propagation of the policies that ignore voice, and the parameter draws: sent with the
   // first Monte Carlo round, so that one set of worker threads does the common case.
   const exactIdx = policies.map((p, i) => (dependsOnVoice(p) ? -1 : i)).filter((i) => i >= 0);
-  const extra: BatchPayload[] = exactIdx.map((i) => ({ thetaKey: 'fit', theta, beta, policy: policies[i], firstPath: 0, paths: 1, exact: true }));
+  const extra: BatchPayload[] = exactIdx.map((i) => ({ thetaKey: 'fit', theta, beta, policies: [{ policy: policies[i], paths: 1, exact: true }], firstPath: 0 }));
   const cov = options.covariance === undefined ? fit.covariance : options.covariance ?? undefined;
   const nDraws = options.draws ?? DEFAULT_DRAWS;
+  // The draws pair their paths with the fit's first paths, so they cannot have more.
+  const drawPaths = Math.min(PATHS_PER_DRAW, options.paths ?? PATHS_PER_DRAW);
   let intervals: PolicyReport['intervals'] = { available: false, method: null, draws: 0, pathsPerDraw: 0, level: 0.95, note: '' };
   let nDrawn = 0;
   if (nDraws === 0) intervals.note = 'intervals not computed (--draws 0)';
@@ -149,20 +153,18 @@ export async function projectPolicies(fit: FitLike, panel: Panel, options: Polic
     const { method, draws } = parameterDraws(fit.parameters.values, cov, nDraws, seed, DRAW_STREAM);
     const firmFactor = covarianceFactor(firm.covariance, beta.length);
     const betas = draws.map((_d, d) => normalDraw(beta, firmFactor, Rng.stream(seed, FIRM_DRAW_STREAM + d)));
+    // One job per draw, so that each draw's starting point is computed once.
     draws.forEach((th, d) =>
-      policies.forEach((p) => {
-        const exact = !dependsOnVoice(p);
-        extra.push({ thetaKey: `draw ${d}`, theta: th, beta: betas[d], policy: p, firstPath: 0, paths: exact ? 1 : PATHS_PER_DRAW, exact });
-      }),
+      extra.push({ thetaKey: `draw ${d}`, theta: th, beta: betas[d], firstPath: 0, policies: policies.map((p) => ({ policy: p, paths: dependsOnVoice(p) ? drawPaths : 1, exact: !dependsOnVoice(p) })) }),
     );
     nDrawn = draws.length;
     intervals = {
       available: true,
       method,
       draws: draws.length,
-      pathsPerDraw: PATHS_PER_DRAW,
+      pathsPerDraw: drawPaths,
       level: 0.95,
-      note: `95% intervals: percentiles over ${draws.length} draws of the parameters (${method === 'bootstrap' ? 'bootstrap replicates' : `normal, from the ${cov.method} covariance`}) and of the firm's policy coefficients; ${PATHS_PER_DRAW} Monte Carlo paths per draw (their noise widens the intervals slightly)`,
+      note: `95% intervals: percentiles over ${draws.length} draws of the parameters (${method === 'bootstrap' ? 'bootstrap replicates' : `normal, from the ${cov.method} covariance`}) and of the firm's policy coefficients; ${drawPaths} Monte Carlo paths per draw, on the streams of the first ${drawPaths} paths at the fit's parameters, whose difference is added to the estimate (most Monte Carlo noise cancels)`,
     };
     if (method === 'bootstrap' && draws.length < nDraws && options.draws !== undefined) warnings.push(`only ${draws.length} bootstrap replicates: the intervals use them all`);
   }
@@ -206,12 +208,22 @@ export async function projectPolicies(fit: FitLike, panel: Panel, options: Polic
     const t = summarise({ size: H * M, batch: 1, data: [extraOut[j]], paths: 1 }, H, M, countMeasures, N);
     exactTables.set(i, { perPeriod: t.perPeriod, totals: t.totals });
   });
-  // [draw][policy][measure]
+  // [draw][policy][measure]. A draw's paths use the streams of the fit's first PATHS_PER_DRAW
+  // paths: its totals minus theirs, plus the fit's estimate, keep the draw's parameter effect and
+  // cancel most of its Monte Carlo noise (a control variate; exact policies need none).
+  const reportedTotals = (i: number) => (exactTables.get(i) ?? tables[i]).totals.mean;
+  const fitFirst = policies.map((p, i) => {
+    if (!dependsOnVoice(p)) return reportedTotals(i);
+    const first = tables[i].perPath.totals.slice(0, drawPaths);
+    return Array.from({ length: M }, (_m, m) => first.reduce((acc, t) => acc + t[m], 0) / first.length);
+  });
   const drawTotals: number[][][] = Array.from({ length: nDrawn }, (_d, d) =>
     policies.map((p, i) => {
-      const r = extraOut[exactIdx.length + d * policies.length + i];
-      const paths = dependsOnVoice(p) ? PATHS_PER_DRAW : 1;
-      return summarise({ size: H * M, batch: paths, data: [r], paths }, H, M, countMeasures, N).totals.mean;
+      const paths = dependsOnVoice(p) ? drawPaths : 1;
+      const before = policies.slice(0, i).reduce((n, q) => n + (dependsOnVoice(q) ? drawPaths : 1), 0);
+      const r = extraOut[exactIdx.length + d].subarray(before * H * M, (before + paths) * H * M);
+      const raw = summarise({ size: H * M, batch: paths, data: [r], paths }, H, M, countMeasures, N).totals.mean;
+      return raw.map((x, m) => x - fitFirst[i][m] + reportedTotals(i)[m]);
     }),
   );
 

@@ -32,7 +32,7 @@ import type { FormulaStepper } from '../../data/formulaStepper.js';
 import type { ModelSpec, NamedParameters } from '../../estimation/spec.js';
 import { checkTiming } from '../../estimation/simulate.js';
 import type { Rng } from '../../estimation/rng.js';
-import { complaintIndex } from '../../model/hmmModel.js';
+import { complaintIndex, createModel, type HmmModel } from '../../model/hmmModel.js';
 import type { SubModel } from '../../model/subModel.js';
 import { modelWithParameters } from '../computeEffects.js';
 import { FirmHistory, complimentIndex, firmEta } from './firmPolicy.js';
@@ -58,25 +58,38 @@ export function compileProjectionFormulas(spec: ModelSpec, panel: Panel): Compil
   return compiled;
 }
 
-/** Everything a path starts from, for one parameter vector. */
-export interface ProjectionBase {
+/**
+ * What does not depend on the parameters: the formulas' running state and the firm's history after
+ * each customer's last period (`end`), the covariates of the projected periods, and the model on
+ * the panel's own (compressed) designs, on which each parameter vector's forward filter runs.
+ */
+export interface ProjectionContext {
+  spec: ModelSpec;
   K: number;
   V: number;
   N: number;
   H: number;
   from: ProjectFrom;
-  parts: readonly [SubModel, SubModel, SubModel];
+  compiled: CompiledFormula[];
   steppers: FormulaStepper[];
   /** Stepper states after the customers' histories (empty for `start`). */
   snapshots: Float64Array[];
   firm: FirmHistory;
-  /** Filtered state distribution after each customer's history, [i*K + k] (unused for `start`). */
-  filter: Float64Array;
   /** Column inputs of projected period h + 1: exo[h][column][i] (intervention: a buffer the paths fill). */
   exo: Record<string, Float64Array>[];
   complaint: number;
   compliment: number;
   nCols: number[];
+  /** `end` only: the model on the panel's designs, its probability tables' scratch, the panel's offsets and voice. */
+  history: { model: HmmModel; tables: Float64Array[]; offsets: Int32Array; voice: Int32Array } | null;
+}
+
+/** Everything a path starts from, for one parameter vector. */
+export interface ProjectionBase extends ProjectionContext {
+  /** Sub-models with the parameter vector, for arbitrary design rows. */
+  parts: readonly [SubModel, SubModel, SubModel];
+  /** Filtered state distribution after each customer's history, [i*K + k] (unused for `start`). */
+  filter: Float64Array;
 }
 
 /** Measures per projected period: voices, interventions, states. */
@@ -84,38 +97,29 @@ export function measureCount(K: number, V: number): number {
   return V + 1 + K;
 }
 
-/** Build the starting point of the projection of `panel` under parameters `values` (the spec's order). */
-export function projectionBase(spec: ModelSpec, names: string[], values: Float64Array, panel: Panel, horizon: number, from: ProjectFrom): ProjectionBase {
+/** The parameter-free part of the projection of `panel` over `horizon` periods. */
+export function projectionContext(spec: ModelSpec, panel: Panel, horizon: number, from: ProjectFrom): ProjectionContext {
   const compiled = compileProjectionFormulas(spec, panel);
   const N = panel.customers.length;
   const K = spec.nStates;
   const V = spec.voiceLabels.length;
-  const dummy = (f: CompiledFormula) => ({ names: f.names, values: new Float64Array(f.names.length) });
-  const params: NamedParameters = { names, values, blocks: [] };
-  const model = modelWithParameters(spec, params, { initial: dummy(compiled[0]), transition: dummy(compiled[1]), emission: dummy(compiled[2]) }, Int32Array.of(0, 1));
-  const parts = model.parts;
   const steppers = compiled.map((f) => f.stepper(N));
   const nCols = compiled.map((f) => f.names.length);
   const exoNames = [...new Set(compiled.flatMap((f) => f.variables))].filter((v) => v !== 'intervention');
   const firm = new FirmHistory(N);
-  const filter = new Float64Array(N * K);
   const complaint = complaintIndex(spec.voiceLabels);
-  const compliment = complimentIndex(spec.voiceLabels);
   const { offsets, voice } = panel;
   const len = (i: number) => offsets[i + 1] - offsets[i];
+  let history: ProjectionContext['history'] = null;
 
   if (from === 'end') {
-    // Forward filter over every customer's history, with the steppers fed alongside.
+    // The steppers and the firm's features fed with every customer's history, period by period
+    // (customers that have ended drop out).
     let longest = 0;
     for (let i = 0; i < N; i++) longest = Math.max(longest, len(i));
     const active = new Int32Array(N);
     const inputs: Record<string, Float64Array> = {};
     for (const v of [...exoNames, 'intervention']) inputs[v] = new Float64Array(N);
-    const rows = nCols.map((c) => new Float64Array(N * c));
-    const init = new Float64Array(N * K);
-    const trans = new Float64Array(N * K * K);
-    const emis = new Float64Array(N * K * V);
-    const pred = new Float64Array(K);
     for (let j = 0; j < longest; j++) {
       let count = 0;
       for (let i = 0; i < N; i++) if (len(i) > j) active[count++] = i;
@@ -123,39 +127,16 @@ export function projectionBase(spec: ModelSpec, names: string[], values: Float64
         const col = panel.columns[v];
         for (let a = 0; a < count; a++) buf[a] = col[offsets[active[a]] + j];
       }
-      if (j === 0) {
-        steppers[0].row(inputs, count, active, rows[0]);
-        parts[0].probabilitiesFor(rows[0], count, init);
-      } else {
-        steppers[1].row(inputs, count, active, rows[1]);
-        parts[1].probabilitiesFor(rows[1], count, trans);
-      }
-      steppers[2].row(inputs, count, active, rows[2]);
-      parts[2].probabilitiesFor(rows[2], count, emis);
       for (let a = 0; a < count; a++) {
-        const i = active[a];
-        const r = offsets[i] + j;
-        for (let k = 0; k < K; k++) {
-          if (j === 0) pred[k] = init[a * K + k];
-          else {
-            let s = 0;
-            for (let l = 0; l < K; l++) s += filter[i * K + l] * trans[(a * K + l) * K + k];
-            pred[k] = s;
-          }
-        }
-        const v = voice[r];
-        let total = 0;
-        for (let k = 0; k < K; k++) {
-          const w = v >= 0 ? pred[k] * emis[(a * K + k) * V + v] : pred[k];
-          filter[i * K + k] = w;
-          total += w;
-        }
-        if (total > 0 && Number.isFinite(total)) for (let k = 0; k < K; k++) filter[i * K + k] /= total;
-        else for (let k = 0; k < K; k++) filter[i * K + k] = pred[k];
-        firm.push(i, v === complaint ? 1 : 0, panel.columns.intervention[r]);
+        const r = offsets[active[a]] + j;
+        firm.push(active[a], voice[r] === complaint ? 1 : 0, panel.columns.intervention[r]);
       }
       for (const s of steppers) s.push(inputs, count, active);
     }
+    const designs = { initial: compiled[0].evaluate(panel), transition: compiled[1].evaluate(panel), emission: compiled[2].evaluate(panel) };
+    const model = createModel(spec, designs, offsets);
+    const tables = model.parts.map((p) => new Float64Array(p.design.nPatterns * p.nGroups * p.nOut));
+    history = { model, tables, offsets, voice };
   }
   const snapshots = steppers.map((s) => s.saveState());
 
@@ -171,7 +152,54 @@ export function projectionBase(spec: ModelSpec, names: string[], values: Float64
     }
     exo.push(cols);
   }
-  return { K, V, N, H: horizon, from, parts, steppers, snapshots, firm, filter, exo, complaint, compliment, nCols };
+  return { spec, K, V, N, H: horizon, from, compiled, steppers, snapshots, firm, exo, complaint, compliment: complimentIndex(spec.voiceLabels), nCols, history };
+}
+
+/**
+ * The starting point under parameters `values` (named `names`, the spec's order): sub-models at
+ * those parameters and, for `end`, every customer's filtered state distribution in their last
+ * period (the forward filter over the panel's pattern tables).
+ */
+export function projectionBase(ctx: ProjectionContext, names: string[], values: Float64Array): ProjectionBase {
+  const { spec, compiled, N, K, V } = ctx;
+  const dummy = (f: CompiledFormula) => ({ names: f.names, values: new Float64Array(f.names.length) });
+  const params: NamedParameters = { names, values, blocks: [] };
+  const model = modelWithParameters(spec, params, { initial: dummy(compiled[0]), transition: dummy(compiled[1]), emission: dummy(compiled[2]) }, Int32Array.of(0, 1));
+  const filter = new Float64Array(N * K);
+  const h = ctx.history;
+  if (h !== null) {
+    h.model.setParameters(values);
+    h.model.parts.forEach((p, b) => p.probabilities(h.tables[b]));
+    const [init, trans, emis] = h.tables;
+    const [ii, ti, ei] = h.model.parts.map((p) => p.design.index);
+    const { offsets, voice } = h;
+    const pred = new Float64Array(K);
+    for (let i = 0; i < N; i++) {
+      const f = i * K;
+      for (let r = offsets[i]; r < offsets[i + 1]; r++) {
+        for (let k = 0; k < K; k++) {
+          if (r === offsets[i]) pred[k] = init[ii[i] * K + k];
+          else {
+            let s = 0;
+            const tb = ti[r] * K * K;
+            for (let l = 0; l < K; l++) s += filter[f + l] * trans[tb + l * K + k];
+            pred[k] = s;
+          }
+        }
+        const v = voice[r];
+        const eb = ei[r] * K * V;
+        let total = 0;
+        for (let k = 0; k < K; k++) {
+          const w = v >= 0 ? pred[k] * emis[eb + k * V + v] : pred[k];
+          filter[f + k] = w;
+          total += w;
+        }
+        if (total > 0 && Number.isFinite(total)) for (let k = 0; k < K; k++) filter[f + k] /= total;
+        else for (let k = 0; k < K; k++) filter[f + k] = pred[k];
+      }
+    }
+  }
+  return { ...ctx, parts: model.parts, filter };
 }
 
 /** Scratch buffers of simulatePath, sized for a base. */

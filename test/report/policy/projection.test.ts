@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../../src/estimation/simulate.js';
 import { posterior } from '../../../src/estimation/fit.js';
 import type { Panel } from '../../../src/data/panel.js';
-import { projectionBase } from '../../../src/report/policy/projection.js';
+import { projectionBase, projectionContext } from '../../../src/report/policy/projection.js';
 import { projectPolicies } from '../../../src/report/policy/projectPolicies.js';
 import { propagateVoice } from '../../../src/report/propagateVoice.js';
 import { createModel } from '../../../src/model/hmmModel.js';
@@ -32,7 +32,7 @@ function unbalanced(customers: number, periods: number, seed: number): Panel {
 describe('projection starting points', () => {
   it("from the end: each customer's filtered distribution equals the smoothed posterior of their last period", () => {
     const panel = unbalanced(40, 12, 3);
-    const base = projectionBase(TRUTH_SPEC, params.names, params.values, panel, 5, 'end');
+    const base = projectionBase(projectionContext(TRUTH_SPEC, panel, 5, 'end'), params.names, params.values);
     const post = posterior(panel, TRUTH_SPEC, params);
     const K = 2;
     for (let i = 0; i < 40; i++) {
@@ -47,8 +47,8 @@ describe('projection starting points', () => {
 
   it('refuses formulas that read the current intervention or scale()', () => {
     const panel = unbalanced(5, 6, 1);
-    expect(() => projectionBase({ ...TRUTH_SPEC, formulas: { ...TRUTH_SPEC.formulas, emission: '~ intervention' } }, params.names, params.values, panel, 3, 'end')).toThrow(ModelError);
-    expect(() => projectionBase({ ...TRUTH_SPEC, formulas: { ...TRUTH_SPEC.formulas, transition: '~ scale(lag(intervention))' } }, params.names, params.values, panel, 3, 'end')).toThrow(FormulaError);
+    expect(() => projectionContext({ ...TRUTH_SPEC, formulas: { ...TRUTH_SPEC.formulas, emission: '~ intervention' } }, panel, 3, 'end')).toThrow(ModelError);
+    expect(() => projectionContext({ ...TRUTH_SPEC, formulas: { ...TRUTH_SPEC.formulas, transition: '~ scale(lag(intervention))' } }, panel, 3, 'end')).toThrow(FormulaError);
   });
 });
 
