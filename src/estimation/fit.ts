@@ -196,7 +196,7 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
     }
     const em = runEm(parts, eStep, emOptions(s, screen));
     const stopped = screen < maxIter && !em.converged && em.state !== 'failed';
-    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik, finished: !stopped });
+    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik, finished: !stopped, history: em.history });
     for (const w of em.warnings) warnings.push(`start ${s + 1}: ${w}`);
     let at = leaders.length;
     while (at > 0 && better(em.logLik, leaders[at - 1].em.logLik)) at--;
@@ -213,7 +213,7 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
     if (starts[lead.index].screened) {
       const em = runEm(lead.model.parts, eStep, { ...emOptions(lead.index, maxIter), previous: lead.em.resume });
       run = { ...lead, em };
-      starts[lead.index] = { ...starts[lead.index], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false };
+      starts[lead.index] = { ...starts[lead.index], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false, history: em.history };
       for (const w of em.warnings) if (!lead.em.warnings.includes(w)) warnings.push(`start ${lead.index + 1}: ${w}`);
     }
     starts[lead.index] = { ...starts[lead.index], finished: true };

@@ -145,6 +145,8 @@ function checkStarts(c: Checker, v: Json): StartResult[] {
       converged: c.bool(o.converged, `starts[${i}].converged`),
       ...(o.screened === undefined ? {} : { screened: c.bool(o.screened, `starts[${i}].screened`) }),
       ...(o.screenLogLik === undefined ? {} : { screenLogLik: o.screenLogLik === null ? -Infinity : c.num(o.screenLogLik, `starts[${i}].screenLogLik`) }),
+      // Fits written before per-start traces were kept have none.
+      ...(o.history === undefined ? {} : { history: c.arr(o.history, `starts[${i}].history`).map((x, j) => (x === null ? NaN : c.num(x, `starts[${i}].history[${j}]`, { finite: false }))) }),
       ...(o.finished === undefined ? {} : { finished: c.bool(o.finished, `starts[${i}].finished`) }),
     };
   });

@@ -75,6 +75,8 @@ export interface FitRun {
   effects?: EffectsReport;
   /** Warnings from reading the panel. */
   panelWarnings: string[];
+  /** The panel fitted (for reports drawn from it, e.g. `fit --html`). */
+  panel: Panel;
 }
 
 /** The spec asked for, from options and the panel's voice labels. */
@@ -205,7 +207,7 @@ function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | 
   if (covariance) saved.warnings.push(...covariance.notes);
   if (covariance) saved.warnings.push(...bootstrapWarnings(covariance));
   const table = parameterTable(saved, { warnings: saved.warnings });
-  return { fit: saved, table, effects, panelWarnings };
+  return { fit: saved, table, effects, panelWarnings, panel };
 }
 
 /** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */

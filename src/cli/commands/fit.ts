@@ -1,8 +1,11 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { basename, dirname, join, resolve } from 'node:path';
 import { choiceOption, intOption, listOption, numberOption } from '../options.js';
+import { buildReport, DEFAULT_REPORT_FILE } from '../../report/html/buildReport.js';
 import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../report/runFit.js';
 import { loadFit } from '../../report/fitFile.js';
+import { writeFilesAtomic, type FolderFile, type OutputFile } from '../../report/writeAtomic.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
@@ -24,6 +27,7 @@ interface FitFlags extends ModelFlags {
   transitionType?: string;
   start?: string;
   periodLength?: string;
+  html?: string | boolean;
   bootstrap?: string;
   bootstrapType?: string;
 }
@@ -91,6 +95,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--horizon <H>', `periods shown by the intervention-effect report, next to its long-run total (default ${DEFAULT_HORIZON})`)
     .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
+    .option('--html [file]', `also write the HTML report of the fit and its panel (default file: <out>/${DEFAULT_REPORT_FILE})`)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--quiet', 'no progress and no reading warnings on stderr')
     .addHelpText(
@@ -107,7 +112,8 @@ Examples:
   $ squeaky fit panel.csv --se robust --out fit-robust                     # customer-clustered SEs
   $ squeaky fit panel.csv --se bootstrap --bootstrap 200 --threads 2 --out fit-boot
   $ squeaky fit panel.csv --se bootstrap --bootstrap-type parametric --seed 3 --out fit-pboot
-  $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only`,
+  $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
+  $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html`,
     )
     .action(async (panelFile: string, f: FitFlags) => {
       // Every flag is checked before anything is read.
@@ -128,6 +134,9 @@ Examples:
         throw new UsageError(`${replicates !== undefined ? '--bootstrap' : '--bootstrap-type'} applies to --se bootstrap, not --se ${se}`);
       }
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
+      const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);
+      // --html takes an optional value: a panel or fit file after it would be read as the page to write.
+      if (htmlFile !== undefined && !/\.html?$/i.test(htmlFile)) throw new UsageError(`--html must name an .html file, got '${htmlFile}' (put the panel before --html, or give --html report.html)`);
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -164,7 +173,20 @@ Examples:
         progress.done();
       }
       if (!f.quiet) for (const w of run.panelWarnings) io.err(`squeaky: warning: ${w}\n`);
-      const written = await writeFitRun(run, f.out);
+      // The page goes into the output folder (one unit with the fit) when it is named inside it;
+      // a page elsewhere is written on its own, whole or not at all, after the folder.
+      const inFolder: FolderFile[] = [];
+      const outside: OutputFile[] = [];
+      if (htmlFile !== undefined) {
+        const report = await buildReport(run.fit, { panel: run.panel, effects: run.effects, table: run.table, horizon, fitFile: join(f.out, 'fit.json') });
+        if (resolve(dirname(htmlFile)) === resolve(f.out)) inFolder.push({ name: basename(htmlFile), content: report.html });
+        else outside.push({ path: htmlFile, content: report.html });
+      }
+      const written = await writeFitRun(run, f.out, inFolder);
+      if (outside.length) {
+        await writeFilesAtomic(outside);
+        written.push(...outside.map((o) => o.path));
+      }
       io.out(formatFitSummary(run.fit, run.table, run.effects));
       io.out(`\nWrote ${written.join(', ')}\n`);
     });
