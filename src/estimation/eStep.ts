@@ -11,9 +11,15 @@
  *     and adds to the observed voice's count. The kernel is then given V' = 1, voice' = 0 (-1 when
  *     missing), emisIndex[r] = r and tables [r*K + k]: emisProb = P(voice_r | state k, x_r),
  *     counts = posterior weight of state k at row r. K values per row instead of K*V per pattern;
- *     the emission M-step reads them with the row -> voice map in stats.observed.emission.
+ *     the emission M-step reads them with the row -> voice map in stats.observed.emission;
+ *   - per unit: the distinct (pattern, observed voice) pairs of the panel's rows (GroupedUnits,
+ *     grouped by pattern). As per row, V' = 1 and voice' = 0 (-1 missing), but emisIndex[r] is the
+ *     row's unit and tables are [u*K + k]: emisProb = P(voice_u | state k, pattern_u), counts =
+ *     summed posterior weight of state k over the unit's rows, the same sums (same rows, same order)
+ *     as the per-pattern table's non-zero entries, K values per unit; the emission M-step reads them
+ *     grouped by pattern (stats.observed.emission is the GroupedUnits), one softmax per pattern.
  */
-import type { Block, EStepStatistics, SubModel } from '../model/subModel.js';
+import type { Block, EStepStatistics, GroupedUnits, SubModel } from '../model/subModel.js';
 import { checkHmmInputs, type HmmInputs } from '../kernels/hmmInputs.js';
 import { createFbWork, forwardBackward, type FbWork } from '../kernels/forwardBackward.js';
 import { forwardLogLik } from '../kernels/forwardLogLik.js';
@@ -27,29 +33,69 @@ function tableLength(part: SubModel): number {
   return part.design.nPatterns * part.nGroups * part.nOut;
 }
 
-/** How the emission tables are laid out: per pattern, per row (observed voice only), or chosen by size. */
-export type EmissionTables = 'patterns' | 'rows' | 'auto';
+/** How the emission tables are laid out: per pattern, per row or per unit (observed voice only), or chosen by size. */
+export type EmissionTables = 'patterns' | 'rows' | 'units' | 'auto';
 
 export interface EStepOptions {
-  /** Default 'auto': per row when that is smaller and the per-pattern tables exceed PER_ROW_MIN_BYTES. */
+  /** Default 'auto': per unit when that is smaller and the per-pattern tables exceed PER_ROW_MIN_BYTES. */
   emission?: EmissionTables;
 }
 
 /** Per-pattern emission tables (probabilities + counts) below this size are always kept per pattern. */
 export const PER_ROW_MIN_BYTES = 64 * 1024 * 1024;
 
-/** Whether the emission tables are kept per row (see the file header). */
-function emissionPerRow(emission: SubModel, nStates: number, nVoice: number, nRows: number, choice: EmissionTables): boolean {
-  if (choice === 'patterns') return false;
-  if (emission.observedProbabilities === undefined) {
-    if (choice === 'rows') throw new RangeError('the emission sub-model has no per-row (observed) probabilities');
-    return false;
+/** The emission tables' layout (see the file header). */
+function emissionLayout(emission: SubModel, nStates: number, nVoice: number, nRows: number, choice: EmissionTables): 'patterns' | 'rows' | 'units' {
+  if (choice === 'patterns') return 'patterns';
+  if (choice === 'rows') {
+    if (emission.observedProbabilities === undefined) throw new RangeError('the emission sub-model has no per-row (observed) probabilities');
+    return 'rows';
   }
-  if (choice === 'rows') return true;
+  if (emission.groupedProbabilities === undefined) {
+    if (choice === 'units') throw new RangeError('the emission sub-model has no grouped (per-unit) probabilities');
+    return 'patterns';
+  }
+  if (choice === 'units') return 'units';
   const perPattern = 2 * tableLength(emission) * 8;
-  // per row: two K-tables, the identity index and voice' (4 bytes each)
-  const perRow = nRows * (2 * nStates * 8 + 8);
-  return perPattern > PER_ROW_MIN_BYTES && perRow < perPattern && nVoice > 1;
+  // per unit: two K-tables per unit (at most one unit per row), the unit index and voice' (4 bytes each)
+  const perUnit = nRows * (2 * nStates * 8 + 8);
+  return perPattern > PER_ROW_MIN_BYTES && perUnit < perPattern && nVoice > 1 ? 'units' : 'patterns';
+}
+
+/**
+ * The grouped units of the emission design (see the file header) and each row's unit (-1 where the
+ * voice is missing): a bit mask of the voices seen per pattern, then units numbered pattern by
+ * pattern in voice order.
+ */
+export function emissionUnits(index: Int32Array, nPatterns: number, voice: Int32Array, nVoice: number): { units: GroupedUnits; rowUnit: Int32Array } {
+  if (nVoice > 31) throw new RangeError(`grouped emission units support at most 31 voice labels, got ${nVoice}`);
+  const n = voice.length;
+  if (index.length !== n) throw new RangeError(`emission design index: length ${index.length}, expected ${n} rows`);
+  const mask = new Int32Array(nPatterns);
+  for (let r = 0; r < n; r++) {
+    const v = voice[r];
+    if (!(v >= -1 && v < nVoice)) throw new RangeError(`voice[${r}] = ${v} outside [-1, ${nVoice})`);
+    if (v >= 0) mask[index[r]] |= 1 << v;
+  }
+  const bits = (m: number): number => {
+    let c = 0;
+    for (; m !== 0; m &= m - 1) c++;
+    return c;
+  };
+  const start = new Int32Array(nPatterns + 1);
+  for (let p = 0; p < nPatterns; p++) start[p + 1] = start[p] + bits(mask[p]);
+  const outcome = new Int32Array(start[nPatterns]);
+  for (let p = 0; p < nPatterns; p++) {
+    let u = start[p];
+    for (let v = 0; v < nVoice; v++) if (mask[p] & (1 << v)) outcome[u++] = v;
+  }
+  const rowUnit = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const v = voice[r];
+    const p = index[r];
+    rowUnit[r] = v < 0 ? -1 : start[p] + bits(mask[p] & ((1 << v) - 1));
+  }
+  return { units: { start, outcome }, rowUnit };
 }
 
 export class EStep {
@@ -70,6 +116,10 @@ export class EStep {
    * voice' and the identity emission index, and probs.emission / stats.counts.emission are [r*K + k].
    */
   readonly emissionPerRow: boolean;
+  /** The emission tables' layout (see the file header); 'rows' exactly when emissionPerRow. */
+  readonly emissionLayout: 'patterns' | 'rows' | 'units';
+  /** With per-unit emission tables, the grouped units (also stats.observed.emission). */
+  readonly emissionUnits: GroupedUnits | null = null;
   /** The panel's voice per row (category, -1 = missing), whatever the representation. */
   readonly voice: Int32Array;
   private readonly work: FbWork;
@@ -97,9 +147,16 @@ export class EStep {
     this.nSeq = offsets.length - 1;
     this.voice = voice;
     const nRows = voice.length;
-    const perRow = emissionPerRow(emission, nStates, nVoice, nRows, options.emission ?? 'auto');
+    const layout = emissionLayout(emission, nStates, nVoice, nRows, options.emission ?? 'auto');
+    const perRow = layout === 'rows';
+    this.emissionLayout = layout;
     this.emissionPerRow = perRow;
-    const emisLength = perRow ? nRows * nStates : tableLength(emission);
+    let grouped: { units: GroupedUnits; rowUnit: Int32Array } | null = null;
+    if (layout === 'units') {
+      grouped = emissionUnits(emission.design.index, emission.design.nPatterns, voice, nVoice);
+      this.emissionUnits = grouped.units;
+    }
+    const emisLength = perRow ? nRows * nStates : grouped ? grouped.units.outcome.length * nStates : tableLength(emission);
     this.probs = {
       initial: new Float64Array(tableLength(initial)),
       transition: new Float64Array(tableLength(transition)),
@@ -126,10 +183,20 @@ export class EStep {
         emisIndex[r] = r;
       }
       this.stats.observed = { emission: voice };
+    } else if (grouped) {
+      // voice': 0 observed, -1 missing; emisIndex: the row's unit (0 where missing: never read)
+      kernelVoice = new Int32Array(nRows);
+      emisIndex = grouped.rowUnit;
+      for (let r = 0; r < nRows; r++) {
+        const u = emisIndex[r];
+        kernelVoice[r] = u >= 0 ? 0 : -1;
+        if (u < 0) emisIndex[r] = 0;
+      }
+      this.stats.observed = { emission: grouped.units };
     }
     this.inputs = {
       nStates,
-      nVoice: perRow ? 1 : nVoice,
+      nVoice: layout === 'patterns' ? nVoice : 1,
       offsets,
       voice: kernelVoice,
       initIndex: initial.design.index,
@@ -147,6 +214,7 @@ export class EStep {
   /** The emission table (probabilities or, with log, log-probabilities) in this E-step's representation. */
   private emissionTable(emission: SubModel, log: boolean, out: Float64Array): void {
     if (this.emissionPerRow) emission.observedProbabilities!(this.voice, log, out);
+    else if (this.emissionUnits !== null) emission.groupedProbabilities!(this.emissionUnits, log, out);
     else if (log) emission.logProbabilities(out);
     else emission.probabilities(out);
   }

@@ -21,16 +21,17 @@
  *   'transition' groups and outcomes are states, reference = staying: a pure permutation;
  *   'emission'   groups are states: a permutation of the groups (shared slopes untouched).
  */
-import type { Block, EStepStatistics, MStepOptions, MStepReport, SubModel } from './subModel.js';
+import type { Block, EStepStatistics, GroupedUnits, MStepOptions, MStepReport, ObservedUnits, SubModel } from './subModel.js';
 import type { PatternDesign } from './patternDesign.js';
 import { newtonMaximize } from './newtonMaximize.js';
 import { logitGradientFromTable, logitPass } from './logitPass.js';
 import { logitTable } from './logitTable.js';
+import { logitGroupedPass } from './logitGroupedPass.js';
 
 export type LogitRelabel = 'initial' | 'transition' | 'emission';
 
 /** Largest probability table (in values) kept between the M-step and the next E-step. */
-export const CACHE_MAX_ENTRIES = 1 << 22;
+export const CACHE_MAX_ENTRIES = 1 << 24;
 /** Units per chunk of the per-unit (observed-outcome) passes. */
 const OBSERVED_CHUNK = 1024;
 
@@ -136,7 +137,7 @@ export class MultinomialLogit implements SubModel {
     this.nPairs = (this.nFree * (this.nFree + 1)) / 2;
     this.gc = new Float64Array(nGroups * this.nFree * nCols);
     this.hm = new Float64Array(nGroups * this.nPairs * this.nTri);
-    this.scratch = new Float64Array(2 * nOut + this.nTri + this.nPairs);
+    this.scratch = new Float64Array(3 * nOut + this.nTri + this.nPairs);
     const tableSize = design.nPatterns * nGroups * nOut;
     this.cache = tableSize <= CACHE_MAX_ENTRIES ? new Float64Array(tableSize) : null;
     this.cacheTheta = new Float64Array(this.nParams);
@@ -222,8 +223,21 @@ export class MultinomialLogit implements SubModel {
     return this.chunk;
   }
 
-  /** RangeError unless `outcome` has one entry per unit (of design.index) and `perUnit` has nGroups per unit. */
-  private checkObserved(outcome: Int32Array, perUnit: Float64Array, what: string): void {
+  /**
+   * RangeError unless `outcome` has one entry per unit (of design.index, or the grouped units) and
+   * `perUnit` has nGroups per unit.
+   */
+  private checkObserved(observed: ObservedUnits, perUnit: Float64Array, what: string): void {
+    if (!(observed instanceof Int32Array)) {
+      const { start, outcome } = observed;
+      const nP = this.design.nPatterns;
+      if (start.length !== nP + 1) throw new RangeError(`${this.block} grouped units: start length ${start.length}, expected ${nP + 1}`);
+      const units = start[nP];
+      if (outcome.length !== units) throw new RangeError(`${this.block} grouped units: ${outcome.length} outcomes, expected ${units}`);
+      if (perUnit.length !== units * this.nGroups) throw new RangeError(`${this.block} ${what}: length ${perUnit.length}, expected ${units * this.nGroups}`);
+      return;
+    }
+    const outcome = observed;
     const units = this.design.index.length;
     if (outcome.length !== units) throw new RangeError(`${this.block} observed outcomes: length ${outcome.length}, expected ${units} units`);
     if (perUnit.length !== units * this.nGroups) throw new RangeError(`${this.block} ${what}: length ${perUnit.length}, expected ${units * this.nGroups}`);
@@ -261,6 +275,43 @@ export class MultinomialLogit implements SubModel {
         for (let g = 0; g < nGroups; g++) out[u * nGroups + g] = table[(m * nGroups + g) * nOut + v];
         m++;
       }
+    }
+  }
+
+  /**
+   * Table of grouped units, out [u*nGroups + g] (see SubModel): entries gathered from the
+   * per-pattern table, taken from the kept table when it is at the current parameters, else
+   * computed by logitTable (into the kept table when there is one, else a chunk of patterns at a
+   * time), so every entry has the bits of the per-pattern table's entry.
+   */
+  groupedProbabilities(units: GroupedUnits, log: boolean, out: Float64Array): void {
+    this.checkObserved(units, out, 'grouped probabilities');
+    const { nGroups, nOut } = this;
+    const { nCols, nPatterns, patterns } = this.design;
+    const { start, outcome } = units;
+    const gather = (table: Float64Array, p0: number, p1: number): void => {
+      for (let p = p0; p < p1; p++) {
+        for (let u = start[p]; u < start[p + 1]; u++) {
+          const c = outcome[u];
+          for (let g = 0; g < nGroups; g++) out[u * nGroups + g] = table[((p - p0) * nGroups + g) * nOut + c];
+        }
+      }
+    };
+    if (!log && this.cache !== null) {
+      if (!this.cacheCurrent()) {
+        this.table(patterns, nPatterns, this.cache, false);
+        this.cacheTheta.set(this.theta);
+        this.cacheValid = true;
+      }
+      gather(this.cache, 0, nPatterns);
+      return;
+    }
+    const { rows, table } = this.chunkBuffers();
+    for (let p0 = 0; p0 < nPatterns; p0 += OBSERVED_CHUNK) {
+      const p1 = Math.min(nPatterns, p0 + OBSERVED_CHUNK);
+      rows.set(patterns.subarray(p0 * nCols, p1 * nCols));
+      logitTable(p1 - p0, nGroups, nOut, nCols, rows, this.coef, log, table, this.eta);
+      gather(table, p0, p1);
     }
   }
 
@@ -305,7 +356,7 @@ export class MultinomialLogit implements SubModel {
     if (counts.length !== need) throw new RangeError(`${this.block} counts: length ${counts.length}, expected ${need}`);
   }
 
-  objective(counts: Float64Array, ridge: number, observed?: Int32Array): number {
+  objective(counts: Float64Array, ridge: number, observed?: ObservedUnits): number {
     if (observed !== undefined) {
       this.checkObserved(observed, counts, 'counts');
       return this.evaluate(counts, ridge, undefined, undefined, observed);
@@ -314,7 +365,7 @@ export class MultinomialLogit implements SubModel {
     return this.evaluate(counts, ridge, undefined, undefined);
   }
 
-  gradient(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void {
+  gradient(counts: Float64Array, ridge: number, out: Float64Array, observed?: ObservedUnits): void {
     if (out.length !== this.nParams) throw new RangeError(`gradient out: length ${out.length}, expected ${this.nParams}`);
     if (observed !== undefined) {
       this.checkObserved(observed, counts, 'counts');
@@ -325,7 +376,7 @@ export class MultinomialLogit implements SubModel {
     this.evaluate(counts, ridge, out, undefined, undefined, this.cacheCurrent());
   }
 
-  hessian(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void {
+  hessian(counts: Float64Array, ridge: number, out: Float64Array, observed?: ObservedUnits): void {
     const P = this.nParams;
     if (out.length !== P * P) throw new RangeError(`hessian out: length ${out.length}, expected ${P * P}`);
     if (observed !== undefined) this.checkObserved(observed, counts, 'counts');
@@ -344,7 +395,7 @@ export class MultinomialLogit implements SubModel {
     ridge: number,
     grad: Float64Array | undefined,
     hess: Float64Array | undefined,
-    observed?: Int32Array,
+    observed?: ObservedUnits,
     /** Gradient only, from the kept probability table at these parameters (no exp); returns NaN. */
     fromTable = false,
   ): number {
@@ -354,7 +405,16 @@ export class MultinomialLogit implements SubModel {
     const gc = this.gc;
     const hm = this.hm;
     let q: number;
-    if (observed !== undefined) {
+    if (observed !== undefined && !(observed instanceof Int32Array)) {
+      // grouped units: the kept table at these parameters spares the pass its exp, otherwise the
+      // pass refreshes it (as for the per-pattern counts below)
+      const current = this.cacheCurrent();
+      q = logitGroupedPass(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.coef, observed.start, observed.outcome, counts, free, grad ? gc : null, hess ? hm : null, this.scratch, current ? this.cache : null, current ? null : this.cache);
+      if (this.cache !== null && !current) {
+        this.cacheTheta.set(this.theta);
+        this.cacheValid = true;
+      }
+    } else if (observed !== undefined) {
       q = this.observedPass(counts, observed, grad !== undefined, hess !== undefined);
     } else if (fromTable && grad !== undefined && hess === undefined) {
       logitGradientFromTable(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.cache!, counts, free, gc);
