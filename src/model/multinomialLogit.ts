@@ -26,7 +26,7 @@ import type { PatternDesign } from './patternDesign.js';
 import { newtonMaximize } from './newtonMaximize.js';
 import { logitGradientFromTable, logitPass } from './logitPass.js';
 import { logitTable } from './logitTable.js';
-import { logitGroupedPass } from './logitGroupedPass.js';
+import { compileLogitPass, type LogitPassShape } from './compileLogitPass.js';
 
 export type LogitRelabel = 'initial' | 'transition' | 'emission';
 
@@ -63,6 +63,8 @@ export class MultinomialLogit implements SubModel {
   /** Free outcomes per group, row-major [g*nFree + a]: outcomes with a free coefficient. */
   private readonly freeOut: Int32Array;
   private readonly nFree: number;
+  /** Outcomes whose coefficients are all fixed at 0, [g*nOut + c] (1 = fixed); built on first use. */
+  private fixedOut: Uint8Array | null = null;
   /** Pairs a <= b of free outcomes; entries j <= k of x x'. */
   private readonly nPairs: number;
   private readonly nTri: number;
@@ -351,6 +353,31 @@ export class MultinomialLogit implements SubModel {
     return q;
   }
 
+  /**
+   * logitPass (compiled for this shape, compileLogitPass.ts) over per-pattern counts or grouped
+   * units, into this.gc / this.hm: the kept table at these parameters spares the pass its exp;
+   * otherwise the pass refreshes that table.
+   */
+  private compiledPass(counts: Float64Array, units: GroupedUnits | null, grad: boolean, hess: boolean): number {
+    const { nGroups, nOut } = this;
+    const { nPatterns, nCols, patterns } = this.design;
+    const current = this.cacheCurrent();
+    const probs: LogitPassShape['probs'] = current ? 'in' : this.cache !== null ? 'out' : 'exp';
+    if (this.fixedOut === null) {
+      this.fixedOut = new Uint8Array(nGroups * nOut).fill(1);
+      for (let g = 0; g < nGroups; g++) for (let a = 0; a < this.nFree; a++) this.fixedOut[g * nOut + this.freeOut[g * this.nFree + a]] = 0;
+    }
+    const shape: LogitPassShape = { nGroups, nOut, nCols, free: this.freeOut, nFree: this.nFree, fixed: this.fixedOut, layout: units ? 'units' : 'patterns', grad, hess, probs };
+    const pass = compileLogitPass(shape);
+    if (units === null && counts.length !== nPatterns * nGroups * nOut) throw new RangeError(`counts: length ${counts.length} != ${nPatterns * nGroups * nOut}`);
+    const q = pass(nPatterns, patterns, this.coef, counts, units?.start ?? null, units?.outcome ?? null, grad ? this.gc : null, hess ? this.hm : null, current ? this.cache : null, probs === 'out' ? this.cache : null, this.scratch);
+    if (probs === 'out') {
+      this.cacheTheta.set(this.theta);
+      this.cacheValid = true;
+    }
+    return q;
+  }
+
   private checkCounts(counts: Float64Array): void {
     const need = this.design.nPatterns * this.nGroups * this.nOut;
     if (counts.length !== need) throw new RangeError(`${this.block} counts: length ${counts.length}, expected ${need}`);
@@ -406,14 +433,7 @@ export class MultinomialLogit implements SubModel {
     const hm = this.hm;
     let q: number;
     if (observed !== undefined && !(observed instanceof Int32Array)) {
-      // grouped units: the kept table at these parameters spares the pass its exp, otherwise the
-      // pass refreshes it (as for the per-pattern counts below)
-      const current = this.cacheCurrent();
-      q = logitGroupedPass(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.coef, observed.start, observed.outcome, counts, free, grad ? gc : null, hess ? hm : null, this.scratch, current ? this.cache : null, current ? null : this.cache);
-      if (this.cache !== null && !current) {
-        this.cacheTheta.set(this.theta);
-        this.cacheValid = true;
-      }
+      q = this.compiledPass(counts, observed, grad !== undefined, hess !== undefined);
     } else if (observed !== undefined) {
       q = this.observedPass(counts, observed, grad !== undefined, hess !== undefined);
     } else if (fromTable && grad !== undefined && hess === undefined) {
@@ -422,12 +442,7 @@ export class MultinomialLogit implements SubModel {
     } else {
       // the kept table at these parameters (the M-step's first point, right after the E-step)
       // spares the pass its exp; otherwise the pass refreshes the table
-      const current = this.cacheCurrent();
-      q = logitPass(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.coef, counts, free, grad ? gc : null, hess ? hm : null, this.scratch, current ? null : this.cache, current ? this.cache : null);
-      if (this.cache !== null && !current) {
-        this.cacheTheta.set(this.theta);
-        this.cacheValid = true;
-      }
+      q = this.compiledPass(counts, null, grad !== undefined, hess !== undefined);
     }
     const P = this.nParams;
     const theta = this.theta;
