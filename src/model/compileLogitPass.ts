@@ -2,8 +2,8 @@
  * The M-step pass of a grouped multinomial logit (objective, gradient, Hessian; see logitPass.ts),
  * compiled per shape (groups, outcomes, design columns, free outcomes per group) into straight-line
  * code: the loops over outcomes, free outcomes, columns and column pairs are unrolled, the
- * coefficients are read into locals once per call, gradient and Hessian are accumulated in locals
- * and written out at the end, and the linear predictor of an outcome whose coefficients are all
+ * coefficients are read into locals once per call, the per-outcome quantities live in locals, and
+ * the linear predictor of an outcome whose coefficients are all
  * fixed at 0 (the reference) is the literal 0. Why: this pass runs once or twice per EM iteration
  * over every distinct design row (nearly every panel row with a stock or continuous covariate),
  * and the generic loops with their scratch arrays cost about 2-3x the unrolled arithmetic on V8.
@@ -86,8 +86,10 @@ export function logitPassSource(s: LogitPassShape): string {
       for (let j = 0; j < J; j++) L.push(`const ${coefName(g, c, j)} = coef[${(g * V + c) * J + j}];`);
     }
   }
-  if (s.grad) for (let e = 0; e < G * F * J; e++) L.push(`let G${e} = 0;`);
-  if (s.hess) for (let e = 0; e < G * nPairs * nTri; e++) L.push(`let H${e} = 0;`);
+  if (s.grad) L.push(`gc.fill(0);`);
+  // (gradient and Hessian accumulate in gc and hm themselves: as locals, their sums outnumber the
+  // registers and the pass ran about 2x slower)
+  if (s.hess) L.push(`hm.fill(0);`);
   L.push('let q = 0;');
   L.push('for (let p = 0; p < nPatterns; p++) {');
   if (s.layout === 'units') {
@@ -148,7 +150,7 @@ export function logitPassSource(s: LogitPassShape): string {
       for (let a = 0; a < F; a++) {
         const c = free[g * F + a];
         L.push(`{ const r = n${c} - total * pi${c};`);
-        for (let j = 0; j < J; j++) L.push(`G${(g * F + a) * J + j} += r * x${j};`);
+        for (let j = 0; j < J; j++) L.push(`gc[${(g * F + a) * J + j}] += r * x${j};`);
         L.push('}');
       }
     }
@@ -160,7 +162,7 @@ export function logitPassSource(s: LogitPassShape): string {
         for (let b = a; b < F; b++, ab++) {
           const w = b === a ? 'npa - npa * pa' : `-npa * pi${free[g * F + b]}`;
           L.push(`{ const w = ${w};`);
-          for (let t = 0; t < nTri; t++) L.push(`H${(g * nPairs + ab) * nTri + t} += w * xx${t};`);
+          for (let t = 0; t < nTri; t++) L.push(`hm[${(g * nPairs + ab) * nTri + t}] += w * xx${t};`);
           L.push('}');
         }
         L.push('}');
@@ -170,8 +172,6 @@ export function logitPassSource(s: LogitPassShape): string {
     L.push('}');
   }
   L.push('}');
-  if (s.grad) for (let e = 0; e < G * F * J; e++) L.push(`gc[${e}] = G${e};`);
-  if (s.hess) for (let e = 0; e < G * nPairs * nTri; e++) L.push(`hm[${e}] = H${e};`);
   L.push('return q;');
   return L.join('\n');
 }
