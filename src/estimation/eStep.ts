@@ -21,9 +21,12 @@
  */
 import type { Block, EStepStatistics, GroupedUnits, SubModel } from '../model/subModel.js';
 import { checkHmmInputs, type HmmInputs } from '../kernels/hmmInputs.js';
-import { createFbWork, forwardBackward, type FbWork } from '../kernels/forwardBackward.js';
+import { createFbWork, type FbWork } from '../kernels/forwardBackward.js';
 import { forwardLogLik } from '../kernels/forwardLogLik.js';
 import { createViterbiWork, viterbi as viterbiKernel } from '../kernels/viterbi.js';
+import { forwardBackwardShard, type ShardInputs } from '../kernels/forwardBackwardShard.js';
+import { EStepPool } from '../parallel/eStepPool.js';
+import { panelShards, reduceShared, shardIndex, spreadShared, type ShardedIndex } from './shards.js';
 
 /** The three sub-models in Block order (initial, transition, emission). */
 export type Parts = readonly [SubModel, SubModel, SubModel];
@@ -39,6 +42,13 @@ export type EmissionTables = 'patterns' | 'rows' | 'units' | 'auto';
 export interface EStepOptions {
   /** Default 'auto': per unit when that is smaller and the per-pattern tables exceed PER_ROW_MIN_BYTES. */
   emission?: EmissionTables;
+  /**
+   * Threads for the forward-backward (default 1; at most the number of shards). Results do not
+   * depend on it: shards are fixed by the panel (shardRows) and reduced in shard order.
+   */
+  threads?: number;
+  /** Rows per shard (default SHARD_ROWS); a test hook: results depend on it in the last bits. */
+  shardRows?: number;
 }
 
 /** Per-pattern emission tables (probabilities + counts) below this size are always kept per pattern. */
@@ -123,6 +133,13 @@ export class EStep {
   /** The panel's voice per row (category, -1 = missing), whatever the representation. */
   readonly voice: Int32Array;
   private readonly work: FbWork;
+  /** Shard boundaries in customers (see shards.ts), fixed by the panel. */
+  readonly seq: Int32Array;
+  /** Per block, the units remapped for shards. */
+  private readonly sharded: Record<Block, ShardedIndex>;
+  /** The kernel's view by shard: remapped indices, tables with the shards' copies, counts. */
+  private readonly shardInputs: ShardInputs;
+  private pool: EStepPool | null;
 
   /**
    * @param parts   sub-models whose designs index the panel: initial one pattern per sequence,
@@ -157,19 +174,6 @@ export class EStep {
       this.emissionUnits = grouped.units;
     }
     const emisLength = perRow ? nRows * nStates : grouped ? grouped.units.outcome.length * nStates : tableLength(emission);
-    this.probs = {
-      initial: new Float64Array(tableLength(initial)),
-      transition: new Float64Array(tableLength(transition)),
-      emission: new Float64Array(emisLength),
-    };
-    this.stats = {
-      logLik: NaN,
-      counts: {
-        initial: new Float64Array(tableLength(initial)),
-        transition: new Float64Array(tableLength(transition)),
-        emission: new Float64Array(emisLength),
-      },
-    };
     let kernelVoice = voice;
     let emisIndex = emission.design.index;
     if (perRow) {
@@ -182,7 +186,6 @@ export class EStep {
         kernelVoice[r] = v >= 0 ? 0 : -1;
         emisIndex[r] = r;
       }
-      this.stats.observed = { emission: voice };
     } else if (grouped) {
       // voice': 0 observed, -1 missing; emisIndex: the row's unit (0 where missing: never read)
       kernelVoice = new Int32Array(nRows);
@@ -192,11 +195,50 @@ export class EStep {
         kernelVoice[r] = u >= 0 ? 0 : -1;
         if (u < 0) emisIndex[r] = 0;
       }
-      this.stats.observed = { emission: grouped.units };
     }
+    const V1 = layout === 'patterns' ? nVoice : 1;
+    // Shards (see shards.ts): each block's tables get room for the shards' copies of shared units
+    // after their own units; probs and stats.counts are views of the tables' own units.
+    this.seq = panelShards(offsets, options.shardRows);
+    const nShards = this.seq.length - 1;
+    const threads = Math.max(1, Math.min(options.threads ?? 1, nShards));
+    const sharded = nShards > 1;
+    const rowStart = Int32Array.from(this.seq, (q) => offsets[q]);
+    const blocks: [Block, Int32Array, number, number, Int32Array, ((i: number) => boolean) | undefined][] = [
+      ['initial', initial.design.index, initial.design.nPatterns, nStates, this.seq, undefined],
+      ['transition', transition.design.index, transition.design.nPatterns, nStates * nStates, rowStart, undefined],
+      ['emission', emisIndex, emisLength / (nStates * V1), nStates * V1, rowStart, (r) => kernelVoice[r] < 0],
+    ];
+    const alloc = (n: number): Float64Array => (threads > 1 ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
+    const share = (a: Int32Array): Int32Array => {
+      if (threads === 1 || a.buffer instanceof SharedArrayBuffer) return a;
+      const out = new Int32Array(new SharedArrayBuffer(a.length * 4));
+      out.set(a);
+      return out;
+    };
+    const probs = {} as Record<Block, Float64Array>;
+    const counts = {} as Record<Block, Float64Array>;
+    const fullProbs = {} as Record<Block, Float64Array>;
+    const fullCounts = {} as Record<Block, Float64Array>;
+    const index = {} as Record<Block, Int32Array>;
+    this.sharded = {} as Record<Block, ShardedIndex>;
+    for (const [block, idx, nUnits, unitSize, itemStart, skip] of blocks) {
+      const sh = sharded ? shardIndex(idx, nUnits, itemStart, skip) : { index: idx, nUnits, shared: new Int32Array(0) };
+      this.sharded[block] = sh;
+      const length = (nUnits + nShards * sh.shared.length) * unitSize;
+      fullProbs[block] = alloc(sharded ? length : nUnits * unitSize);
+      fullCounts[block] = alloc(sharded ? length : nUnits * unitSize);
+      probs[block] = fullProbs[block].subarray(0, nUnits * unitSize);
+      counts[block] = fullCounts[block].subarray(0, nUnits * unitSize);
+      index[block] = share(sh.index);
+    }
+    this.probs = probs;
+    this.stats = { logLik: NaN, counts };
+    if (perRow) this.stats.observed = { emission: voice };
+    else if (grouped) this.stats.observed = { emission: grouped.units };
     this.inputs = {
       nStates,
-      nVoice: layout === 'patterns' ? nVoice : 1,
+      nVoice: V1,
       offsets,
       voice: kernelVoice,
       initIndex: initial.design.index,
@@ -209,6 +251,56 @@ export class EStep {
     this.maxLen = checkHmmInputs(this.inputs);
     this.nRows = nRows;
     this.work = createFbWork(nStates, this.maxLen);
+    this.shardInputs = {
+      nStates,
+      nVoice: V1,
+      offsets: share(offsets),
+      voice: share(kernelVoice),
+      initIndex: index.initial,
+      initProb: fullProbs.initial,
+      transIndex: index.transition,
+      transProb: fullProbs.transition,
+      emisIndex: index.emission,
+      emisProb: fullProbs.emission,
+      cInit: fullCounts.initial,
+      cTrans: fullCounts.transition,
+      cEmis: fullCounts.emission,
+      seq: share(this.seq),
+      shardLogLik: alloc(nShards),
+    };
+    checkHmmInputs(this.shardInputs);
+    this.pool = threads > 1 ? new EStepPool(this.shardInputs, threads, this.maxLen) : null;
+  }
+
+  /** Threads the E-step runs on (1 = this thread only; never more than the shards). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Stop the worker threads (if any); the E-step runs in this thread afterwards. */
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+  }
+
+  /** Every shard through the kernel (on the pool when there is one), shared units reduced; the log-likelihood summed in shard order. */
+  private runShards(mode: 'counts' | 'loglik', gamma?: Float64Array): number {
+    const inp = this.shardInputs;
+    const nShards = this.seq.length - 1;
+    const units: [Block, Float64Array, Float64Array][] = [
+      ['initial', inp.initProb, inp.cInit],
+      ['transition', inp.transProb, inp.cTrans],
+      ['emission', inp.emisProb, inp.cEmis],
+    ];
+    const unitSize = (b: Block): number => this.probs[b].length / this.sharded[b].nUnits;
+    for (const [b, prob] of units) if (this.sharded[b].shared.length) spreadShared(prob, this.sharded[b], nShards, unitSize(b));
+    if (mode === 'counts') for (const [, , c] of units) c.fill(0);
+    if (this.pool !== null && gamma === undefined) this.pool.run(mode);
+    else for (let s = 0; s < nShards; s++) forwardBackwardShard(inp, this.work, s, mode, gamma ?? null);
+    if (mode === 'counts') for (const [b, , c] of units) if (this.sharded[b].shared.length) reduceShared(c, this.sharded[b], nShards, unitSize(b));
+    let ll = 0;
+    for (let s = 0; s < nShards; s++) ll += inp.shardLogLik[s];
+    return ll;
   }
 
   /** The emission table (probabilities or, with log, log-probabilities) in this E-step's representation. */
@@ -249,11 +341,8 @@ export class EStep {
    */
   run(parts: Parts, gamma?: Float64Array): number {
     this.computeProbabilities(parts);
-    const c = this.stats.counts;
-    c.initial.fill(0);
-    c.transition.fill(0);
-    c.emission.fill(0);
-    const ll = forwardBackward(this.inputs, this.work, { init: c.initial, trans: c.transition, emis: c.emission }, gamma);
+    if (gamma !== undefined && gamma.length !== this.nRows * this.nStates) throw new RangeError(`gamma: length ${gamma.length}, expected ${this.nRows * this.nStates}`);
+    const ll = this.runShards('counts', gamma);
     this.stats.logLik = ll;
     return ll;
   }
@@ -261,7 +350,16 @@ export class EStep {
   /** Log-likelihood at the parts' current parameters by the forward pass alone. */
   logLik(parts: Parts, perSequence?: Float64Array): number {
     this.computeProbabilities(parts);
-    return forwardLogLik(this.inputs, this.work, perSequence);
+    if (perSequence === undefined) return this.runShards('loglik');
+    forwardLogLik(this.inputs, this.work, perSequence);
+    // the sum in shard order, as runShards adds it up
+    let ll = 0;
+    for (let q = 0; q + 1 < this.seq.length; q++) {
+      let acc = 0;
+      for (let i = this.seq[q]; i < this.seq[q + 1]; i++) acc += perSequence[i];
+      ll += acc;
+    }
+    return ll;
   }
 
   /** Most probable state path (0-based states per row). */

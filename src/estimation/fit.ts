@@ -133,7 +133,8 @@ export function fitDesigns(data: FitData, spec: ModelSpec, options: FitOptions =
 }
 
 function checkFitOptions(options: FitOptions): void {
-  const { starts, seed, maxIter, tol, ridge, screenIter } = options;
+  const { starts, seed, maxIter, tol, ridge, screenIter, threads } = options;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new ModelError(`the number of threads must be an integer >= 1, got ${threads}`);
   if (screenIter !== undefined && !(Number.isInteger(screenIter) && screenIter >= 0)) throw new ModelError(`the screening iterations must be an integer >= 0, got ${screenIter}`);
   if (starts !== undefined && !(Number.isInteger(starts) && starts >= 0)) throw new ModelError(`the number of random starts must be an integer >= 0, got ${starts}`);
   if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw new ModelError(`the iteration cap must be an integer >= 0, got ${maxIter}`);
@@ -143,6 +144,29 @@ function checkFitOptions(options: FitOptions): void {
 }
 
 function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summary: DataSummary, spec: ModelSpec, options: FitOptions): FitResult {
+  const K = base.nStates;
+  const V = base.nVoice;
+  const given = options.startParams ? namedValues(base, options.startParams) : undefined;
+  // The data-driven start's bins are computed before the E-step tables exist, so that the
+  // temporary buffers they need do not add to the peak memory of a large panel.
+  const bins = given ? undefined : complaintRateBins(offsets, voice, K, complaintIndex(spec.voiceLabels));
+  const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1 });
+  try {
+    return fitWith(base, eStep, summary, spec, options, bins, given);
+  } finally {
+    eStep.close();
+  }
+}
+
+function fitWith(
+  base: HmmModel,
+  eStep: EStep,
+  summary: DataSummary,
+  spec: ModelSpec,
+  options: FitOptions,
+  bins: Uint8Array | undefined,
+  given: Float64Array | undefined,
+): FitResult {
   const nRandom = options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts);
   const seed = options.seed ?? FIT_DEFAULTS.seed;
   const maxIter = options.maxIter ?? FIT_DEFAULTS.maxIter;
@@ -150,11 +174,6 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
   const ridge = options.ridge ?? FIT_DEFAULTS.ridge;
   const K = base.nStates;
   const V = base.nVoice;
-  const given = options.startParams ? namedValues(base, options.startParams) : undefined;
-  // The data-driven start's bins are computed before the E-step tables exist, so that the
-  // temporary buffers they need do not add to the peak memory of a large panel.
-  const bins = given ? undefined : complaintRateBins(offsets, voice, K, complaintIndex(spec.voiceLabels));
-  const eStep = new EStep(base.parts, K, V, offsets, voice);
   const mStep: MStepOptions = { ridge, ...M_STEP_DEFAULTS };
   const startMStep: MStepOptions = { ...mStep, maxNewtonIter: START_NEWTON_ITER };
 

@@ -38,6 +38,8 @@ export interface RunFitOptions {
   /** Horizon of the effects report (default 30). */
   horizon?: number;
   onProgress?: (p: FitProgress) => void;
+  /** E-step threads (default 1); the fit is the same bits for every value. */
+  threads?: number;
 }
 
 /** Everything `squeaky fit` produces. */
@@ -135,6 +137,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
     ridge: options.ridge,
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
+    threads: options.threads,
   });
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { choiceOption, intOption, listOption, numberOption } from '../options.js';
+import { defaultThreads } from '../../parallel/runParallel.js';
 import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../report/runFit.js';
 import { loadFit } from '../../report/fitFile.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
@@ -29,6 +30,7 @@ interface FitFlags {
   tol?: string;
   start?: string;
   horizon?: string;
+  threads?: string;
   out: string;
   progress?: boolean;
   quiet?: boolean;
@@ -73,6 +75,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--tol <x>', `stop when the projected remaining log-likelihood gain < tol x |log-likelihood| (default ${FIT_DEFAULTS.tol})`)
     .option('--start <fit.json>', "begin EM from a saved fit's parameters (its model specification is used)")
     .option('--horizon <H>', `periods counted in the intervention-effect report (default ${DEFAULT_HORIZON})`)
+    .option('--threads <N>', `worker threads for the E-step (default: the machine's cores, ${defaultThreads()} here); results do not depend on it`)
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--quiet', 'no progress and no reading warnings on stderr')
@@ -87,7 +90,8 @@ intervention moves this period's state".
 Examples:
   $ squeaky fit data/example-panel.csv
   $ squeaky fit panel.csv --states 2 --transition-type ordered --starts 10 --seed 7 --out fit2
-  $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only`,
+  $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
+  $ squeaky fit big-panel.csv --threads 2 --progress   # same fit.json for every --threads`,
     )
     .action(async (panelFile: string, f: FitFlags) => {
       // Every flag is checked before anything is read.
@@ -98,6 +102,7 @@ Examples:
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
       const horizon = intOption('--horizon', f.horizon, 1);
+      const threads = intOption('--threads', f.threads, 1) ?? defaultThreads();
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -121,6 +126,7 @@ Examples:
           tol,
           start,
           horizon,
+          threads,
           onProgress: show ? progress.update : undefined,
         });
       } finally {
