@@ -122,6 +122,7 @@ function buildModel(panel: Panel, spec: ModelSpec): HmmModel {
 /** Fit the model of `spec` to a panel. */
 export function fit(panel: Panel, spec: ModelSpec, options: FitOptions = {}): FitResult {
   checkFitOptions(options);
+  options.onPhase?.(`building the designs (${panel.voice.length} rows)`);
   return fitModel(buildModel(panel, spec), panel.offsets, panel.voice, dataSummary(panel), spec, options);
 }
 
@@ -150,7 +151,10 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
   // The data-driven start's bins are computed before the E-step tables exist, so that the
   // temporary buffers they need do not add to the peak memory of a large panel.
   const bins = given ? undefined : complaintRateBins(offsets, voice, K, complaintIndex(spec.voiceLabels));
+  const e = base.parts[2].design;
+  options.onPhase?.(`E-step tables (${e.nPatterns} emission patterns)`);
   const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1 });
+  options.onPhase?.(`EM from ${1 + (options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts))} start(s), E-step on ${eStep.seq.length - 1} shard(s), ${eStep.threads} thread(s)`);
   try {
     return fitWith(base, eStep, summary, spec, options, bins, given);
   } finally {

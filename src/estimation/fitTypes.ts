@@ -47,6 +47,8 @@ export interface FitOptions {
    * fixed by the panel and shard statistics are added up in shard order.
    */
   threads?: number;
+  /** Called as each long phase begins (building the designs, the E-step tables, the starts), with a short description. */
+  onPhase?: (description: string) => void;
 }
 
 export interface FitProgress {

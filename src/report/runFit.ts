@@ -40,6 +40,8 @@ export interface RunFitOptions {
   onProgress?: (p: FitProgress) => void;
   /** E-step threads (default 1); the fit is the same bits for every value. */
   threads?: number;
+  /** Called as each long phase begins (reading, designs, E-step tables, EM, report). */
+  onPhase?: (description: string) => void;
 }
 
 /** Everything `squeaky fit` produces. */
@@ -138,7 +140,9 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
     threads: options.threads,
+    onPhase: options.onPhase,
   });
+  options.onPhase?.('the report');
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
   let effects: EffectsReport | undefined;
@@ -157,6 +161,7 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
 
 /** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */
 export async function runFit(panelFile: string, options: RunFitOptions = {}): Promise<FitRun> {
+  options.onPhase?.(`reading ${panelFile}`);
   const { panel, warnings } = await readPanel(panelFile, options.read);
   return runFitOnPanel(panel, options, warnings);
 }

@@ -37,9 +37,15 @@ interface FitFlags {
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
-function progressPrinter(io: CliIO): { update: (p: FitProgress) => void; done: () => void } {
+function progressPrinter(io: CliIO): { update: (p: FitProgress) => void; phase: (d: string) => void; done: () => void } {
   let shown = false;
+  const t0 = Date.now();
   return {
+    phase: (d) => {
+      if (shown && io.errIsTTY) io.err('\n');
+      shown = false;
+      io.err(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${d}\n`);
+    },
     update: (p) => {
       const line = `start ${p.start + 1}/${p.nStarts}  iteration ${p.iteration}  log-likelihood ${p.logLik.toFixed(4)}  change ${p.change.toExponential(2)}`;
       if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
@@ -128,11 +134,13 @@ Examples:
           horizon,
           threads,
           onProgress: show ? progress.update : undefined,
+          onPhase: show ? progress.phase : undefined,
         });
       } finally {
         progress.done();
       }
       if (!f.quiet) for (const w of run.panelWarnings) io.err(`squeaky: warning: ${w}\n`);
+      if (show) progress.phase(`writing ${f.out}`);
       const written = await writeFitRun(run, f.out);
       io.out(formatFitSummary(run.fit, run.table, run.effects));
       io.out(`\nWrote ${written.join(', ')}\n`);
