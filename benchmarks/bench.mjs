@@ -22,6 +22,7 @@ import { logitPass } from '../dist/src/model/logitPass.js';
 import { compileLogitPass } from '../dist/src/model/compileLogitPass.js';
 import { Rng } from '../dist/src/estimation/rng.js';
 import { createReferenceWork, referenceForwardBackward } from './lib/referenceKernel.mjs';
+import { stochastic as stochasticTable } from './lib/stochastic.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -73,15 +74,7 @@ const put = (name, unit, value, extra) => results.push({ name, unit, value, ...(
   const nSeq = short ? 3000 : 20000;
   const T = 100;
   const nRows = nSeq * T;
-  const stochastic = (nR, n) => {
-    const out = new Float64Array(nR * n);
-    for (let r = 0; r < nR; r++) {
-      let s = 0;
-      for (let c = 0; c < n; c++) s += out[r * n + c] = 0.05 + rng.uniform() + (c === r % n ? 2 : 0);
-      for (let c = 0; c < n; c++) out[r * n + c] /= s;
-    }
-    return out;
-  };
+  const stochastic = (nR, n) => stochasticTable(rng, nR, n);
   const offsets = new Int32Array(nSeq + 1);
   for (let s = 0; s < nSeq; s++) offsets[s + 1] = offsets[s] + T;
   const voice = new Int32Array(nRows);

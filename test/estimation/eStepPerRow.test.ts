@@ -5,16 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EStep, type EmissionTables } from '../../src/estimation/eStep.js';
-import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { randomResponsibilities, startFromResponsibilities } from '../../src/estimation/starts.js';
 import { runEm } from '../../src/estimation/em.js';
 import type { ModelSpec } from '../../src/estimation/spec.js';
-import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
+import type { HmmModel } from '../../src/model/hmmModel.js';
 import type { Panel } from '../../src/data/panel.js';
 import { assertClose, assertLogLikIncreasing } from '../helpers/assert.js';
 import { bruteForceModel } from './bruteForceModel.js';
-import { covariatePanel, makeSpec, randomParameters, simulateVoice } from './fixtures.js';
+import { eStepWithLayout, layoutProblem, makeSpec } from './fixtures.js';
 
 const cases: [string, Partial<ModelSpec>][] = [
   ['K=2 covariates on every sub-model', { nStates: 2, formulas: { initial: '~ x', transition: '~ lag(intervention) + x', emission: '~ stock(intervention, 0.8) + x' } }],
@@ -22,18 +21,8 @@ const cases: [string, Partial<ModelSpec>][] = [
   ['K=3 ordered, shared slopes, 4 voices', { nStates: 3, transitionType: 'ordered', sharedSlopes: true, voiceLabels: ['complaint', 'compliment', 'neutral', 'silent'], formulas: { initial: '~ 1', transition: '~ lag(intervention) + x', emission: '~ x' } }],
 ];
 
-function problem(spec: ModelSpec, lengths: number[], seed: number, missing: number): { panel: Panel; model: HmmModel } {
-  const rng = new Rng(seed, spec.nStates);
-  const panel = covariatePanel(rng, lengths, spec.voiceLabels);
-  const model = createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
-  randomParameters(model, rng, 1.2);
-  simulateVoice(panel, spec, model, rng, missing);
-  return { panel, model };
-}
-
-function eStepOf(model: HmmModel, panel: Panel, emission: EmissionTables): EStep {
-  return new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { emission });
-}
+const problem = layoutProblem;
+const eStepOf = (model: HmmModel, panel: Panel, emission: EmissionTables): EStep => eStepWithLayout(model, panel, emission);
 
 /** Per-row observed-voice weights [r*K + k] summed into the per-pattern layout [(p*K + k)*V + c]. */
 function aggregate(perRow: Float64Array, index: Int32Array, voice: Int32Array, nPatterns: number, K: number, V: number): Float64Array {

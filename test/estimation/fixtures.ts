@@ -7,7 +7,7 @@ import type { ModelSpec } from '../../src/estimation/spec.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
-import { EStep } from '../../src/estimation/eStep.js';
+import { EStep, type EStepOptions, type EmissionTables } from '../../src/estimation/eStep.js';
 
 export const LABELS = ['complaint', 'compliment', 'neutral'];
 
@@ -115,4 +115,19 @@ export function emProblem(seed: number, over: Partial<ModelSpec>, nCust = 40, T 
   const model = createModel(spec, designs, panel.offsets);
   const eStep = new EStep(model.parts, spec.nStates, spec.voiceLabels.length, panel.offsets, panel.voice);
   return { spec, panel, model, eStep, rng };
+}
+
+/** A panel with voice simulated from random parameters (scale 1.2) of `spec`, and the model at those parameters. */
+export function layoutProblem(spec: ModelSpec, lengths: number[], seed: number, missing: number): { panel: Panel; model: HmmModel } {
+  const rng = new Rng(seed, spec.nStates);
+  const panel = covariatePanel(rng, lengths, spec.voiceLabels);
+  const model = createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
+  randomParameters(model, rng, 1.2);
+  simulateVoice(panel, spec, model, rng, missing);
+  return { panel, model };
+}
+
+/** The E-step of a model on a panel with the given emission-table layout (and other E-step options). */
+export function eStepWithLayout(model: HmmModel, panel: Panel, emission: EmissionTables, options: EStepOptions = {}): EStep {
+  return new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { ...options, emission });
 }

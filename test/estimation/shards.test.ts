@@ -4,31 +4,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EStep, type EmissionTables } from '../../src/estimation/eStep.js';
-import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { randomResponsibilities, startFromResponsibilities } from '../../src/estimation/starts.js';
 import { runEm } from '../../src/estimation/em.js';
 import { panelShards, reduceShared, shardIndex, spreadShared } from '../../src/estimation/shards.js';
-import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
-import type { ModelSpec } from '../../src/estimation/spec.js';
+import type { HmmModel } from '../../src/model/hmmModel.js';
 import type { Panel } from '../../src/data/panel.js';
 import { assertClose, assertLogLikIncreasing } from '../helpers/assert.js';
-import { covariatePanel, makeSpec, randomParameters, simulateVoice } from './fixtures.js';
+import { eStepWithLayout, layoutProblem, makeSpec } from './fixtures.js';
 
 const spec = makeSpec({ nStates: 3, formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: '~ stock(intervention, 0.8)' } });
 
-function problem(seed: number): { panel: Panel; model: HmmModel } {
-  const rng = new Rng(seed, 3);
-  const lengths = Array.from({ length: 150 }, (_, i) => 4 + (i % 21));
-  const panel = covariatePanel(rng, lengths, spec.voiceLabels);
-  const model = createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
-  randomParameters(model, rng, 1.2);
-  simulateVoice(panel, spec as ModelSpec, model, rng, 0.1);
-  return { panel, model };
-}
+const problem = (seed: number): { panel: Panel; model: HmmModel } => layoutProblem(spec, Array.from({ length: 150 }, (_, i) => 4 + (i % 21)), seed, 0.1);
 
-const eStepOf = (m: HmmModel, p: Panel, emission: EmissionTables, threads: number, shardRows?: number) =>
-  new EStep(m.parts, m.nStates, m.nVoice, p.offsets, p.voice, { emission, threads, shardRows });
+const eStepOf = (m: HmmModel, p: Panel, emission: EmissionTables, threads: number, shardRows?: number): EStep => eStepWithLayout(m, p, emission, { threads, shardRows });
 
 describe('panel shards', () => {
   it('cut at customer boundaries into about rows/shardRows shards, whatever else', () => {
