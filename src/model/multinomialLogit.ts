@@ -35,6 +35,16 @@ export const CACHE_MAX_ENTRIES = 1 << 24;
 /** Units per chunk of the per-unit (observed-outcome) passes. */
 const OBSERVED_CHUNK = 1024;
 
+/**
+ * The kept probability table, shared by a model and its clones (the starts of a fit), so a panel
+ * holds one such table however many starts run: it is at `owner`'s parameters `theta`.
+ */
+interface TableCache {
+  table: Float64Array;
+  theta: Float64Array;
+  owner: MultinomialLogit | null;
+}
+
 export interface MultinomialLogitLayout {
   block: Block;
   nGroups: number;
@@ -81,8 +91,8 @@ export class MultinomialLogit implements SubModel {
    * CACHE_MAX_ENTRIES values (a very large table would double the memory of the biggest buffer).
    */
   private readonly cache: Float64Array | null;
-  private readonly cacheTheta: Float64Array;
-  private cacheValid = false;
+  /** Shared with clones (one table for every start): whose parameters the table is at. */
+  private readonly cacheBox: TableCache | null;
   /**
    * Buffers of the per-unit passes (allocated on first use): the design rows of a chunk of units,
    * row-major [i*nCols + j]; their count or probability table [(i*nGroups + g)*nOut + c]; the
@@ -90,7 +100,7 @@ export class MultinomialLogit implements SubModel {
    */
   private chunk: { rows: Float64Array; table: Float64Array; gc: Float64Array; hm: Float64Array } | null = null;
 
-  constructor(layout: MultinomialLogitLayout, theta?: Float64Array) {
+  constructor(layout: MultinomialLogitLayout, theta?: Float64Array, shared?: TableCache | null) {
     const { nGroups, nOut, design, map } = layout;
     if (map.length !== nGroups * nOut * design.nCols) {
       throw new RangeError(`map length ${map.length}, expected ${nGroups * nOut * design.nCols}`);
@@ -141,8 +151,8 @@ export class MultinomialLogit implements SubModel {
     this.hm = new Float64Array(nGroups * this.nPairs * this.nTri);
     this.scratch = new Float64Array(3 * nOut + this.nTri + this.nPairs);
     const tableSize = design.nPatterns * nGroups * nOut;
-    this.cache = tableSize <= CACHE_MAX_ENTRIES ? new Float64Array(tableSize) : null;
-    this.cacheTheta = new Float64Array(this.nParams);
+    this.cacheBox = shared !== undefined ? shared : tableSize <= CACHE_MAX_ENTRIES ? { table: new Float64Array(tableSize), theta: new Float64Array(this.nParams), owner: null } : null;
+    this.cache = this.cacheBox?.table ?? null;
     this.expand();
   }
 
@@ -171,33 +181,30 @@ export class MultinomialLogit implements SubModel {
   }
 
   probabilities(out: Float64Array): void {
-    if (this.cache !== null && this.cacheValid && out.length >= this.cache.length) {
-      let same = true;
-      for (let a = 0; a < this.nParams; a++) {
-        if (this.cacheTheta[a] !== this.theta[a]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        out.set(this.cache);
-        return;
-      }
+    if (this.cache !== null && out.length >= this.cache.length && this.cacheCurrent()) {
+      out.set(this.cache);
+      return;
     }
     this.probabilitiesFor(this.design.patterns, this.design.nPatterns, out);
     if (this.cache !== null && out.length >= this.cache.length) {
       // kept so that a gradient at these parameters (right after the E-step) needs no exp
       this.cache.set(out.subarray(0, this.cache.length));
-      this.cacheTheta.set(this.theta);
-      this.cacheValid = true;
+      this.markCache();
     }
   }
 
   /** Whether the kept probability table is at the current parameters. */
   private cacheCurrent(): boolean {
-    if (this.cache === null || !this.cacheValid) return false;
-    for (let a = 0; a < this.nParams; a++) if (this.cacheTheta[a] !== this.theta[a]) return false;
+    const box = this.cacheBox;
+    if (box === null || box.owner !== this) return false;
+    for (let a = 0; a < this.nParams; a++) if (box.theta[a] !== this.theta[a]) return false;
     return true;
+  }
+
+  /** The kept table now holds this model's probabilities at its current parameters. */
+  private markCache(): void {
+    this.cacheBox!.theta.set(this.theta);
+    this.cacheBox!.owner = this;
   }
 
   probabilitiesFor(rows: Float64Array, nPatterns: number, out: Float64Array): void {
@@ -302,8 +309,7 @@ export class MultinomialLogit implements SubModel {
     if (!log && this.cache !== null) {
       if (!this.cacheCurrent()) {
         this.table(patterns, nPatterns, this.cache, false);
-        this.cacheTheta.set(this.theta);
-        this.cacheValid = true;
+        this.markCache();
       }
       gather(this.cache, 0, nPatterns);
       return;
@@ -371,10 +377,7 @@ export class MultinomialLogit implements SubModel {
     const pass = compileLogitPass(shape);
     if (units === null && counts.length !== nPatterns * nGroups * nOut) throw new RangeError(`counts: length ${counts.length} != ${nPatterns * nGroups * nOut}`);
     const q = pass(nPatterns, patterns, this.coef, counts, units?.start ?? null, units?.outcome ?? null, grad ? this.gc : null, hess ? this.hm : null, current ? this.cache : null, probs === 'out' ? this.cache : null, this.scratch);
-    if (probs === 'out') {
-      this.cacheTheta.set(this.theta);
-      this.cacheValid = true;
-    }
+    if (probs === 'out') this.markCache();
     return q;
   }
 
@@ -537,7 +540,7 @@ export class MultinomialLogit implements SubModel {
   }
 
   clone(): MultinomialLogit {
-    return new MultinomialLogit(this.layout(), this.theta);
+    return new MultinomialLogit(this.layout(), this.theta, this.cacheBox);
   }
 }
 
