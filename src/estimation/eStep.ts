@@ -108,6 +108,14 @@ export function emissionUnits(index: Int32Array, nPatterns: number, voice: Int32
   return { units: { start, outcome }, rowUnit };
 }
 
+/** The array itself when it is in shared memory, else a shared copy. */
+function toShared(a: Int32Array): Int32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new Int32Array(new SharedArrayBuffer(Math.max(1, a.length) * 4)).subarray(0, a.length);
+  out.set(a);
+  return out;
+}
+
 export class EStep {
   readonly nStates: number;
   readonly nVoice: number;
@@ -169,8 +177,10 @@ export class EStep {
     this.emissionLayout = layout;
     this.emissionPerRow = perRow;
     let grouped: { units: GroupedUnits; rowUnit: Int32Array } | null = null;
+    const threadsAsked = Math.max(1, options.threads ?? 1);
     if (layout === 'units') {
       grouped = emissionUnits(emission.design.index, emission.design.nPatterns, voice, nVoice);
+      if (threadsAsked > 1) grouped.units = { start: toShared(grouped.units.start), outcome: toShared(grouped.units.outcome) };
       this.emissionUnits = grouped.units;
     }
     const emisLength = perRow ? nRows * nStates : grouped ? grouped.units.outcome.length * nStates : tableLength(emission);
@@ -201,7 +211,7 @@ export class EStep {
     // after their own units; probs and stats.counts are views of the tables' own units.
     this.seq = panelShards(offsets, options.shardRows);
     const nShards = this.seq.length - 1;
-    const threads = Math.max(1, Math.min(options.threads ?? 1, nShards));
+    const threads = Math.min(threadsAsked, nShards);
     const sharded = nShards > 1;
     const rowStart = Int32Array.from(this.seq, (q) => offsets[q]);
     const blocks: [Block, Int32Array, number, number, Int32Array, ((i: number) => boolean) | undefined][] = [
@@ -209,13 +219,8 @@ export class EStep {
       ['transition', transition.design.index, transition.design.nPatterns, nStates * nStates, rowStart, undefined],
       ['emission', emisIndex, emisLength / (nStates * V1), nStates * V1, rowStart, (r) => kernelVoice[r] < 0],
     ];
-    const alloc = (n: number): Float64Array => (threads > 1 ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
-    const share = (a: Int32Array): Int32Array => {
-      if (threads === 1 || a.buffer instanceof SharedArrayBuffer) return a;
-      const out = new Int32Array(new SharedArrayBuffer(a.length * 4));
-      out.set(a);
-      return out;
-    };
+    const alloc = (n: number): Float64Array => (threadsAsked > 1 ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
+    const share = (a: Int32Array): Int32Array => (threadsAsked > 1 ? toShared(a) : a);
     const probs = {} as Record<Block, Float64Array>;
     const counts = {} as Record<Block, Float64Array>;
     const fullProbs = {} as Record<Block, Float64Array>;
@@ -269,8 +274,18 @@ export class EStep {
       shardLogLik: alloc(nShards),
     };
     checkHmmInputs(this.shardInputs);
-    this.pool = threads > 1 ? new EStepPool(this.shardInputs, threads, this.maxLen) : null;
+    // M-step passes in chunks (sub-models with many patterns) run on the same pool
+    const chunked = threadsAsked > 1 ? parts.filter((part) => part.chunkedPass === true && part.shareParallelPass !== undefined) : [];
+    const passes = chunked.map((part) => part.shareParallelPass!(this.stats.counts[part.block], part.block === 'emission' ? this.emissionUnits : null));
+    const poolThreads = Math.max(threads, chunked.length > 0 ? threadsAsked : 1);
+    this.pool = poolThreads > 1 ? new EStepPool(this.shardInputs, poolThreads, this.maxLen, passes) : null;
+    this.passParts = chunked;
+    const pool = this.pool;
+    chunked.forEach((part, i) => part.useParallelPass!((mode) => pool!.runPass(i, mode)));
   }
+
+  /** Sub-models whose chunked M-step pass runs on the pool. */
+  private readonly passParts: SubModel[];
 
   /** Threads the E-step runs on (1 = this thread only; never more than the shards). */
   get threads(): number {
@@ -279,6 +294,7 @@ export class EStep {
 
   /** Stop the worker threads (if any); the E-step runs in this thread afterwards. */
   close(): void {
+    for (const part of this.passParts) part.useParallelPass!(null);
     this.pool?.close();
     this.pool = null;
   }

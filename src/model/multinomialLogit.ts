@@ -27,6 +27,7 @@ import { newtonMaximize } from './newtonMaximize.js';
 import { logitGradientFromTable, logitPass } from './logitPass.js';
 import { logitTable } from './logitTable.js';
 import { compileLogitPass, type LogitPassShape } from './compileLogitPass.js';
+import { passChunks, passMode, reducePassChunks, runPassChunk, type LogitPassData } from './logitPassChunks.js';
 
 export type LogitRelabel = 'initial' | 'transition' | 'emission';
 
@@ -39,7 +40,7 @@ const OBSERVED_CHUNK = 1024;
  * The kept probability table, shared by a model and its clones (the starts of a fit), so a panel
  * holds one such table however many starts run: it is at `owner`'s parameters `theta`.
  */
-interface TableCache {
+export interface TableCache {
   table: Float64Array;
   theta: Float64Array;
   owner: MultinomialLogit | null;
@@ -90,9 +91,12 @@ export class MultinomialLogit implements SubModel {
    * copy, not another pass of exp/log over every pattern. Kept only for tables up to
    * CACHE_MAX_ENTRIES values (a very large table would double the memory of the biggest buffer).
    */
-  private readonly cache: Float64Array | null;
   /** Shared with clones (one table for every start): whose parameters the table is at. */
   private readonly cacheBox: TableCache | null;
+  /** The M-step pass on worker threads, shared with clones (see enableParallelPass); null = this thread. */
+  private readonly parallel: { data: LogitPassData | null; run: ((mode: number) => void) | null };
+  /** Buffers of the chunked pass in this thread (allocated on first use). */
+  private localPass: LogitPassData | null = null;
   /**
    * Buffers of the per-unit passes (allocated on first use): the design rows of a chunk of units,
    * row-major [i*nCols + j]; their count or probability table [(i*nGroups + g)*nOut + c]; the
@@ -100,7 +104,12 @@ export class MultinomialLogit implements SubModel {
    */
   private chunk: { rows: Float64Array; table: Float64Array; gc: Float64Array; hm: Float64Array } | null = null;
 
-  constructor(layout: MultinomialLogitLayout, theta?: Float64Array, shared?: TableCache | null) {
+  constructor(
+    layout: MultinomialLogitLayout,
+    theta?: Float64Array,
+    shared?: TableCache | null,
+    parallel?: { data: LogitPassData | null; run: ((mode: number) => void) | null },
+  ) {
     const { nGroups, nOut, design, map } = layout;
     if (map.length !== nGroups * nOut * design.nCols) {
       throw new RangeError(`map length ${map.length}, expected ${nGroups * nOut * design.nCols}`);
@@ -152,8 +161,70 @@ export class MultinomialLogit implements SubModel {
     this.scratch = new Float64Array(3 * nOut + this.nTri + this.nPairs);
     const tableSize = design.nPatterns * nGroups * nOut;
     this.cacheBox = shared !== undefined ? shared : tableSize <= CACHE_MAX_ENTRIES ? { table: new Float64Array(tableSize), theta: new Float64Array(this.nParams), owner: null } : null;
-    this.cache = this.cacheBox?.table ?? null;
+    this.parallel = parallel ?? { data: null, run: null };
     this.expand();
+  }
+
+  /** The kept probability table (see cacheBox), or null. */
+  private get cache(): Float64Array | null {
+    return this.cacheBox?.table ?? null;
+  }
+
+  /** Whether the M-step pass runs in chunks (designs with more than PASS_CHUNK patterns). */
+  get chunkedPass(): boolean {
+    return passChunks(this.design.nPatterns) > 1;
+  }
+
+  /**
+   * Move what the chunked M-step pass reads into shared memory for worker threads, with `counts`
+   * (and `units`) the E-step's shared count table: returns the pass's data for the workers. Then
+   * `useParallelPass(run)` hands the pass over; this model and its clones share both.
+   */
+  shareParallelPass(counts: Float64Array, units: GroupedUnits | null): LogitPassData {
+    const sab = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+    if (this.cacheBox !== null && !(this.cacheBox.table.buffer instanceof SharedArrayBuffer)) {
+      const t = sab(this.cacheBox.table.length).subarray(0, this.cacheBox.table.length);
+      t.set(this.cacheBox.table);
+      this.cacheBox.table = t;
+    }
+    const patterns = sab(this.design.patterns.length).subarray(0, this.design.patterns.length);
+    patterns.set(this.design.patterns);
+    const d = this.passData(counts, units, patterns, sab);
+    this.parallel.data = d;
+    return d;
+  }
+
+  /** Run the chunked M-step pass through `run(mode)` (see shareParallelPass); null: in this thread again. */
+  useParallelPass(run: ((mode: number) => void) | null): void {
+    this.parallel.run = run;
+  }
+
+  private passData(counts: Float64Array, units: GroupedUnits | null, patterns: Float64Array, alloc: (n: number) => Float64Array): LogitPassData {
+    const n = passChunks(this.design.nPatterns);
+    const shape = { nGroups: this.nGroups, nOut: this.nOut, nCols: this.design.nCols, free: this.freeOut, nFree: this.nFree, fixed: this.fixedOutcomes(), layout: units ? ('units' as const) : ('patterns' as const) };
+    return {
+      shape,
+      nPatterns: this.design.nPatterns,
+      patterns,
+      coef: alloc(this.coef.length).subarray(0, this.coef.length),
+      cache: this.cache,
+      counts,
+      start: units?.start ?? null,
+      outcome: units?.outcome ?? null,
+      gcLength: this.gc.length,
+      hmLength: this.hm.length,
+      q: alloc(n).subarray(0, n),
+      gc: alloc(n * this.gc.length).subarray(0, n * this.gc.length),
+      hm: alloc(n * this.hm.length).subarray(0, n * this.hm.length),
+    };
+  }
+
+  private fixedOutcomes(): Uint8Array {
+    if (this.fixedOut === null) {
+      this.fixedOut = new Uint8Array(this.nGroups * this.nOut).fill(1);
+      for (let g = 0; g < this.nGroups; g++) for (let a = 0; a < this.nFree; a++) this.fixedOut[g * this.nOut + this.freeOut[g * this.nFree + a]] = 0;
+    }
+    return this.fixedOut;
   }
 
   private layout(): MultinomialLogitLayout {
@@ -369,13 +440,34 @@ export class MultinomialLogit implements SubModel {
     const { nPatterns, nCols, patterns } = this.design;
     const current = this.cacheCurrent();
     const probs: LogitPassShape['probs'] = current ? 'in' : this.cache !== null ? 'out' : 'exp';
-    if (this.fixedOut === null) {
-      this.fixedOut = new Uint8Array(nGroups * nOut).fill(1);
-      for (let g = 0; g < nGroups; g++) for (let a = 0; a < this.nFree; a++) this.fixedOut[g * nOut + this.freeOut[g * this.nFree + a]] = 0;
-    }
-    const shape: LogitPassShape = { nGroups, nOut, nCols, free: this.freeOut, nFree: this.nFree, fixed: this.fixedOut, layout: units ? 'units' : 'patterns', grad, hess, probs };
-    const pass = compileLogitPass(shape);
     if (units === null && counts.length !== nPatterns * nGroups * nOut) throw new RangeError(`counts: length ${counts.length} != ${nPatterns * nGroups * nOut}`);
+    if (passChunks(nPatterns) > 1) {
+      // chunks fixed by the design, added up in chunk order (logitPassChunks.ts): on the worker
+      // threads when the counts are the shared E-step table they were given, else here
+      const mode = passMode(grad, hess, probs);
+      const par = this.parallel;
+      let d: LogitPassData;
+      if (par.run !== null && par.data !== null && par.data.counts === counts && par.data.start === (units?.start ?? null)) {
+        d = par.data;
+        d.coef.set(this.coef);
+        par.run(mode);
+      } else {
+        d = this.localPass ??= this.passData(counts, units, this.design.patterns, (n) => new Float64Array(n));
+        d.counts = counts;
+        d.start = units?.start ?? null;
+        d.outcome = units?.outcome ?? null;
+        d.shape = { ...d.shape, layout: units ? 'units' : 'patterns' };
+        d.coef = this.coef;
+        d.cache = this.cache;
+        const n = passChunks(nPatterns);
+        for (let c = 0; c < n; c++) runPassChunk(d, c, mode, this.scratch);
+      }
+      const q = reducePassChunks(d, mode, this.gc, this.hm);
+      if (probs === 'out') this.markCache();
+      return q;
+    }
+    const shape: LogitPassShape = { nGroups, nOut, nCols, free: this.freeOut, nFree: this.nFree, fixed: this.fixedOutcomes(), layout: units ? 'units' : 'patterns', grad, hess, probs };
+    const pass = compileLogitPass(shape);
     const q = pass(nPatterns, patterns, this.coef, counts, units?.start ?? null, units?.outcome ?? null, grad ? this.gc : null, hess ? this.hm : null, current ? this.cache : null, probs === 'out' ? this.cache : null, this.scratch);
     if (probs === 'out') this.markCache();
     return q;
@@ -540,7 +632,7 @@ export class MultinomialLogit implements SubModel {
   }
 
   clone(): MultinomialLogit {
-    return new MultinomialLogit(this.layout(), this.theta, this.cacheBox);
+    return new MultinomialLogit(this.layout(), this.theta, this.cacheBox, this.parallel);
   }
 }
 

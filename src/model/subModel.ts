@@ -1,4 +1,5 @@
 import type { PatternDesign } from './patternDesign.js';
+import type { LogitPassData } from './logitPassChunks.js';
 
 /** The three sub-models of DESIGN.md. */
 export type Block = 'initial' | 'transition' | 'emission';
@@ -61,6 +62,12 @@ export interface SubModel {
    */
   permuteStates(perm: Int32Array): void;
   clone(): SubModel;
+  /** Optional: whether the M-step pass runs in chunks of patterns that worker threads can share (logitPassChunks.ts). */
+  readonly chunkedPass?: boolean;
+  /** Optional: move the chunked pass's inputs into shared memory, with the E-step's shared counts; returns them for the workers. */
+  shareParallelPass?(counts: Float64Array, units: GroupedUnits | null): LogitPassData;
+  /** Optional: run the chunked pass through `run(mode)` (worker threads; shared with clones), or in this thread again (null). */
+  useParallelPass?(run: ((mode: number) => void) | null): void;
 }
 
 export interface MStepOptions {
