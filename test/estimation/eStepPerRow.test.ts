@@ -13,7 +13,7 @@ import type { HmmModel } from '../../src/model/hmmModel.js';
 import type { Panel } from '../../src/data/panel.js';
 import { assertClose, assertLogLikIncreasing } from '../helpers/assert.js';
 import { bruteForceModel } from './bruteForceModel.js';
-import { eStepWithLayout, layoutProblem, makeSpec } from './fixtures.js';
+import { assertGradientByDifferences, eStepWithLayout, layoutProblem, makeSpec } from './fixtures.js';
 
 const cases: [string, Partial<ModelSpec>][] = [
   ['K=2 covariates on every sub-model', { nStates: 2, formulas: { initial: '~ x', transition: '~ lag(intervention) + x', emission: '~ stock(intervention, 0.8) + x' } }],
@@ -177,20 +177,7 @@ describe('per-row emission tables', () => {
     em.hessian(cR, ridge, hR, obs);
     assertClose(hR, hP, { atol: 1e-9, rtol: 1e-11 }, 'Hessian');
     // finite differences of the per-row objective
-    const theta = new Float64Array(P);
-    em.getParams(theta, 0);
-    const h = 1e-5;
-    for (let a = 0; a < P; a++) {
-      const x = theta.slice();
-      x[a] += h;
-      em.setParams(x, 0);
-      const up = em.objective(cR, ridge, obs);
-      x[a] -= 2 * h;
-      em.setParams(x, 0);
-      const down = em.objective(cR, ridge, obs);
-      assertClose((up - down) / (2 * h), gR[a], { atol: 1e-4, rtol: 1e-6 }, `finite difference ${a}`);
-    }
-    em.setParams(theta, 0);
+    assertGradientByDifferences(em, cR, ridge, obs, gR);
     expect(() => em.gradient(cR, ridge, gR)).toThrow(RangeError); // per-row counts without their outcomes
     expect(() => em.objective(cR.subarray(K), ridge, obs)).toThrow(RangeError);
   });

@@ -8,6 +8,8 @@ import { Rng } from '../../src/estimation/rng.js';
 import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
 import { EStep, type EStepOptions, type EmissionTables } from '../../src/estimation/eStep.js';
+import type { ObservedUnits, SubModel } from '../../src/model/subModel.js';
+import { assertClose } from '../helpers/assert.js';
 
 export const LABELS = ['complaint', 'compliment', 'neutral'];
 
@@ -130,4 +132,21 @@ export function layoutProblem(spec: ModelSpec, lengths: number[], seed: number, 
 /** The E-step of a model on a panel with the given emission-table layout (and other E-step options). */
 export function eStepWithLayout(model: HmmModel, panel: Panel, emission: EmissionTables, options: EStepOptions = {}): EStep {
   return new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { ...options, emission });
+}
+
+/** Central differences (step h) of a sub-model's M-step objective on `counts` (any layout) equal `grad`. */
+export function assertGradientByDifferences(part: SubModel, counts: Float64Array, ridge: number, observed: ObservedUnits | undefined, grad: Float64Array, h = 1e-5): void {
+  const theta = new Float64Array(part.nParams);
+  part.getParams(theta, 0);
+  for (let a = 0; a < part.nParams; a++) {
+    const x = theta.slice();
+    x[a] += h;
+    part.setParams(x, 0);
+    const up = part.objective(counts, ridge, observed);
+    x[a] -= 2 * h;
+    part.setParams(x, 0);
+    const down = part.objective(counts, ridge, observed);
+    assertClose((up - down) / (2 * h), grad[a], { atol: 1e-4, rtol: 1e-6 }, `finite difference ${a}`);
+  }
+  part.setParams(theta, 0);
 }
