@@ -7,13 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { EStep, type EmissionTables } from '../../src/estimation/eStep.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { randomResponsibilities, startFromResponsibilities } from '../../src/estimation/starts.js';
-import { runEm } from '../../src/estimation/em.js';
 import type { ModelSpec } from '../../src/estimation/spec.js';
 import type { HmmModel } from '../../src/model/hmmModel.js';
 import type { Panel } from '../../src/data/panel.js';
 import { assertClose, assertLogLikIncreasing } from '../helpers/assert.js';
 import { bruteForceModel } from './bruteForceModel.js';
-import { assertGradientByDifferences, eStepWithLayout, layoutProblem, makeSpec } from './fixtures.js';
+import { assertGradientByDifferences, eStepWithLayout, layoutProblem, makeSpec, runEmInLayout } from './fixtures.js';
 
 const cases: [string, Partial<ModelSpec>][] = [
   ['K=2 covariates on every sub-model', { nStates: 2, formulas: { initial: '~ x', transition: '~ lag(intervention) + x', emission: '~ stock(intervention, 0.8) + x' } }],
@@ -186,14 +185,7 @@ describe('per-row emission tables', () => {
     const spec = makeSpec(cases[0][1]);
     const lengths = Array.from({ length: 150 }, (_, i) => 5 + (i % 19));
     const { panel, model } = problem(spec, lengths, 91, 0.1);
-    const results = (['patterns', 'rows'] as const).map((layout) => {
-      const m = model.clone();
-      const eStep = eStepOf(m, panel, layout);
-      const mStep = { ridge: 1e-8, maxNewtonIter: 1, newtonTol: 1e-10 };
-      startFromResponsibilities(m.parts, eStep, randomResponsibilities(new Rng(5, 1), spec.nStates, spec.voiceLabels.length), { ...mStep, maxNewtonIter: 25 });
-      const em = runEm(m.parts, eStep, { maxIter: 400, tol: 1e-10, mStep, accelerate: true, quasiNewton: true });
-      return { em, params: m.getParameters().values };
-    });
+    const results = (['patterns', 'rows'] as const).map((layout) => runEmInLayout(model, panel, spec, layout));
     const [p, r] = results;
     expect(p.em.converged).toBe(true);
     expect(r.em.converged).toBe(true);

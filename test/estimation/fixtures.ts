@@ -10,6 +10,8 @@ import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
 import { EStep, type EStepOptions, type EmissionTables } from '../../src/estimation/eStep.js';
 import type { ObservedUnits, SubModel } from '../../src/model/subModel.js';
 import { assertClose } from '../helpers/assert.js';
+import { runEm, type EmResult } from '../../src/estimation/em.js';
+import { randomResponsibilities, startFromResponsibilities } from '../../src/estimation/starts.js';
 
 export const LABELS = ['complaint', 'compliment', 'neutral'];
 
@@ -149,4 +151,14 @@ export function assertGradientByDifferences(part: SubModel, counts: Float64Array
     assertClose((up - down) / (2 * h), grad[a], { atol: 1e-4, rtol: 1e-6 }, `finite difference ${a}`);
   }
   part.setParams(theta, 0);
+}
+
+/** A random start (stream 5) then the EM driver (SQUAREM, quasi-Newton finish, tol 1e-10) in an emission layout. */
+export function runEmInLayout(model: HmmModel, panel: Panel, spec: ModelSpec, layout: EmissionTables): { em: EmResult; params: Float64Array } {
+  const m = model.clone();
+  const eStep = eStepWithLayout(m, panel, layout);
+  const mStep = { ridge: 1e-8, maxNewtonIter: 1, newtonTol: 1e-10 };
+  startFromResponsibilities(m.parts, eStep, randomResponsibilities(new Rng(5, 1), spec.nStates, spec.voiceLabels.length), { ...mStep, maxNewtonIter: 25 });
+  const em = runEm(m.parts, eStep, { maxIter: 400, tol: 1e-10, mStep, accelerate: true, quasiNewton: true });
+  return { em, params: m.getParameters().values };
 }
