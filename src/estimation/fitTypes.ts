@@ -46,6 +46,14 @@ export interface FitOptions {
   startParams?: NamedParameters;
   /** Called after every EM iteration. */
   onProgress?: (p: FitProgress) => void;
+  /**
+   * Threads for the E-step's forward-backward (default 1 in the library; the CLI defaults to the
+   * machine's cores). Results are the same bits for every value: customers are cut into shards
+   * fixed by the panel and shard statistics are added up in shard order.
+   */
+  threads?: number;
+  /** Called as each long phase begins (building the designs, the E-step tables, the starts), with a short description. */
+  onPhase?: (description: string) => void;
 }
 
 export interface FitProgress {

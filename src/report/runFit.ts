@@ -55,12 +55,14 @@ export interface RunFitOptions {
   se?: SeMethod;
   /** Progress of the standard errors. */
   onSeProgress?: CovarianceOptions['onProgress'];
-  /** Worker threads (default: the machine's cores): the bootstrap's replicates run on them. */
+  /** Worker threads (default: the machine's cores): the E-step's shards and the bootstrap's replicates run on them; results do not depend on it. */
   threads?: number;
   /** Replicates (default 200) and type (default nonparametric) of `se: 'bootstrap'`; its seed is `seed`. */
   bootstrap?: Pick<BootstrapOptions, 'replicates' | 'type'>;
   /** Progress of the bootstrap (replicates done). */
   onBootstrapProgress?: BootstrapOptions['onProgress'];
+  /** Called as each long phase begins (reading, designs, E-step tables, EM, report). */
+  onPhase?: (description: string) => void;
 }
 
 /** Everything `squeaky fit` produces. */
@@ -182,12 +184,15 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
     ridge: options.ridge,
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
+    threads: options.threads,
+    onPhase: options.onPhase,
   });
   return { ...result, warnings: [...plan.warnings, ...result.warnings] };
 }
 
 /** Everything after the fit: the effects basis, the covariance, the report, the warnings and the table. */
 function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | undefined, options: RunFitOptions, panelWarnings: string[]): FitRun {
+  options.onPhase?.('the report');
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
   const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
@@ -212,6 +217,7 @@ function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | 
 
 /** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */
 export async function runFit(panelFile: string, options: RunFitOptions = {}): Promise<FitRun> {
+  options.onPhase?.(`reading ${panelFile}`);
   const { panel, warnings } = await readPanel(panelFile, options.read);
   return runFitOnPanelAsync(panel, options, warnings);
 }

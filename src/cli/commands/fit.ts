@@ -37,10 +37,17 @@ function progressPrinter(io: CliIO): {
   update: (p: FitProgress) => void;
   se: (phase: string, done: number, total: number) => void;
   bootstrap: (p: BootstrapProgress) => void;
+  phase: (d: string) => void;
   done: () => void;
 } {
   let shown = false;
+  const t0 = Date.now();
   return {
+    phase: (d) => {
+      if (shown && io.errIsTTY) io.err('\n');
+      shown = false;
+      io.err(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${d}\n`);
+    },
     bootstrap: (p) => {
       const line = formatProgressBar('bootstrap', p.done, p.total, p.elapsedMs);
       if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
@@ -91,7 +98,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--se <method>', `standard errors: ${SE_METHODS.map((m) => `${m} (${SE_METHOD_HELP[m]})`).join('; ')} (default ${DEFAULT_SE_METHOD})`)
     .option('--bootstrap <B>', `bootstrap replicates with --se bootstrap (default ${BOOTSTRAP_DEFAULTS.replicates}; given alone, implies --se bootstrap)`)
     .option('--bootstrap-type <type>', `nonparametric (customers resampled with replacement) or parametric (voice simulated from the fit at the observed rows) (default ${BOOTSTRAP_DEFAULTS.type})`)
-    .option('--threads <N>', `worker threads for the bootstrap replicates (default: the machine's cores, here ${defaultThreads()}); the result does not depend on it`)
+    .option('--threads <N>', `worker threads for the E-step and the bootstrap replicates (default: the machine's cores, here ${defaultThreads()}); the result does not depend on it`)
     .option('--horizon <H>', `periods shown by the intervention-effect report, next to its long-run total (default ${DEFAULT_HORIZON})`)
     .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
@@ -113,7 +120,8 @@ Examples:
   $ squeaky fit panel.csv --se bootstrap --bootstrap 200 --threads 2 --out fit-boot
   $ squeaky fit panel.csv --se bootstrap --bootstrap-type parametric --seed 3 --out fit-pboot
   $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
-  $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html`,
+  $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html
+  $ squeaky fit big-panel.csv --threads 2 --progress   # same fit.json for every --threads`,
     )
     .action(async (panelFile: string, f: FitFlags) => {
       // Every flag is checked before anything is read.
@@ -127,7 +135,7 @@ Examples:
       const horizon = intOption('--horizon', f.horizon, 1);
       const replicates = intOption('--bootstrap', f.bootstrap, 2);
       const bootstrapType = choiceOption('--bootstrap-type', f.bootstrapType, BOOTSTRAP_TYPES);
-      const threads = intOption('--threads', f.threads, 1);
+      const threads = intOption('--threads', f.threads, 1) ?? defaultThreads();
       const wantsBootstrap = replicates !== undefined || bootstrapType !== undefined;
       const se = choiceOption('--se', f.se, SE_METHODS) ?? (wantsBootstrap ? 'bootstrap' : undefined);
       if (wantsBootstrap && se !== 'bootstrap') {
@@ -168,6 +176,7 @@ Examples:
           threads,
           bootstrap: { replicates, type: bootstrapType },
           onBootstrapProgress: show ? progress.bootstrap : undefined,
+          onPhase: show ? progress.phase : undefined,
         });
       } finally {
         progress.done();
@@ -182,6 +191,7 @@ Examples:
         if (resolve(dirname(htmlFile)) === resolve(f.out)) inFolder.push({ name: basename(htmlFile), content: report.html });
         else outside.push({ path: htmlFile, content: report.html });
       }
+      if (show) progress.phase(`writing ${f.out}`);
       const written = await writeFitRun(run, f.out, inFolder);
       if (outside.length) {
         await writeFilesAtomic(outside);
