@@ -66,7 +66,7 @@ describe('standard errors and tests from the command line', () => {
     const bad = join(ws.dir, 'bad');
     const r = await runCli(['fit', ws.panel, ...FAST, '--se', 'jackknife', '--out', bad]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--se must be one of observed, robust, [a-z, ]*none/);
+    expect(r.stderr).toContain('--se must be one of observed, robust, bootstrap, none');
     expect(existsSync(bad)).toBe(false);
     const w = await runCli(['test', join(none, 'fit.json'), '--wald', 'transition[*]:lag(intervention)']);
     expect(w.code).toBe(2);
