@@ -234,6 +234,20 @@ describe('7. messages', () => {
   });
 });
 
+describe('fuzz finding: a zero variance in a saved covariance', () => {
+  it('table shows n/a for z and p, never Infinity', async () => {
+    const out = path('fit');
+    await ok(['fit', ws.panel, ...quickFit, '--out', out]);
+    const doc = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
+    doc.covariance.matrix[1][1] = 0;
+    const f = file('zero.json', JSON.stringify(doc));
+    for (const format of ['text', 'csv', 'json', 'markdown', 'latex']) {
+      const r = await ok(['table', f, '--format', format]);
+      expect(r.stdout, format).not.toMatch(/Infinity|NaN/);
+    }
+  });
+});
+
 describe('8. simulate with covariates; truth files load where fits do', () => {
   it('simulate --covariates draws covariate paths from a panel; without it the missing column is named', async () => {
     const rows = readFileSync(ws.panel, 'utf8').trim().split('\n');
