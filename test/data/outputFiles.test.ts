@@ -81,6 +81,17 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('a full disk (ENOSPC) mid-write is a UsageError naming the option, and leaves nothing', async () => {
+    const dir = fresh();
+    const full = async (write: (c: string) => Promise<void>): Promise<void> => {
+      await write('customer,period\n');
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    await expect(writeFileAtomic(join(dir, 'p.csv'), full, '--out')).rejects.toThrow(/^--out: cannot write .*p\.csv' \(no space left on the device\); nothing was written$/);
+    await expect(writeOutputFolder(join(dir, 'fit'), [{ name: 'fit.json', content: full }])).rejects.toThrow(/no space left on the device/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('SIGTERM during a long streamed write removes the temporary and ends the process by SIGTERM', async () => {
     buildDist();
     const dir = fresh();
