@@ -116,7 +116,7 @@ describe('writeFileAtomic', () => {
 describe('kill test (short run of benchmarks/kill-write.mjs)', () => {
   it('kill -9 and SIGTERM in the write phase never leave a mixed set or SIGTERM temporaries', () => {
     buildDist();
-    const r = spawnSync(process.execPath, [join(REPO, 'benchmarks', 'kill-write.mjs'), '--trials', '6', '--seed', '7'], { encoding: 'utf8', timeout: 110_000 });
+    const r = spawnSync(process.execPath, [join(REPO, 'benchmarks', 'kill-write.mjs'), '--trials', '6', '--seed', '7'], { encoding: 'utf8', timeout: 280_000 });
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout.trim().split('\n').pop() as string);
     expect(s.trials).toBe(6);
@@ -124,5 +124,5 @@ describe('kill test (short run of benchmarks/kill-write.mjs)', () => {
     expect(s.mixedOrMissing).toBe(0);
     expect(s.termLeftTemporaries).toBe(0);
     expect(s.sweptAfterKill).toBe(s.killLeftTemporaries);
-  });
+  }, 300_000);
 });
