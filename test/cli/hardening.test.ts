@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, REPO, buildDist, runCli } from '../helpers/runCli.js';
+import { BIN, REPO, runCli } from '../helpers/runCli.js';
 import { workspace, removeWorkspaces } from './fixtures.js';
 import { expectRefused } from '../helpers/refused.js';
 import { parsePanel } from '../../src/data/readPanel.js';
@@ -81,8 +81,8 @@ describe('2. user input never exits 1', () => {
     await refused(['validate', '--fill-gaps', p], /--fill-gaps would add 2,147,483,645 missing periods .*customer 'a' goes from period 1 to 2147483647 \(line 3\)/);
   });
 
+  // (bin/squeaky.js runs the compiled dist/, built by `npm test`'s pretest)
   it('decode > /dev/full is exit 2 with a message', async () => {
-    buildDist();
     const out = path('fit');
     await ok(['fit', ws.panel, ...quickFit, '--out', out]);
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" decode "${join(out, 'fit.json')}" "${ws.panel}" > /dev/full`], { encoding: 'utf8' });

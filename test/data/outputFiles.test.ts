@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepStale, writeFileAtomic, writeOutputFolder } from '../../src/data/outputFiles.js';
 import { UsageError } from '../../src/errors.js';
-import { REPO, buildDist } from '../helpers/runCli.js';
+import { REPO } from '../helpers/runCli.js';
 
+// The child processes run the compiled dist/ (built by `npm test`'s pretest, or `npx tsc -p tsconfig.json`);
+// building it here would race with other test files that read it.
 const made: string[] = [];
 const fresh = (): string => {
   const d = mkdtempSync(join(tmpdir(), 'squeaky-out-'));
@@ -93,7 +95,6 @@ describe('writeFileAtomic', () => {
   });
 
   it('SIGTERM during a long streamed write removes the temporary and ends the process by SIGTERM', async () => {
-    buildDist();
     const dir = fresh();
     const target = join(dir, 'big.csv');
     const script = `
@@ -115,7 +116,6 @@ describe('writeFileAtomic', () => {
 
 describe('kill test (short run of benchmarks/kill-write.mjs)', () => {
   it('kill -9 and SIGTERM in the write phase never leave a mixed set or SIGTERM temporaries', () => {
-    buildDist();
     const r = spawnSync(process.execPath, [join(REPO, 'benchmarks', 'kill-write.mjs'), '--trials', '6', '--seed', '7'], { encoding: 'utf8', timeout: 280_000 });
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout.trim().split('\n').pop() as string);
