@@ -129,3 +129,7 @@ export type { LikelihoodRatioResult } from './report/likelihoodRatioOfFits.js';
 export { formatWaldText, formatLikelihoodRatioText } from './report/formatTests.js';
 export { coverageReplicate, summarizeCoverage, trueNetComplaint } from './report/coverageStudy.js';
 export type { CoverageDesign, CoverageSummary } from './report/coverageStudy.js';
+export { sweepStale } from './report/writeAtomic.js';
+export { planFit, designWarnings, MAX_STATES, MAX_STARTS, MAX_TERMS } from './report/fitLimits.js';
+export { parseDecimal, parseWhole } from './data/strictNumber.js';
+export { covariatePaths, exogenousColumns } from './report/covariatePaths.js';

@@ -206,16 +206,27 @@ async function writeOne(tmp: string, content: OutputFile['content']): Promise<vo
 
 /**
  * Write several files so that each is written whole or not at all, and none is renamed into place
- * unless every one was written. The folders must exist. On any failure the temporaries are
+ * unless every one was written. The folders must exist, unless `makeFolders` (then the folders
+ * this call creates are removed again on failure). On any failure the temporaries are
  * removed and the targets are untouched; a file-system refusal is a UsageError naming the path.
  */
-export async function writeFilesAtomic(files: OutputFile[]): Promise<void> {
+export async function writeFilesAtomic(files: OutputFile[], options: { makeFolders?: boolean } = {}): Promise<void> {
   for (const f of files) checkPath(f.path, f.option);
   const temps: string[] = [];
+  /** Folders this call created (with makeFolders): removed again on failure. */
+  const made: string[] = [];
   let current: OutputFile | undefined;
   try {
     for (const f of files) {
       current = f;
+      if (options.makeFolders) {
+        await step();
+        const first = await mkdir(dirname(f.path), { recursive: true });
+        if (first !== undefined) {
+          track(first);
+          made.push(first);
+        }
+      }
       sweepStale(f.path);
       const st = await stat(f.path).catch(() => undefined);
       if (st?.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
@@ -231,10 +242,13 @@ export async function writeFilesAtomic(files: OutputFile[]): Promise<void> {
       await rename(temps[i], files[i].path);
       untrack(temps[i]);
     }
+    for (const m of made) untrack(m);
   } catch (e) {
     await step(); // after a signal the exit handler cleans up; no message about the cut-off write
     await Promise.allSettled(temps.map((t) => rm(t, { force: true })));
     for (const t of temps) untrack(t);
+    await Promise.allSettled(made.map((m) => rm(m, { recursive: true, force: true })));
+    for (const m of made) untrack(m);
     const r = current ? refusal(e, current.path, current.option) : undefined;
     throw r ?? e;
   }

@@ -75,7 +75,8 @@ export function parameterTable(fit: Pick<FitResult, 'parameters'> & { covariance
       const s = se[i];
       const z = values[i] / s;
       row.stdError = s;
-      row.z = z;
+      // A zero standard error leaves no finite z (and no p): 'n/a', never Infinity.
+      row.z = Number.isFinite(z) ? z : NaN;
       row.p = Number.isFinite(z) ? normalTwoSidedP(z) : NaN;
       row.ciLow = values[i] - Z975 * s;
       row.ciHigh = values[i] + Z975 * s;

@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, REPO, buildDist, runCli } from '../helpers/runCli.js';
+import { BIN, REPO, runCli } from '../helpers/runCli.js';
 import { workspace, removeWorkspaces } from './fixtures.js';
 import { expectRefused } from '../helpers/refused.js';
 import { parsePanel } from '../../src/data/readPanel.js';
@@ -81,8 +81,8 @@ describe('2. user input never exits 1', () => {
     await refused(['validate', '--fill-gaps', p], /--fill-gaps would add 2,147,483,645 missing periods .*customer 'a' goes from period 1 to 2147483647 \(line 3\)/);
   });
 
+  // (bin/squeaky.js runs the compiled dist/, built by `npm test`'s pretest)
   it('decode > /dev/full is exit 2 with a message', async () => {
-    buildDist();
     const out = path('fit');
     await ok(['fit', ws.panel, ...quickFit, '--out', out]);
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" decode "${join(out, 'fit.json')}" "${ws.panel}" > /dev/full`], { encoding: 'utf8' });
@@ -231,6 +231,20 @@ describe('7. messages', () => {
     expect(err).toMatch(/line 2, column 'intervention': value '2'/);
     expect(err).toMatch(/line 3, column 'period': value '1': one row per customer and period/);
     expect(err).toMatch(/line 5, column 'period': value '4': consecutive periods/);
+  });
+});
+
+describe('fuzz finding: a zero variance in a saved covariance', () => {
+  it('table shows n/a for z and p, never Infinity', async () => {
+    const out = path('fit');
+    await ok(['fit', ws.panel, ...quickFit, '--out', out]);
+    const doc = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
+    doc.covariance.matrix[1][1] = 0;
+    const f = file('zero.json', JSON.stringify(doc));
+    for (const format of ['text', 'csv', 'json', 'markdown', 'latex']) {
+      const r = await ok(['table', f, '--format', format]);
+      expect(r.stdout, format).not.toMatch(/Infinity|NaN/);
+    }
   });
 });
 

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepStale, writeFileAtomic, writeOutputFolder } from '../../src/data/outputFiles.js';
 import { UsageError } from '../../src/errors.js';
-import { REPO, buildDist } from '../helpers/runCli.js';
+import { REPO } from '../helpers/runCli.js';
 
+// The child processes run the compiled dist/ (built by `npm test`'s pretest, or `npx tsc -p tsconfig.json`);
+// building it here would race with other test files that read it.
 const made: string[] = [];
 const fresh = (): string => {
   const d = mkdtempSync(join(tmpdir(), 'squeaky-out-'));
@@ -81,8 +83,18 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('a full disk (ENOSPC) mid-write is a UsageError naming the option, and leaves nothing', async () => {
+    const dir = fresh();
+    const full = async (write: (c: string) => Promise<void>): Promise<void> => {
+      await write('customer,period\n');
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    await expect(writeFileAtomic(join(dir, 'p.csv'), full, '--out')).rejects.toThrow(/^--out: cannot write .*p\.csv' \(no space left on the device\); nothing was written$/);
+    await expect(writeOutputFolder(join(dir, 'fit'), [{ name: 'fit.json', content: full }])).rejects.toThrow(/no space left on the device/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('SIGTERM during a long streamed write removes the temporary and ends the process by SIGTERM', async () => {
-    buildDist();
     const dir = fresh();
     const target = join(dir, 'big.csv');
     const script = `
@@ -104,8 +116,7 @@ describe('writeFileAtomic', () => {
 
 describe('kill test (short run of benchmarks/kill-write.mjs)', () => {
   it('kill -9 and SIGTERM in the write phase never leave a mixed set or SIGTERM temporaries', () => {
-    buildDist();
-    const r = spawnSync(process.execPath, [join(REPO, 'benchmarks', 'kill-write.mjs'), '--trials', '6', '--seed', '7'], { encoding: 'utf8', timeout: 110_000 });
+    const r = spawnSync(process.execPath, [join(REPO, 'benchmarks', 'kill-write.mjs'), '--trials', '6', '--seed', '7'], { encoding: 'utf8', timeout: 280_000 });
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout.trim().split('\n').pop() as string);
     expect(s.trials).toBe(6);
@@ -113,5 +124,5 @@ describe('kill test (short run of benchmarks/kill-write.mjs)', () => {
     expect(s.mixedOrMissing).toBe(0);
     expect(s.termLeftTemporaries).toBe(0);
     expect(s.sweptAfterKill).toBe(s.killLeftTemporaries);
-  });
+  }, 300_000);
 });

@@ -12,12 +12,15 @@ expected. Exit status 2 when the panel has problems.
 Rules:
   columns      customer, period, voice, intervention (names configurable), then numeric covariates
   customer     any non-empty text; customers are sorted by id (numerically when all are integers)
-  period       whole number >= 0; one row per customer and period; consecutive within a customer
+  period       whole number >= 0, digits only (no sign, no leading zeros); one row per customer and
+               period; consecutive within a customer
                (--fill-gaps fills a missing period with missing voice, intervention 0, covariates 0)
   voice        complaint, compliment, neutral, silent (case-insensitive) or the --labels set;
-               empty or NA = missing observation
-  intervention 0 or 1
-  covariates   finite numbers; empty or NA is an error (only voice may be missing)
+               empty or NA (any case) = missing observation
+  intervention exactly 0 or 1
+  covariates   decimal numbers: optional sign, digits, optional .digits and e/E exponent (no 0x,
+               no .5, no Infinity; 1e400 and 1e-400 are refused); empty or NA is an error
+               (only voice may be missing)
 Rows may come in any order. BOM, CRLF, quoted fields and blank lines are handled.
 Warnings (not errors): a customer with a single period, a declared label that never occurs.
 

@@ -175,6 +175,7 @@ export async function runReport(fitFile: string, panelFile: string | undefined, 
 /** Write a report's files whole or not at all. Returns the paths written. */
 export async function writeReport(report: Report, out: string, figuresDir?: string): Promise<string[]> {
   const files = reportFiles(report, out, figuresDir);
-  await writeFilesAtomic(files);
+  // The figures folder is made when missing (and removed again if the write fails).
+  await writeFilesAtomic(files, { makeFolders: figuresDir !== undefined });
   return files.map((f) => f.path);
 }
