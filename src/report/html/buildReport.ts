@@ -1,7 +1,8 @@
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Panel } from '../../data/panel.js';
 import { readPanel, type ReadPanelOptions } from '../../data/readPanel.js';
-import { ModelError } from '../../errors.js';
+import { ModelError, UsageError } from '../../errors.js';
 import { computeEffects, DEFAULT_HORIZON } from '../computeEffects.js';
 import { decodePanel, type DecodedStates } from '../decodePanel.js';
 import type { EffectsReport } from '../effects.js';
@@ -132,11 +133,11 @@ export async function buildReport(fit: SavedFit, options: ReportOptions = {}): P
 
 /** The files of a report: the page, and with a figures folder every chart as NAME.svg and NAME.vl.json. */
 export function reportFiles(report: Report, out: string, figuresDir?: string): OutputFile[] {
-  const files: OutputFile[] = [{ path: out, content: report.html }];
+  const files: OutputFile[] = [{ path: out, content: report.html, option: '--out' }];
   if (figuresDir !== undefined) {
     for (const c of report.charts) {
-      files.push({ path: join(figuresDir, `${c.name}.svg`), content: standaloneSvg(c.svg) });
-      files.push({ path: join(figuresDir, `${c.name}.vl.json`), content: JSON.stringify(c.spec, null, 2) + '\n' });
+      files.push({ path: join(figuresDir, `${c.name}.svg`), content: standaloneSvg(c.svg), option: '--figures' });
+      files.push({ path: join(figuresDir, `${c.name}.vl.json`), content: JSON.stringify(c.spec, null, 2) + '\n', option: '--figures' });
     }
   }
   return files;
@@ -172,9 +173,27 @@ export async function runReport(fitFile: string, panelFile: string | undefined, 
   return { report, panelWarnings };
 }
 
-/** Write a report's files whole or not at all. Returns the paths written. */
+/**
+ * Write a report's files whole or not at all. The figures folder is made when missing (and
+ * removed again if the write fails). Returns the paths written.
+ */
 export async function writeReport(report: Report, out: string, figuresDir?: string): Promise<string[]> {
   const files = reportFiles(report, out, figuresDir);
-  await writeFilesAtomic(files);
+  const made = figuresDir !== undefined ? await mkdirOrRefuse(figuresDir) : undefined;
+  try {
+    await writeFilesAtomic(files);
+  } catch (e) {
+    if (made !== undefined) await rm(made, { recursive: true, force: true });
+    throw e;
+  }
   return files.map((f) => f.path);
+}
+
+/** mkdir -p; the first folder it made (undefined when it existed); UsageError naming --figures when the file system refuses. */
+async function mkdirOrRefuse(dir: string): Promise<string | undefined> {
+  try {
+    return await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--figures ${dir}: cannot make the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was written`);
+  }
 }
