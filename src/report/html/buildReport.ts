@@ -132,11 +132,11 @@ export async function buildReport(fit: SavedFit, options: ReportOptions = {}): P
 
 /** The files of a report: the page, and with a figures folder every chart as NAME.svg and NAME.vl.json. */
 export function reportFiles(report: Report, out: string, figuresDir?: string): OutputFile[] {
-  const files: OutputFile[] = [{ path: out, content: report.html }];
+  const files: OutputFile[] = [{ path: out, content: report.html, option: '--out' }];
   if (figuresDir !== undefined) {
     for (const c of report.charts) {
-      files.push({ path: join(figuresDir, `${c.name}.svg`), content: standaloneSvg(c.svg) });
-      files.push({ path: join(figuresDir, `${c.name}.vl.json`), content: JSON.stringify(c.spec, null, 2) + '\n' });
+      files.push({ path: join(figuresDir, `${c.name}.svg`), content: standaloneSvg(c.svg), option: '--figures' });
+      files.push({ path: join(figuresDir, `${c.name}.vl.json`), content: JSON.stringify(c.spec, null, 2) + '\n', option: '--figures' });
     }
   }
   return files;
@@ -172,10 +172,12 @@ export async function runReport(fitFile: string, panelFile: string | undefined, 
   return { report, panelWarnings };
 }
 
-/** Write a report's files whole or not at all. Returns the paths written. */
+/**
+ * Write a report's files whole or not at all. The figures folder is made when missing (and
+ * removed again if the write fails). Returns the paths written.
+ */
 export async function writeReport(report: Report, out: string, figuresDir?: string): Promise<string[]> {
   const files = reportFiles(report, out, figuresDir);
-  // The figures folder is made when missing (and removed again if the write fails).
   await writeFilesAtomic(files, { makeFolders: figuresDir !== undefined });
   return files.map((f) => f.path);
 }

@@ -102,6 +102,20 @@ describe('squeaky report and fit --html', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('--figures makes its folder; when the page cannot be written, nothing is left, not even the folder', async () => {
+    const figs = join(ws.dir, 'new', 'figs');
+    const r = await runCli(['report', join(fitDir, 'fit.json'), '--out', join(ws.dir, 'missing-folder', 'r.html'), '--figures', figs]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out/);
+    expect(existsSync(join(ws.dir, 'new'))).toBe(false);
+    // Run twice into the same folder: the second run replaces the figures.
+    for (let i = 0; i < 2; i++) {
+      const ok = await runCli(['report', join(fitDir, 'fit.json'), '--out', join(ws.dir, 'r5.html'), '--figures', figs]);
+      expect(ok.code, ok.stderr).toBe(0);
+    }
+    expect(readdirSync(figs).filter((f) => f.endsWith('.svg'))).toHaveLength(8);
+  });
+
   it('bad options: exit 2 with a message naming the option', async () => {
     const r1 = await runCli(['report', join(fitDir, 'fit.json'), '--horizon', '0', '--out', join(ws.dir, 'x.html')]);
     expect(r1.code).toBe(2);
