@@ -29,6 +29,14 @@ export { simulate } from './estimation/simulate.js';
 export type { SimulateOptions, SimulationPolicy, SimulationResult, SimulatedCovariate } from './estimation/simulate.js';
 export { Rng } from './estimation/rng.js';
 
+// Bootstrap inference: replicates on worker threads, states matched to the fit's labelling.
+export { bootstrapCovariance, bootstrapWarnings, sampleCovariance, unstableParameters, BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES } from './estimation/inference/bootstrapCovariance.js';
+export type { BootstrapOptions, BootstrapProgress, BootstrapType } from './estimation/inference/bootstrapCovariance.js';
+export { resampleCustomers } from './estimation/inference/resampleCustomers.js';
+export { stateAligner, bestAssignment } from './estimation/inference/alignStates.js';
+export type { StateAligner, Alignment } from './estimation/inference/alignStates.js';
+export { runFitOnPanelAsync } from './report/runFit.js';
+
 // Reports: the commands behind the CLI.
 export { runFit, runFitOnPanel, writeFitRun, specFor, effectsBasis, DEFAULT_STATES, DEFAULT_OUT_DIR } from './report/runFit.js';
 export type { RunFitOptions, FitRun } from './report/runFit.js';
@@ -38,9 +46,16 @@ export { parameterTable, formatTable, tableGroups, TABLE_FORMATS } from './repor
 export type { ParameterTable, ParameterRow, TableFormat } from './report/parameterTable.js';
 export { parseParameterName } from './report/parameterName.js';
 export type { ParameterNameParts } from './report/parameterName.js';
-export { computeEffects, DEFAULT_HORIZON } from './report/computeEffects.js';
-export { effectsFromProbabilities, formatEffectsText } from './report/effects.js';
+export { computeEffects, DEFAULT_HORIZON, MAX_HORIZON } from './report/computeEffects.js';
+export type { EffectsOptions, EffectsFit } from './report/computeEffects.js';
+export { effectsFromProbabilities, formatEffectsText, CHANNELS, SCENARIOS } from './report/effects.js';
 export type { EffectsReport, ScenarioProbabilities, ChannelEffect, Moves, VoiceCounts } from './report/effects.js';
+export type { OverTime, LongRun, EffectsIntervals, IntervalBounds, SeriesBounds, PeriodLength, Figures, ScenarioName, ChannelName } from './report/effectsTypes.js';
+export { effectsFigures, LONG_RUN_TOLERANCE } from './report/effectsCore.js';
+export { longRunTail } from './report/longRunTail.js';
+export { propagateStates } from './report/propagateStates.js';
+export { samePeriodWarnings } from './report/samePeriodWarnings.js';
+export { parsePeriodLength, panelPeriodLength, describePeriods, PERIOD_HOURS_COLUMN } from './report/periodLength.js';
 export { syntheticHistory, scenarioProbabilities } from './report/scenarios.js';
 export { propagateVoice } from './report/propagateVoice.js';
 export { stationaryDistribution } from './report/stationaryDistribution.js';
@@ -54,6 +69,54 @@ export { loadModelSource } from './report/modelSource.js';
 export type { ModelSource } from './report/modelSource.js';
 export { writeFileAtomic, writeFilesAtomic } from './report/writeAtomic.js';
 
+// Choosing the model: number of states, channels.
+export { runSelect, selectOnPanel, parseStatesList, selectionTable } from './report/selection/runSelect.js';
+export type { SelectOptions, SelectResult, SelectionRow, TransitionType } from './report/selection/runSelect.js';
+export { runChannels, runChannelsOnPanel, channelFormulas, biasSentences, CHANNEL_MODELS } from './report/selection/runChannels.js';
+export type { ChannelsOptions, ChannelsResult, ChannelFit, ChannelTest, ChannelModel, NetEffect } from './report/selection/runChannels.js';
+export { bootstrapPValue } from './report/selection/bootstrapLr.js';
+export type { BootstrapLrTest } from './report/selection/bootstrapLr.js';
+export { writeSelection, writeChannels, selectionFiles, channelsFiles } from './report/selection/writeSelection.js';
+export type { PlainFitOptions } from './report/selection/fitJob.js';
+export { informationCriteria, criterionPicks, CRITERIA, CRITERION_LABELS } from './estimation/selection/criteria.js';
+export type { InformationCriteria, Criterion } from './estimation/selection/criteria.js';
+export { pathEntropy, finishedAgreement } from './estimation/fit.js';
+export { simulateVoices, voiceSimulator } from './estimation/simulateVoices.js';
+export type { VoiceSimulator } from './estimation/simulateVoices.js';
+export { dropTermsReading } from './data/dropTerms.js';
+export type { DroppedTerms } from './data/dropTerms.js';
+export { formatComparison, comparisonFiles } from './report/comparisonTable.js';
+export type { ComparisonTable, ComparisonColumn, ComparisonCell } from './report/comparisonTable.js';
+
+// Policy projections.
+export { projectPolicies, DEFAULT_DRAWS, MIN_PATHS, MAX_PATHS, BATCH_PATHS } from './report/policy/projectPolicies.js';
+export type { PolicyOptions } from './report/policy/projectPolicies.js';
+export { parsePolicies, parseValueWeights, policyName, describePolicy, DEFAULT_POLICIES } from './report/policy/policySpec.js';
+export type { PolicySpec, ValueWeights } from './report/policy/policySpec.js';
+export { estimateFirmPolicy, firmFeatureNames } from './report/policy/firmPolicy.js';
+export type { FirmPolicy } from './report/policy/firmPolicy.js';
+export { formatPolicyText, formatFirmPolicy } from './report/policy/formatPolicy.js';
+export { policyReportJson, POLICY_FORMAT, POLICY_FORMAT_VERSION } from './report/policy/policyReport.js';
+export type { PolicyReport, PolicyProjection, MeasureTable, UncertainFigure } from './report/policy/policyReport.js';
+export type { ProjectFrom } from './report/policy/projection.js';
+
 // The CLI itself (in-process use, e.g. tests and embedding).
 export { main, buildProgram } from './cli/main.js';
 export type { CliIO } from './cli/io.js';
+
+// Inference: standard errors, intervals and tests.
+export { observedCovariance, robustCovariance, likelihoodCovariance, likelihoodCovariances } from './estimation/inference/observedCovariance.js';
+export type { CovarianceOptions, LikelihoodCovarianceMethod } from './estimation/inference/observedCovariance.js';
+export { observedInformation, customerScores } from './estimation/inference/information.js';
+export { invertInformation } from './estimation/inference/invertInformation.js';
+export { standardErrors } from './estimation/inference/covariance.js';
+export type { Covariance, CovarianceMethod, BootstrapSummary } from './estimation/inference/covariance.js';
+export { fitCovariance, SE_METHODS, DEFAULT_SE_METHOD } from './report/fitCovariance.js';
+export type { SeMethod } from './report/fitCovariance.js';
+export { waldTest, splitPatterns, matchParameters } from './report/waldTest.js';
+export type { WaldTestResult } from './report/waldTest.js';
+export { likelihoodRatioOfFits, nestingProblems } from './report/likelihoodRatioOfFits.js';
+export type { LikelihoodRatioResult } from './report/likelihoodRatioOfFits.js';
+export { formatWaldText, formatLikelihoodRatioText } from './report/formatTests.js';
+export { coverageReplicate, summarizeCoverage, trueNetComplaint } from './report/coverageStudy.js';
+export type { CoverageDesign, CoverageSummary } from './report/coverageStudy.js';

@@ -9,9 +9,13 @@ import { tableCommand } from './commands/table.js';
 import { effectsCommand } from './commands/effects.js';
 import { decodeCommand } from './commands/decode.js';
 import { simulateCommand } from './commands/simulate.js';
+import { testCommand } from './commands/test.js';
+import { selectCommand } from './commands/select.js';
+import { channelsCommand } from './commands/channels.js';
+import { policyCommand } from './commands/policy.js';
 
 /** Every command: a factory taking the IO, returning a commander Command whose action throws typed errors. */
-const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand, fitCommand, tableCommand, effectsCommand, decodeCommand, simulateCommand];
+const COMMANDS: ((io: CliIO) => Command)[] = [validateCommand, prepareCommand, fitCommand, tableCommand, effectsCommand, decodeCommand, simulateCommand, testCommand, selectCommand, channelsCommand, policyCommand];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('squeaky')

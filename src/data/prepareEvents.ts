@@ -20,6 +20,8 @@
  * - --friends EDGES.csv (columns follower, followee): friends_complaints and friends_compliments
  *   are the numbers of complaint and compliment tweets posted, in the same calendar period, by the
  *   customers the customer follows (accounts that are not customers in the window count 0).
+ * - period_hours: the period length in hours, the same on every row (last column); `fit` reads it
+ *   to state the report's horizons in days or weeks.
  */
 import { InputError, UsageError } from '../errors.js';
 import { ChunkedInt32 } from './chunked.js';
@@ -58,6 +60,9 @@ const AUTHORS = ['customer', 'firm'];
 const VOICE_ORDER = ['complaint', 'compliment', 'neutral', 'silent'];
 
 export const DEFAULT_RULE = [...CUSTOMER_LABELS];
+
+/** Column holding the period length in hours on every row (the same value throughout). */
+export const PERIOD_HOURS_COLUMN = 'period_hours';
 
 function resolveRule(rule: string[] | undefined): string[] {
   if (rule === undefined) return [...DEFAULT_RULE];
@@ -353,6 +358,9 @@ export async function prepareEvents(eventsFile: string, options: PrepareOptions)
     if (unknownFollowers > 0) warnings.push(`${options.friends}: ${unknownFollowers} edge${unknownFollowers === 1 ? '' : 's'} from accounts that are not customers in the panel were left out`);
     if (selfLoops > 0) warnings.push(`${options.friends}: ${selfLoops} self-follow edge${selfLoops === 1 ? '' : 's'} left out`);
   }
+
+  // The period length, so that a fit of this panel can state horizons in days or weeks.
+  columns[PERIOD_HOURS_COLUMN] = new Float64Array(n).fill(grid.seconds / 3600);
 
   if (outside > 0) {
     const w = [start !== undefined ? `before ${formatTimestamp(start)}` : '', end !== undefined ? `at or after ${formatTimestamp(end)}` : ''].filter((s) => s).join(' or ');

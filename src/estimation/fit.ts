@@ -3,7 +3,8 @@
  *
  * fit runs EM from a data-driven start and N random starts (each from its own seeded stream). With
  * several starts it screens them (emEM, Biernacki, Celeux & Govaert 2003): every start runs
- * `screenIter` EM iterations, and the one with the highest log-likelihood then runs to convergence.
+ * `screenIter` EM iterations, and the `finish` (default 2) with the highest log-likelihoods then run to
+ * convergence; the best of those is kept, and the result says how many reached its log-likelihood.
  * The kept start's states are relabelled worst relationship first; every start is reported (a
  * screened start with the log-likelihood where its screening stopped). fitDesigns does the same
  * from ready-made designs.
@@ -30,7 +31,11 @@ export interface FitData {
   summary?: DataSummary;
 }
 
-export const FIT_DEFAULTS = { starts: 4, seed: 1, maxIter: 500, tol: 1e-13, ridge: 1e-8, screenIter: 5 } as const;
+export const FIT_DEFAULTS = { starts: 4, seed: 1, maxIter: 500, tol: 1e-13, ridge: 1e-8, screenIter: 5, finish: 2 } as const;
+/** Finished starts whose log-likelihoods differ by at most this reached the same maximum. */
+export const SAME_OPTIMUM = 1e-6;
+/** Finished starts that differ by more than this disagree: a warning gives their log-likelihoods. */
+export const DISAGREE = 1e-3;
 /**
  * Newton iterations per M-step and their step tolerance. EM needs each M-step to improve its
  * sub-model's objective, not to maximise it (generalised EM, same fixed points, log-likelihood still
@@ -46,11 +51,6 @@ export const M_STEP_DEFAULTS = { maxNewtonIter: 1, newtonTol: 1e-10 } as const;
  * same maximum.
  */
 const START_NEWTON_ITER = 3;
-/**
- * A start is "far better than the rest" when its log-likelihood exceeds every other start's by more
- * than this: the other starts stopped at clearly worse local optima.
- */
-const FAR_BETTER = 1;
 /** Probabilities closer than this to 0 or 1 are reported as on the boundary. */
 const BOUNDARY = 1e-6;
 
@@ -134,8 +134,9 @@ export function fitDesigns(data: FitData, spec: ModelSpec, options: FitOptions =
 }
 
 function checkFitOptions(options: FitOptions): void {
-  const { starts, seed, maxIter, tol, ridge, screenIter, threads } = options;
+  const { starts, seed, maxIter, tol, ridge, screenIter, threads, finish } = options;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new ModelError(`the number of threads must be an integer >= 1, got ${threads}`);
+  if (finish !== undefined && !(Number.isInteger(finish) && finish >= 1)) throw new ModelError(`the number of starts to finish must be an integer >= 1, got ${finish}`);
   if (screenIter !== undefined && !(Number.isInteger(screenIter) && screenIter >= 0)) throw new ModelError(`the screening iterations must be an integer >= 0, got ${screenIter}`);
   if (starts !== undefined && !(Number.isInteger(starts) && starts >= 0)) throw new ModelError(`the number of random starts must be an integer >= 0, got ${starts}`);
   if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw new ModelError(`the iteration cap must be an integer >= 0, got ${maxIter}`);
@@ -196,10 +197,12 @@ function fitWith(
       ? (iteration: number, logLik: number, change: number) => options.onProgress!({ start: s, nStarts, iteration, logLik, change })
       : undefined,
   });
-  let best: Run | undefined;
-  let bestIndex = -1;
+  const finish = Math.min(nStarts, options.finish ?? FIT_DEFAULTS.finish);
+  // The `finish` starts best after screening (ties: the earlier start), kept in descending order.
+  const leaders: (Run & { index: number })[] = [];
   const starts: StartResult[] = [];
   const warnings: string[] = [];
+  const better = (a: number, b: number) => a > b || (Number.isNaN(b) && !Number.isNaN(a));
   for (let s = 0; s < nStarts; s++) {
     const model = base.clone();
     const parts = model.parts;
@@ -216,20 +219,31 @@ function fitWith(
     }
     const em = runEm(parts, eStep, emOptions(s, screen));
     const stopped = screen < maxIter && !em.converged && em.state !== 'failed';
-    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik });
+    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik, finished: !stopped });
     for (const w of em.warnings) warnings.push(`start ${s + 1}: ${w}`);
-    if (best === undefined || em.logLik > best.em.logLik || (Number.isNaN(best.em.logLik) && !Number.isNaN(em.logLik))) {
-      best = { model, em, kind };
-      bestIndex = s;
+    let at = leaders.length;
+    while (at > 0 && better(em.logLik, leaders[at - 1].em.logLik)) at--;
+    if (at < finish) {
+      leaders.splice(at, 0, { model, em, kind, index: s });
+      if (leaders.length > finish) leaders.pop();
     }
   }
-  if (starts[bestIndex].screened) {
-    // Run the best start on to convergence, continuing its history.
-    const b = best!;
-    const em = runEm(b.model.parts, eStep, { ...emOptions(bestIndex, maxIter), previous: b.em.resume });
-    best = { ...b, em };
-    starts[bestIndex] = { ...starts[bestIndex], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false };
-    for (const w of em.warnings) if (!b.em.warnings.includes(w)) warnings.push(`start ${bestIndex + 1}: ${w}`);
+  // Run the leaders on to convergence, continuing their histories, in start order (progress reads in order).
+  let best: Run | undefined;
+  let bestIndex = -1;
+  for (const lead of [...leaders].sort((a, b) => a.index - b.index)) {
+    let run: Run = lead;
+    if (starts[lead.index].screened) {
+      const em = runEm(lead.model.parts, eStep, { ...emOptions(lead.index, maxIter), previous: lead.em.resume });
+      run = { ...lead, em };
+      starts[lead.index] = { ...starts[lead.index], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false };
+      for (const w of em.warnings) if (!lead.em.warnings.includes(w)) warnings.push(`start ${lead.index + 1}: ${w}`);
+    }
+    starts[lead.index] = { ...starts[lead.index], finished: true };
+    if (best === undefined || better(run.em.logLik, best.em.logLik)) {
+      best = run;
+      bestIndex = lead.index;
+    }
   }
   const { model, em } = best!;
   if (!Number.isFinite(em.logLik)) {
@@ -238,7 +252,8 @@ function fitWith(
   model.relabelWorstFirst();
 
   if (!em.converged && maxIter > 0) warnings.push(`the best start did not converge: ${em.status}`);
-  warnings.push(...startWarnings(starts, bestIndex));
+  const reach = finishedAgreement(starts, bestIndex);
+  if (reach.warning) warnings.push(reach.warning);
   eStep.computeProbabilities(model.parts);
   for (const block of ['initial', 'transition', 'emission'] as const) {
     const n = eStep.countBoundary(block, BOUNDARY);
@@ -260,6 +275,8 @@ function fitWith(
     history: em.history,
     starts,
     bestStart: bestIndex,
+    finished: reach.finished,
+    reachedBest: reach.reachedBest,
     warnings,
     data: summary,
     version: VERSION,
@@ -267,20 +284,24 @@ function fitWith(
 }
 
 /**
- * A warning when the kept start is far better than every other start that also ran to the end
- * (those found worse local optima). Screened starts are left out: stopped early, they say little
- * about local optima.
+ * How many finished starts (run to the end, not stopped after screening) there are and how many
+ * reached the best log-likelihood within SAME_OPTIMUM; a warning with every finished start's
+ * log-likelihood when some ended more than DISAGREE below the best.
  */
-export function startWarnings(starts: readonly StartResult[], bestIndex: number): string[] {
-  const others = starts.filter((r) => r.index !== bestIndex && !r.screened);
-  if (others.length === 0) return [];
+export function finishedAgreement(starts: readonly StartResult[], bestIndex: number): { finished: number; reachedBest: number; warning?: string } {
+  const done = starts.filter((r) => r.finished ?? !r.screened); // fits saved before --finish have no `finished`
   const best = starts[bestIndex].logLik;
-  if (others.some((r) => best - r.logLik <= FAR_BETTER)) return [];
-  const next = Math.max(...others.map((r) => r.logLik));
-  return [
-    `start ${bestIndex + 1} of ${starts.length} reached a log-likelihood ${best.toFixed(3)} far above every other start run to the end ` +
-      `(next best ${next.toFixed(3)}): the likelihood has local optima here; consider more starts`,
-  ];
+  const reachedBest = done.filter((r) => best - r.logLik <= SAME_OPTIMUM).length;
+  const behind = done.filter((r) => !(best - r.logLik <= DISAGREE)).sort((a, b) => b.logLik - a.logLik);
+  if (behind.length === 0) return { finished: done.length, reachedBest };
+  const lls = behind.map((r) => `start ${r.index + 1} ${Number.isFinite(r.logLik) ? `${r.logLik.toFixed(4)} (${(best - r.logLik).toPrecision(3)} lower)` : 'failed'}`);
+  return {
+    finished: done.length,
+    reachedBest,
+    warning:
+      `finished starts disagree: ${reachedBest} of ${done.length} reached the best log-likelihood ${best.toFixed(4)} (start ${bestIndex + 1}); ${lls.join(', ')}: ` +
+      `the likelihood has several optima here; consider more starts (--starts) or finishing more of them (--finish)`,
+  };
 }
 
 /** The values of a parameter vector for `model`, or a ModelError when names or length don't match. */
@@ -307,7 +328,7 @@ function namedValues(model: HmmModel, params: NamedParameters | Float64Array): F
 }
 
 /** A model of `spec` for a panel with the given parameters, and its E-step. */
-function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { model: HmmModel; eStep: EStep } {
+export function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { model: HmmModel; eStep: EStep } {
   const model = buildModel(panel, spec);
   model.setParameters(namedValues(model, params));
   const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice);
@@ -326,6 +347,20 @@ export function posterior(panel: Panel, spec: ModelSpec, params: NamedParameters
   const gamma = new Float64Array(eStep.nRows * model.nStates);
   eStep.run(model.parts, gamma);
   return gamma;
+}
+
+/**
+ * Entropy of the posterior distribution of the state paths given the voices, summed over customers
+ * (the classification entropy of the ICL for a hidden Markov model): H = LL - E[log p(states, voices)],
+ * the expectation being the E-step's expected complete-data log-likelihood, the sum over the three
+ * sub-models of expected counts x log probabilities (their M-step objectives without the ridge).
+ */
+export function pathEntropy(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): number {
+  const { model, eStep } = modelAt(panel, spec, params);
+  const ll = eStep.run(model.parts);
+  let complete = 0;
+  for (const part of model.parts) complete += part.objective(eStep.stats.counts[part.block], 0, eStep.stats.observed?.[part.block]);
+  return Math.max(0, ll - complete);
 }
 
 /** Most probable state path, 0-based state per row. */

@@ -28,6 +28,11 @@ export interface FitOptions {
    * iterations and by about 320 after 20, and is kept either way).
    */
   screenIter?: number;
+  /**
+   * With several starts, how many of those best after screening are run to convergence (default 2);
+   * the best of them is kept, and the result reports how many reached its log-likelihood.
+   */
+  finish?: number;
   /** SQUAREM acceleration of EM (default true); the log-likelihood still never falls. */
   accelerate?: boolean;
   /**
@@ -69,6 +74,8 @@ export interface StartResult {
   screened?: boolean;
   /** Log-likelihood at the end of screening (equal to logLik for screened starts). */
   screenLogLik?: number;
+  /** True when the start ran to the end (to convergence or the iteration cap): one of the `finish` best after screening, or every start when there was no screening. */
+  finished?: boolean;
 }
 
 export interface DataSummary {
@@ -98,6 +105,10 @@ export interface FitResult {
   starts: StartResult[];
   /** Index into `starts` of the start kept. */
   bestStart: number;
+  /** Starts run to the end (see FitOptions.finish). */
+  finished?: number;
+  /** Finished starts whose log-likelihood is within 1e-6 of the best (the kept start included). */
+  reachedBest?: number;
   /** Warnings for the numbered footer (log-likelihood fell, not converged, boundary probabilities...). */
   warnings: string[];
   data: DataSummary;

@@ -134,7 +134,8 @@ function penalty(x: Float64Array, mask: Float64Array, ridge: number): number {
 
 /**
  * Inverse of minus the complete-data Hessian (block-diagonal over parts), row-major [a*n + b];
- * the identity scaled by the largest diagonal entry where that Hessian is not negative definite.
+ * the identity scaled by the largest diagonal entry where that Hessian is not negative definite or
+ * not finite.
  */
 function completeDataInverse(parts: Parts, eStep: EStep, ridge: number, out: Float64Array): void {
   const n = nParamsOf(parts);
@@ -149,7 +150,9 @@ function completeDataInverse(parts: Parts, eStep: EStep, ridge: number, out: Flo
       for (let a = 0; a < m; a++) scale = Math.max(scale, Math.abs(h[a * m + a]));
       if (!(scale > 0) || !Number.isFinite(scale)) scale = 1;
       let inv: Matrix | undefined;
-      for (let lambda = 0, k = 0; k < 12 && inv === undefined; k++, lambda = k === 1 ? 1e-10 * scale : lambda * 10) {
+      // A Hessian with a non-finite entry (a sub-model at a degenerate point) gets the scaled identity.
+      const finite = h.every((x) => Number.isFinite(x));
+      for (let lambda = 0, k = 0; finite && k < 12 && inv === undefined; k++, lambda = k === 1 ? 1e-10 * scale : lambda * 10) {
         const mat = new Matrix(m, m);
         for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) mat.set(a, b, -0.5 * (h[a * m + b] + h[b * m + a]) + (a === b ? lambda : 0));
         const chol = new CholeskyDecomposition(mat);

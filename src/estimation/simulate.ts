@@ -96,7 +96,7 @@ function orderedValues(names: string[], params: NamedParameters | Float64Array):
  * of a later period (looking into the future), by flipping one period's intervention at a time
  * on a short probe history.
  */
-function checkTiming(which: string, f: CompiledFormula, probe: Panel): void {
+export function checkTiming(which: string, f: CompiledFormula, probe: Panel): void {
   const L = probe.voice.length;
   const base = probe.columns.intervention.slice();
   const d0 = f.evaluate(probe).values;

@@ -93,8 +93,10 @@ export function newtonMaximize(prob: NewtonProblem, options: MStepOptions): MSte
   return { iterations, before, after: current };
 }
 
-/** Solve (-H + lambda I) d = g, lambda the smallest of 0, 1e-10*s, 1e-9*s, ... giving a positive definite system. */
+/** Solve (-H + lambda I) d = g (undefined when H or g has a non-finite entry), lambda the smallest of 0, 1e-10*s, 1e-9*s, ... giving a positive definite system. */
 function ascentDirection(h: Float64Array, g: Float64Array, n: number): Float64Array | undefined {
+  // A non-finite derivative (the objective at a degenerate point) gives no direction: no step.
+  if (!h.every((x) => Number.isFinite(x)) || !g.every((x) => Number.isFinite(x))) return undefined;
   let scale = 0;
   for (let a = 0; a < n; a++) scale = Math.max(scale, Math.abs(h[a * n + a]));
   if (!(scale > 0) || !Number.isFinite(scale)) scale = 1;

@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { InputError, type InputIssue } from '../errors.js';
+import { InputError } from '../errors.js';
+import { Checker, type Json } from './jsonChecker.js';
+import { checkCovariance, covarianceToJson } from './covarianceJson.js';
+import type { Covariance } from '../estimation/inference/covariance.js';
 import type { FitResult, StartResult, DataSummary } from '../estimation/fitTypes.js';
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
+import type { PeriodLength } from './effectsTypes.js';
 
 /**
  * What the intervention-effect report needs besides the parameters, measured on the panel at fit
@@ -19,6 +23,10 @@ export interface EffectsBasis {
 /** A fit as saved in fit.json: the FitResult plus the effects basis. Enough to reload the fit. */
 export interface SavedFit extends FitResult {
   effectsBasis: EffectsBasis;
+  /** Length of one period of the panel, when known (the panel's period_hours column, written by prepare, or fit --period-length). */
+  periodLength?: PeriodLength;
+  /** Covariance of the parameter vector (absent when the fit was run with --se none, or by older versions). */
+  covariance?: Covariance;
 }
 
 export const FIT_FORMAT = 'squeaky-fit';
@@ -46,71 +54,14 @@ export function fitToJson(fit: SavedFit): string {
     },
     starts: fit.starts,
     bestStart: fit.bestStart,
+    ...(fit.finished === undefined ? {} : { finished: fit.finished, reachedBest: fit.reachedBest }),
     history: fit.history,
     data: fit.data,
     effectsBasis: fit.effectsBasis,
+    ...(fit.periodLength ? { periodLength: fit.periodLength } : {}),
+    ...(fit.covariance ? { covariance: covarianceToJson(fit.covariance) } : {}),
   };
   return JSON.stringify(out, null, 2) + '\n';
-}
-
-type Json = unknown;
-
-/** Collects located problems while checking the shape of a parsed fit.json. */
-class Checker {
-  readonly issues: InputIssue[] = [];
-  constructor(readonly file: string) {}
-
-  fail(path: string, value: Json, expected: string): void {
-    const shown = value === undefined ? 'missing' : JSON.stringify(value);
-    this.issues.push({ file: this.file, column: path, value: shown.length > 60 ? shown.slice(0, 57) + '...' : shown, expected });
-  }
-
-  obj(v: Json, path: string): Record<string, Json> | undefined {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, Json>;
-    this.fail(path, v, 'an object');
-    return undefined;
-  }
-
-  num(v: Json, path: string, opts: { int?: boolean; min?: number; finite?: boolean } = {}): number {
-    const finite = opts.finite ?? true;
-    if (typeof v !== 'number' || Number.isNaN(v) || (finite && !Number.isFinite(v)) || (opts.int && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min)) {
-      this.fail(path, v, `${opts.int ? 'an integer' : 'a finite number'}${opts.min !== undefined ? ` >= ${opts.min}` : ''}`);
-      return NaN;
-    }
-    return v;
-  }
-
-  str(v: Json, path: string): string {
-    if (typeof v !== 'string') {
-      this.fail(path, v, 'a string');
-      return '';
-    }
-    return v;
-  }
-
-  bool(v: Json, path: string): boolean {
-    if (typeof v !== 'boolean') {
-      this.fail(path, v, 'true or false');
-      return false;
-    }
-    return v;
-  }
-
-  arr(v: Json, path: string): Json[] {
-    if (!Array.isArray(v)) {
-      this.fail(path, v, 'an array');
-      return [];
-    }
-    return v;
-  }
-
-  numArr(v: Json, path: string): number[] {
-    return this.arr(v, path).map((x, i) => this.num(x, `${path}[${i}]`));
-  }
-
-  strArr(v: Json, path: string): string[] {
-    return this.arr(v, path).map((x, i) => this.str(x, `${path}[${i}]`));
-  }
 }
 
 function checkSpec(c: Checker, v: Json): ModelSpec {
@@ -173,6 +124,7 @@ function checkStarts(c: Checker, v: Json): StartResult[] {
       converged: c.bool(o.converged, `starts[${i}].converged`),
       ...(o.screened === undefined ? {} : { screened: c.bool(o.screened, `starts[${i}].screened`) }),
       ...(o.screenLogLik === undefined ? {} : { screenLogLik: o.screenLogLik === null ? -Infinity : c.num(o.screenLogLik, `starts[${i}].screenLogLik`) }),
+      ...(o.finished === undefined ? {} : { finished: c.bool(o.finished, `starts[${i}].finished`) }),
     };
   });
 }
@@ -203,6 +155,12 @@ function checkBasis(c: Checker, v: Json, nStates: number): EffectsBasis {
   const covariateMeans: Record<string, number> = {};
   for (const [k, x] of Object.entries(means)) covariateMeans[k] = c.num(x, `effectsBasis.covariateMeans.${k}`);
   return { complaintStateMix: mix, complaintRows: c.num(o.complaintRows, 'effectsBasis.complaintRows', { int: true, min: 0 }), covariateMeans };
+}
+
+function checkPeriodLength(c: Checker, v: Json): PeriodLength | undefined {
+  if (v === undefined) return undefined;
+  const o = c.obj(v, 'periodLength') ?? {};
+  return { spec: c.str(o.spec, 'periodLength.spec'), hours: c.num(o.hours, 'periodLength.hours', { min: 0 }) };
 }
 
 /**
@@ -238,11 +196,15 @@ export function parseFit(text: string, file: string): SavedFit {
     history: o.history === undefined ? [] : c.arr(o.history, 'history').map((x, i) => (x === null ? NaN : c.num(x, `history[${i}]`, { finite: false }))),
     starts: checkStarts(c, o.starts),
     bestStart: c.num(o.bestStart, 'bestStart', { int: true, min: 0 }),
+    ...(o.finished === undefined ? {} : { finished: c.num(o.finished, 'finished', { int: true, min: 0 }), reachedBest: c.num(o.reachedBest, 'reachedBest', { int: true, min: 0 }) }),
     warnings: o.warnings === undefined ? [] : c.strArr(o.warnings, 'warnings'),
     data: checkData(c, o.data),
     version: c.str(o.version, 'version'),
     effectsBasis: checkBasis(c, o.effectsBasis, spec.nStates),
   };
+  const periodLength = checkPeriodLength(c, o.periodLength);
+  if (periodLength) fit.periodLength = periodLength;
+  if (o.covariance !== undefined) fit.covariance = checkCovariance(c, o.covariance, parameters.names);
   if (Number.isInteger(fit.nParams) && fit.nParams !== parameters.names.length) c.fail('nParams', fit.nParams, `the number of parameters (${parameters.names.length})`);
   if (c.issues.length) throw new InputError(`${file} is not a valid squeaky fit file`, c.issues.slice(0, 20), Math.max(0, c.issues.length - 20));
   return fit;

@@ -31,6 +31,8 @@ export function formatFitHeader(fit: FitResult): string {
       fit.starts.some((st) => mark(st) === '*') ? '* not converged' : '',
     ].filter((x) => x !== '');
     lines.push(`Starts (${fit.starts.length}; kept ${fit.bestStart + 1}): ` + fit.starts.map((st) => `${st.index + 1}:${st.kind} ${Number.isFinite(st.logLik) ? st.logLik.toFixed(2) : 'failed'}${mark(st)}`).join('  ') + (legend.length ? `   (${legend.join('; ')})` : ''));
+    if (fit.finished !== undefined) lines.push(`Finished starts: ${fit.finished}; ${fit.reachedBest} reached the best log-likelihood (within 1e-6)`);
+
   }
   return lines.join('\n') + '\n';
 }
@@ -50,6 +52,7 @@ export function formatFitSummary(fit: FitResult, table: ParameterTable, effects?
   const parts = [formatFitHeader(fit), formatText({ ...table, warnings: [] })];
   if (effects) parts.push(formatBaselineMatrices(effects));
   if (table.warnings.length) parts.push(['Warnings', ...table.warnings.map((w, i) => `${i + 1}. ${w}`)].join('\n') + '\n');
-  if (effects) parts.push(formatEffectsText(effects));
+  // The report's own warnings are in the footer above.
+  if (effects) parts.push(formatEffectsText(effects, { warnings: false }));
   return parts.join('\n');
 }

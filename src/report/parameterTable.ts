@@ -1,16 +1,9 @@
-import { createRequire } from 'node:module';
 import type { FitResult } from '../estimation/fitTypes.js';
 import type { Block } from '../model/subModel.js';
 import { UsageError } from '../errors.js';
 import { parseParameterName } from './parameterName.js';
-
-// erf from mathjs's number-only build, loaded on first use (only tables with standard errors need it).
-const requireCjs = createRequire(import.meta.url);
-let erfFn: ((x: number) => number) | undefined;
-function erf(x: number): number {
-  erfFn ??= (requireCjs('mathjs/number') as { erf: (x: number) => number }).erf;
-  return erfFn(x);
-}
+import { standardErrors, type Covariance } from '../estimation/inference/covariance.js';
+import { normalTwoSidedP, quantileSorted } from '../estimation/inference/distributions.js';
 
 /** One row of the parameter table. Inference columns are present only when standard errors are. */
 export interface ParameterRow {
@@ -35,6 +28,8 @@ export interface ParameterTable {
   hasStdErrors: boolean;
   /** Numbered footer of the text, Markdown and LaTeX formats; a field of the JSON format. */
   warnings: string[];
+  /** How the standard errors were obtained (a line above the warnings; a field of the JSON format). */
+  seMethod?: string;
 }
 
 export const TABLE_FORMATS = ['text', 'csv', 'json', 'markdown', 'latex'] as const;
@@ -46,14 +41,32 @@ export const INFERENCE_COLUMNS = ['std_error', 'z', 'p', 'ci_low', 'ci_high'] as
 
 const Z975 = 1.959963984540054;
 
+/** One line saying how a covariance was obtained, for tables and the fit summary. */
+export function seMethodLine(cov: Covariance): string {
+  const plain = 'of the plain (unpenalised) log-likelihood at the estimates';
+  switch (cov.method) {
+    case 'observed':
+      return `Standard errors: inverse observed information ${plain}`;
+    case 'robust':
+      return `Standard errors: cluster-robust (sandwich, customers as independent units) ${plain}`;
+    default: {
+      const b = cov.bootstrap;
+      return b
+        ? `Standard errors: ${b.type} bootstrap, ${b.replicates.length} of ${b.requested} replicates used (${b.failed} failed, ${b.notConverged} not converged), seed ${b.seed}; 95% intervals are bootstrap percentiles`
+        : 'Standard errors: bootstrap';
+    }
+  }
+}
+
 /**
  * The parameter table of a fit, in the order of the flat parameter vector (blocks initial,
- * transition by origin state, emission by state and voice). `stdErrors` (same order as the
- * parameters) adds Wald z, two-sided normal p and 95% intervals.
+ * transition by origin state, emission by state and voice). Standard errors (same order as the
+ * parameters; NaN = not available) come from `stdErrors` or else from the fit's covariance, and
+ * add Wald z, two-sided normal p and 95% intervals ("n/a" where not available).
  */
-export function parameterTable(fit: Pick<FitResult, 'parameters'>, options: { stdErrors?: ArrayLike<number>; warnings?: string[] } = {}): ParameterTable {
+export function parameterTable(fit: Pick<FitResult, 'parameters'> & { covariance?: Covariance }, options: { stdErrors?: ArrayLike<number>; warnings?: string[] } = {}): ParameterTable {
   const { names, values } = fit.parameters;
-  const se = options.stdErrors;
+  const se = options.stdErrors ?? (fit.covariance ? standardErrors(fit.covariance) : undefined);
   if (se && se.length !== names.length) throw new RangeError(`stdErrors has length ${se.length}, expected ${names.length}`);
   const rows: ParameterRow[] = names.map((name, i) => {
     const parts = parseParameterName(name) ?? { block: blockOf(fit, i), state: '', outcome: '', term: name };
@@ -63,13 +76,25 @@ export function parameterTable(fit: Pick<FitResult, 'parameters'>, options: { st
       const z = values[i] / s;
       row.stdError = s;
       row.z = z;
-      row.p = 1 - erf(Math.abs(z) / Math.SQRT2);
+      row.p = Number.isFinite(z) ? normalTwoSidedP(z) : NaN;
       row.ciLow = values[i] - Z975 * s;
       row.ciHigh = values[i] + Z975 * s;
     }
     return row;
   });
-  return { rows, hasStdErrors: Boolean(se), warnings: options.warnings ?? [] };
+  const reps = options.stdErrors ? undefined : fit.covariance?.bootstrap?.replicates;
+  if (reps && reps.length > 1) {
+    // bootstrap: percentile intervals over the replicates
+    rows.forEach((row, i) => {
+      if (Number.isNaN(row.stdError)) return;
+      const v = reps.map((r) => r[i]).filter(Number.isFinite).sort((a, b) => a - b);
+      row.ciLow = quantileSorted(v, 0.025);
+      row.ciHigh = quantileSorted(v, 0.975);
+    });
+  }
+  const table: ParameterTable = { rows, hasStdErrors: Boolean(se), warnings: options.warnings ?? [] };
+  if (fit.covariance && !options.stdErrors) table.seMethod = seMethodLine(fit.covariance);
+  return table;
 }
 
 function blockOf(fit: Pick<FitResult, 'parameters'>, i: number): Block {
@@ -106,6 +131,7 @@ function rowLabel(r: ParameterRow): string {
 
 function fixed(x: number | undefined, digits = 4): string {
   if (x === undefined) return '';
+  if (Number.isNaN(x)) return 'n/a';
   if (!Number.isFinite(x)) return String(x);
   // Tiny non-zero values keep their magnitude instead of printing as 0.0000.
   if (x !== 0 && Math.abs(x) < 0.5 * 10 ** -digits) return x.toExponential(2);
@@ -114,12 +140,13 @@ function fixed(x: number | undefined, digits = 4): string {
 
 function pValue(p: number | undefined): string {
   if (p === undefined) return '';
+  if (Number.isNaN(p)) return 'n/a';
   return p < 0.0001 ? '<0.0001' : p.toFixed(4);
 }
 
 function displayCells(r: ParameterRow, inference: boolean): string[] {
   const cells = [rowLabel(r), fixed(r.estimate)];
-  if (inference) cells.push(fixed(r.stdError), fixed(r.z, 2), pValue(r.p), `[${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]`);
+  if (inference) cells.push(fixed(r.stdError), fixed(r.z, 2), pValue(r.p), Number.isNaN(r.ciLow) ? 'n/a' : `[${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]`);
   return cells;
 }
 
@@ -144,23 +171,27 @@ export function formatText(table: ParameterTable): string {
     out.push('', g.title);
     for (const r of g.rows) out.push('  ' + line(displayCells(r, inf)));
   }
+  if (table.seMethod) out.push('', table.seMethod);
   if (table.warnings.length) out.push('', 'Warnings', ...footer(table.warnings));
   return out.join('\n') + '\n';
 }
 
-function machineRecord(r: ParameterRow, inference: boolean): Record<string, string | number> {
-  const rec: Record<string, string | number> = { name: r.name, block: r.block, state: r.state, outcome: r.outcome, term: r.term, estimate: r.estimate };
+/** Machine formats: a standard error that is not available (and its z, p, interval) is null in JSON, NA in CSV. */
+function machineRecord(r: ParameterRow, inference: boolean): Record<string, string | number | null> {
+  const rec: Record<string, string | number | null> = { name: r.name, block: r.block, state: r.state, outcome: r.outcome, term: r.term, estimate: r.estimate };
   if (inference) {
-    rec.std_error = r.stdError as number;
-    rec.z = r.z as number;
-    rec.p = r.p as number;
-    rec.ci_low = r.ciLow as number;
-    rec.ci_high = r.ciHigh as number;
+    const v = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+    rec.std_error = v(r.stdError);
+    rec.z = v(r.z);
+    rec.p = v(r.p);
+    rec.ci_low = v(r.ciLow);
+    rec.ci_high = v(r.ciHigh);
   }
   return rec;
 }
 
-function csvField(v: string | number): string {
+export function csvField(v: string | number | null): string {
+  if (v === null) return 'NA';
   const s = typeof v === 'number' ? String(v) : v;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -179,10 +210,13 @@ export function formatCsv(table: ParameterTable): string {
 /** JSON: { columns, rows: [{name, block, ...}], warnings }, full-precision numbers. */
 export function formatJson(table: ParameterTable): string {
   const columns: string[] = [...BASE_COLUMNS, ...(table.hasStdErrors ? INFERENCE_COLUMNS : [])];
-  return JSON.stringify({ columns, rows: table.rows.map((r) => machineRecord(r, table.hasStdErrors)), warnings: table.warnings }, null, 2) + '\n';
+  const out: Record<string, unknown> = { columns, rows: table.rows.map((r) => machineRecord(r, table.hasStdErrors)) };
+  if (table.seMethod) out.seMethod = table.seMethod;
+  out.warnings = table.warnings;
+  return JSON.stringify(out, null, 2) + '\n';
 }
 
-function mdEscape(s: string): string {
+export function mdEscape(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/_/g, '\\_');
 }
 
@@ -195,11 +229,12 @@ export function formatMarkdown(table: ParameterTable): string {
     out.push(`| **${mdEscape(g.title)}** |${' |'.repeat(header.length - 1)}`);
     for (const r of g.rows) out.push(`| ${displayCells(r, inf).map(mdEscape).join(' | ')} |`);
   }
+  if (table.seMethod) out.push('', mdEscape(table.seMethod));
   if (table.warnings.length) out.push('', '**Warnings**', '', ...footer(table.warnings).map(mdEscape));
   return out.join('\n') + '\n';
 }
 
-function texEscape(s: string): string {
+export function texEscape(s: string): string {
   return s.replace(/[\\{}$&#_%~^]/g, (ch) => {
     switch (ch) {
       case '\\':
@@ -215,7 +250,7 @@ function texEscape(s: string): string {
 }
 
 /** Numeric cell: a true minus sign, '<' in math mode. */
-function texNumber(s: string): string {
+export function texNumber(s: string): string {
   return texEscape(s).replace(/-(?=\d)/g, '$-$');
 }
 
@@ -234,6 +269,7 @@ export function formatLatex(table: ParameterTable): string {
     }
   });
   out.push('\\bottomrule');
+  if (table.seMethod) out.push(`\\multicolumn{${n}}{p{0.9\\linewidth}}{\\footnotesize ${texEscape(table.seMethod)}} \\\\`);
   if (table.warnings.length) {
     out.push(`\\multicolumn{${n}}{l}{\\footnotesize Warnings:} \\\\`);
     for (const w of footer(table.warnings)) out.push(`\\multicolumn{${n}}{p{0.9\\linewidth}}{\\footnotesize ${texEscape(w)}} \\\\`);

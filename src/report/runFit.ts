@@ -13,7 +13,15 @@ import { fitToJson, type EffectsBasis, type SavedFit } from './fitFile.js';
 import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
-import { writeFilesAtomic } from './writeAtomic.js';
+import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
+import { DEFAULT_SE_METHOD, fitCovariance, fitCovarianceAsync, type SeMethod } from './fitCovariance.js';
+import { bootstrapWarnings, type BootstrapOptions } from '../estimation/inference/bootstrapCovariance.js';
+import type { Covariance } from '../estimation/inference/covariance.js';
+import type { PeriodLength } from './effectsTypes.js';
+import { panelPeriodLength } from './periodLength.js';
+import { samePeriodWarnings } from './samePeriodWarnings.js';
+import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
+import { defaultThreads } from '../parallel/runParallel.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -29,6 +37,8 @@ export interface RunFitOptions {
   /** How the panel is read (column names, declared voice labels, gap filling). */
   read?: ReadPanelOptions;
   starts?: number;
+  /** Starts best after screening that are run to convergence (default 2). */
+  finish?: number;
   seed?: number;
   maxIter?: number;
   tol?: number;
@@ -37,11 +47,24 @@ export interface RunFitOptions {
   start?: { fit: SavedFit; file: string };
   /** Horizon of the effects report (default 30). */
   horizon?: number;
+  /** Length of one period (default: the panel's period_hours column when it has one). */
+  periodLength?: PeriodLength;
   onProgress?: (p: FitProgress) => void;
-  /** E-step threads (default 1); the fit is the same bits for every value. */
-  threads?: number;
   /** Called as each long phase begins (reading, designs, E-step tables, EM, report). */
   onPhase?: (description: string) => void;
+  /** How the standard errors are computed (default 'observed'; 'none' skips them). */
+  se?: SeMethod;
+  /** Progress of the standard errors. */
+  onSeProgress?: CovarianceOptions['onProgress'];
+  /**
+   * Worker threads (default: the machine's cores): the E-step and the M-step's sums of the fit
+   * (the same bits for every value) and the bootstrap's replicates run on them.
+   */
+  threads?: number;
+  /** Replicates (default 200) and type (default nonparametric) of `se: 'bootstrap'`; its seed is `seed`. */
+  bootstrap?: Pick<BootstrapOptions, 'replicates' | 'type'>;
+  /** Progress of the bootstrap (replicates done). */
+  onBootstrapProgress?: BootstrapOptions['onProgress'];
 }
 
 /** Everything `squeaky fit` produces. */
@@ -117,8 +140,27 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
   return out;
 }
 
-/** Fit a panel already in memory (see runFit). */
+/**
+ * Fit a panel already in memory (see runFit), with any standard-error method but the bootstrap,
+ * which runs on worker threads (runFitOnPanelAsync).
+ */
 export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
+  const result = fitForRun(panel, options);
+  return finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress }), options, panelWarnings);
+}
+
+/** Fit a panel already in memory with any standard-error method, the bootstrap included. */
+export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): Promise<FitRun> {
+  const result = fitForRun(panel, options);
+  const covariance = await fitCovarianceAsync(panel, result, options.se ?? DEFAULT_SE_METHOD, {
+    onProgress: options.onSeProgress,
+    bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
+  });
+  return finishFitRun(panel, result, covariance, options, panelWarnings);
+}
+
+/** The fit of `squeaky fit`: the spec from the options (or the --start fit), checked against the panel, then fitted. */
+function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   let spec: ModelSpec;
   if (options.start) {
     spec = options.start.fit.spec;
@@ -133,18 +175,27 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
   const result: FitResult = fitModel(panel, spec, {
     starts: options.starts,
+    finish: options.finish,
     seed: options.seed,
     maxIter: options.maxIter,
     tol: options.tol,
     ridge: options.ridge,
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
-    threads: options.threads,
+    threads: options.threads ?? defaultThreads(),
     onPhase: options.onPhase,
   });
-  options.onPhase?.('the report');
+  options.onPhase?.('standard errors and the report');
+  return result;
+}
+
+/** Everything after the fit: the effects basis, the covariance, the report, the warnings and the table. */
+function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | undefined, options: RunFitOptions, panelWarnings: string[]): FitRun {
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
+  const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
+  if (periodLength) saved.periodLength = periodLength;
+  if (covariance) saved.covariance = covariance;
   let effects: EffectsReport | undefined;
   let effectsProblem: string | undefined;
   try {
@@ -154,7 +205,10 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
     effectsProblem = `no intervention-effect report: ${e.message}`;
   }
   saved.warnings = fitWarnings(saved, effects);
+  for (const w of samePeriodWarnings(saved.spec)) if (!saved.warnings.includes(w)) saved.warnings.push(w);
   if (effectsProblem) saved.warnings.push(effectsProblem);
+  if (covariance) saved.warnings.push(...covariance.notes);
+  if (covariance) saved.warnings.push(...bootstrapWarnings(covariance));
   const table = parameterTable(saved, { warnings: saved.warnings });
   return { fit: saved, table, effects, panelWarnings };
 }
@@ -163,16 +217,22 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
 export async function runFit(panelFile: string, options: RunFitOptions = {}): Promise<FitRun> {
   options.onPhase?.(`reading ${panelFile}`);
   const { panel, warnings } = await readPanel(panelFile, options.read);
-  return runFitOnPanel(panel, options, warnings);
+  return runFitOnPanelAsync(panel, options, warnings);
 }
 
 /** The files `squeaky fit` writes into DIR: fit.json, parameters.csv and (when computed) effects.json, all or none. */
 export async function writeFitRun(run: FitRun, dir: string): Promise<string[]> {
+  const files = fitRunFiles(run, dir);
+  await writeFilesAtomic(files);
+  return files.map((f) => f.path);
+}
+
+/** The files of writeFitRun with their contents, for writing together with others. */
+export function fitRunFiles(run: FitRun, dir: string): OutputFile[] {
   const files = [
     { path: join(dir, 'fit.json'), content: fitToJson(run.fit) },
     { path: join(dir, 'parameters.csv'), content: formatTable(run.table, 'csv') },
   ];
   if (run.effects) files.push({ path: join(dir, 'effects.json'), content: JSON.stringify(run.effects, null, 2) + '\n' });
-  await writeFilesAtomic(files);
-  return files.map((f) => f.path);
+  return files;
 }

@@ -47,11 +47,51 @@ export function syntheticDesigns(spec: ModelSpec, history: Panel): { initial: De
   };
 }
 
-function rowsAfterComplaint(d: Design, customer: number, horizon: number): Float64Array {
+/** Rows of periods 1..used after the complaint of `customer`, in designs of a history built for `built` periods. */
+function rowsAfterComplaint(d: Design, customer: number, built: number, used = built): Float64Array {
   const nCols = d.names.length;
-  const n = BURN_IN + 1 + horizon;
+  const n = BURN_IN + 1 + built;
   const first = customer * n + BURN_IN + 1;
-  return d.values.slice(first * nCols, (first + horizon) * nCols);
+  return d.values.slice(first * nCols, (first + used) * nCols);
+}
+
+/** Design rows of periods 1..horizon after the complaint, row-major, per sub-model and arm (they do not depend on the parameters). */
+export interface ScenarioRows {
+  horizon: number;
+  transition: { without: Float64Array; with: Float64Array };
+  emission: { without: Float64Array; with: Float64Array };
+}
+
+/** The rows of the first `horizon` periods of designs built for `built` periods (default: all of them). */
+export function scenarioRows(designs: { transition: Design; emission: Design }, built: number, horizon = built): ScenarioRows {
+  if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= built)) throw new RangeError(`horizon must be an integer in 1..${built}, got ${horizon}`);
+  const rows = (d: Design, c: number) => rowsAfterComplaint(d, c, built, horizon);
+  return {
+    horizon,
+    transition: { without: rows(designs.transition, 0), with: rows(designs.transition, 1) },
+    emission: { without: rows(designs.emission, 0), with: rows(designs.emission, 1) },
+  };
+}
+
+/** Transition and emission probabilities at the scenario rows, from the sub-models' probabilitiesFor (current parameters). */
+export function probabilitiesAtRows(spec: ModelSpec, rows: ScenarioRows, transition: ProbabilitySource, emission: ProbabilitySource): ScenarioProbabilities {
+  const K = spec.nStates;
+  const V = spec.voiceLabels.length;
+  const horizon = rows.horizon;
+  if (transition.nGroups !== K || transition.nOut !== K) throw new RangeError(`transition model is ${transition.nGroups}x${transition.nOut}, expected ${K}x${K}`);
+  if (emission.nGroups !== K || emission.nOut !== V) throw new RangeError(`emission model is ${emission.nGroups}x${emission.nOut}, expected ${K}x${V}`);
+  const probs = (src: ProbabilitySource, r: Float64Array, size: number): Float64Array => {
+    const out = new Float64Array(horizon * size);
+    src.probabilitiesFor(r, horizon, out);
+    return out;
+  };
+  return {
+    nStates: K,
+    voiceLabels: [...spec.voiceLabels],
+    horizon,
+    transition: { without: probs(transition, rows.transition.without, K * K), with: probs(transition, rows.transition.with, K * K) },
+    emission: { without: probs(emission, rows.emission.without, K * V), with: probs(emission, rows.emission.with, K * V) },
+  };
 }
 
 /**
@@ -65,21 +105,5 @@ export function scenarioProbabilities(
   emission: ProbabilitySource,
   horizon: number,
 ): ScenarioProbabilities {
-  const K = spec.nStates;
-  const V = spec.voiceLabels.length;
-  if (!(Number.isInteger(horizon) && horizon >= 1)) throw new RangeError(`horizon must be an integer >= 1, got ${horizon}`);
-  if (transition.nGroups !== K || transition.nOut !== K) throw new RangeError(`transition model is ${transition.nGroups}x${transition.nOut}, expected ${K}x${K}`);
-  if (emission.nGroups !== K || emission.nOut !== V) throw new RangeError(`emission model is ${emission.nGroups}x${emission.nOut}, expected ${K}x${V}`);
-  const probs = (src: ProbabilitySource, d: Design, customer: number, size: number): Float64Array => {
-    const out = new Float64Array(horizon * size);
-    src.probabilitiesFor(rowsAfterComplaint(d, customer, horizon), horizon, out);
-    return out;
-  };
-  return {
-    nStates: K,
-    voiceLabels: [...spec.voiceLabels],
-    horizon,
-    transition: { without: probs(transition, designs.transition, 0, K * K), with: probs(transition, designs.transition, 1, K * K) },
-    emission: { without: probs(emission, designs.emission, 0, K * V), with: probs(emission, designs.emission, 1, K * V) },
-  };
+  return probabilitiesAtRows(spec, scenarioRows(designs, horizon), transition, emission);
 }

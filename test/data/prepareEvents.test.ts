@@ -22,7 +22,7 @@ function rowsOf(p: Panel, customer: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (let r = p.offsets[i]; r < p.offsets[i + 1]; r++) {
     const row: Record<string, unknown> = { period: p.period[r], voice: p.voice[r] < 0 ? null : p.voiceLabels[p.voice[r]] };
-    for (const [name, col] of Object.entries(p.columns)) row[name] = col[r];
+    for (const [name, col] of Object.entries(p.columns)) if (name !== 'period_hours') row[name] = col[r];
     out.push(row);
   }
   return out;
@@ -58,6 +58,8 @@ describe('prepareEvents', () => {
     ]);
     expect(rowsOf(panel, 'b')).toEqual([row(1, 'compliment', [0, 1, 0, 0]), row(2, 'silent', [0, 0, 0, 1])]);
     expect(warnings.join('\n')).toMatch(/1 firm tweet to accounts that never tweeted/);
+    // The period length in hours, on every row, for the fit to state horizons in days.
+    expect(Array.from(panel.columns.period_hours)).toEqual(new Array(5).fill(24));
   });
 
   it('applies a configured rule', async () => {

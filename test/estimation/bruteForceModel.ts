@@ -14,6 +14,8 @@ export interface ModelBruteForce {
   /** Expected transition counts per row: [(row*K + i)*K + j] (row = destination row). */
   xiPerRow: Float64Array;
   viterbi: Int32Array;
+  /** Entropy of the posterior distribution of the state paths, summed over customers: -sum p(path | voices) ln p(path | voices). */
+  pathEntropy: number;
 }
 
 export function bruteForceModel(panel: Panel, spec: ModelSpec, model: HmmModel): ModelBruteForce {
@@ -34,6 +36,7 @@ export function bruteForceModel(panel: Panel, spec: ModelSpec, model: HmmModel):
   const xiPerRow = new Float64Array(n * K * K);
   const vit = new Int32Array(n);
   let logLik = 0;
+  let pathEntropy = 0;
   for (let s = 0; s + 1 < panel.offsets.length; s++) {
     const r0 = panel.offsets[s];
     const T = panel.offsets[s + 1] - r0;
@@ -63,6 +66,7 @@ export function bruteForceModel(panel: Panel, spec: ModelSpec, model: HmmModel):
     logLik += Math.log(total);
     for (let q = 0; q < nPaths; q++) {
       const w = joint[q] / total;
+      if (w > 0) pathEntropy -= w * Math.log(w);
       const path = paths[q];
       for (let t = 0; t < T; t++) {
         gamma[(r0 + t) * K + path[t]] += w;
@@ -70,5 +74,5 @@ export function bruteForceModel(panel: Panel, spec: ModelSpec, model: HmmModel):
       }
     }
   }
-  return { logLik, gamma, xiPerRow, viterbi: vit };
+  return { logLik, gamma, xiPerRow, viterbi: vit, pathEntropy };
 }

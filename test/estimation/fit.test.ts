@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, fitDesigns, buildModelDesigns, logLikelihood, posterior, startWarnings, viterbi, FIT_DEFAULTS } from '../../src/estimation/fit.js';
+import { fit, fitDesigns, buildModelDesigns, logLikelihood, posterior, finishedAgreement, viterbi, FIT_DEFAULTS } from '../../src/estimation/fit.js';
 import type { FitProgress } from '../../src/estimation/fitTypes.js';
 import { ModelError } from '../../src/errors.js';
 import { createModel } from '../../src/model/hmmModel.js';
@@ -134,19 +134,37 @@ describe('fit', () => {
     }
   });
 
-  it('warns when one start is far better than all the others', () => {
-    const st = (index: number, logLik: number) => ({ index, kind: 'random' as const, logLik, iterations: 1, converged: true });
-    expect(startWarnings([st(0, -100), st(1, -100.5), st(2, -120)], 0)).toEqual([]);
-    const w = startWarnings([st(0, -110), st(1, -100), st(2, -120)], 1);
-    expect(w).toHaveLength(1);
-    expect(w[0]).toMatch(/start 2 of 3 .* -100\.000 far above .*next best -110\.000/);
-    expect(startWarnings([st(0, -100)], 0)).toEqual([]);
-    // screened starts stopped early and are not evidence of local optima
-    expect(startWarnings([st(0, -100), { ...st(1, -150), screened: true }], 0)).toEqual([]);
+  it('counts the finished starts that reached the best log-likelihood and warns, with numbers, when they disagree', () => {
+    const st = (index: number, logLik: number, screened = false) => ({ index, kind: 'random' as const, logLik, iterations: 1, converged: true, screened, finished: !screened });
+    expect(finishedAgreement([st(0, -100), st(1, -100 - 5e-7), st(2, -120, true)], 0)).toEqual({ finished: 2, reachedBest: 2 });
+    // within 1e-3 but not within 1e-6: no warning, not counted as reaching the best
+    expect(finishedAgreement([st(0, -100), st(1, -100.0005)], 0)).toEqual({ finished: 2, reachedBest: 1 });
+    const r = finishedAgreement([st(0, -110), st(1, -100), st(2, -100.002), st(3, -150, true)], 1);
+    expect(r.finished).toBe(3);
+    expect(r.reachedBest).toBe(1);
+    expect(r.warning).toMatch(/1 of 3 reached the best log-likelihood -100\.0000 \(start 2\); start 3 -100\.0020 \(0\.00200 lower\), start 1 -110\.0000 \(10\.0 lower\)/);
+    // a screened start stopped early: no evidence of local optima
+    expect(finishedAgreement([st(0, -100), st(1, -150, true)], 0).warning).toBeUndefined();
   });
 
-  it('screens the starts (emEM) and runs only the best to convergence', () => {
-    const f = fit(sim.panel, spec2, { seed: 3, starts: 3, screenIter: 4, tol: 1e-10 });
+  it('finishes the --finish best screened starts, keeps the best of them and reports the agreement', () => {
+    for (const finish of [1, 2, 3]) {
+      const f = fit(sim.panel, spec2, { seed: 3, starts: 4, screenIter: 3, finish });
+      const done = f.starts.filter((st) => st.finished);
+      expect(done).toHaveLength(finish);
+      expect(f.finished).toBe(finish);
+      // the finished starts are those best after screening
+      const ranked = [...f.starts].sort((a, b) => b.screenLogLik! - a.screenLogLik! || a.index - b.index).slice(0, finish);
+      expect(done.map((st) => st.index)).toEqual(ranked.map((st) => st.index).sort((a, b) => a - b));
+      expect(f.logLik).toBe(Math.max(...done.map((st) => st.logLik)));
+      expect(f.reachedBest).toBe(done.filter((st) => f.logLik - st.logLik <= 1e-6).length);
+      for (const st of f.starts) if (!st.finished) expect(st.iterations).toBeLessThanOrEqual(3);
+    }
+    expect(() => fit(sim.panel, spec2, { finish: 0 })).toThrow(ModelError);
+  });
+
+  it('screens the starts (emEM) and with --finish 1 runs only the best to convergence', () => {
+    const f = fit(sim.panel, spec2, { seed: 3, starts: 3, screenIter: 4, tol: 1e-10, finish: 1 });
     const best = f.starts[f.bestStart];
     expect(best.screened).toBe(false);
     expect(best.converged).toBe(true);

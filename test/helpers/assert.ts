@@ -31,3 +31,14 @@ export function assertLogLikIncreasing(history: ArrayLike<number>, slack = 1e-9)
     }
   }
 }
+
+/** The error `f` throws, checked to be an instance of `type` (fails when f does not throw). */
+export function thrown<E extends Error>(f: () => unknown, type: new (...args: never[]) => E): E {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(type);
+    return e as E;
+  }
+  throw new Error(`expected a ${type.name}`);
+}

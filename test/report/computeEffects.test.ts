@@ -1,49 +1,18 @@
 import { describe, it, expect } from 'vitest';
 import { computeEffects } from '../../src/report/computeEffects.js';
 import { syntheticDesigns, syntheticHistory } from '../../src/report/scenarios.js';
+import { HAND, handParameters, handSpec, logistic } from './handModel.js';
 import { createModel } from '../../src/model/hmmModel.js';
 import type { ModelSpec, NamedParameters } from '../../src/estimation/spec.js';
-import { ModelError } from '../../src/errors.js';
+import { ModelError, UsageError } from '../../src/errors.js';
 import { assertClose } from '../helpers/assert.js';
 
-// The same hand-specified K=2 model as effects.test.ts, now through the real sub-models: the
-// report must equal the closed forms when the parameters are set by name.
-const a = 0.1, b = 0.05, a1 = 0.4, b1 = 0.01;
-const alpha = [0.5, -2];
-const gamma = 1.2;
-const decay = 0.8;
+// The hand-specified K=2 model of handModel.ts, through the real sub-models: the report must
+// equal the closed forms when the parameters are set by name.
+const { a, b, a1, b1, alpha, gamma, decay, start } = HAND;
 const H = 30;
-const start = [0.7, 0.3];
-const logit = (p: number): number => Math.log(p / (1 - p));
-const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
-
-const spec: ModelSpec = {
-  nStates: 2,
-  voiceLabels: ['complaint', 'neutral'],
-  referenceVoice: 'neutral',
-  formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: `~ stock(intervention, ${decay})` },
-  transitionType: 'multinomial',
-  sharedSlopes: true,
-};
-
-function parameters(): NamedParameters {
-  const history = syntheticHistory(spec.voiceLabels, {}, 2);
-  const model = createModel(spec, syntheticDesigns(spec, history), history.offsets);
-  const p = model.getParameters();
-  const want: Record<string, number> = {
-    'initial[2]:(Intercept)': 0,
-    'transition[1->2]:(Intercept)': logit(a),
-    'transition[1->2]:lag(intervention)': logit(a1) - logit(a),
-    'transition[2->1]:(Intercept)': logit(b),
-    'transition[2->1]:lag(intervention)': logit(b1) - logit(b),
-    'emission[1]:complaint:(Intercept)': alpha[0],
-    'emission[2]:complaint:(Intercept)': alpha[1],
-    [`emission:complaint:stock(intervention, ${decay})`]: gamma,
-  };
-  expect(p.names.slice().sort()).toEqual(Object.keys(want).sort());
-  p.names.forEach((n, i) => (p.values[i] = want[n]));
-  return p;
-}
+const spec = handSpec();
+const parameters = () => handParameters(spec);
 
 describe('computeEffects through the model', () => {
   const fit = { spec, parameters: parameters(), effectsBasis: { complaintStateMix: start, complaintRows: 10, covariateMeans: {} } };
@@ -77,7 +46,8 @@ describe('computeEffects through the model', () => {
     const bad = { ...fit, parameters: { ...fit.parameters, names: fit.parameters.names.map((n) => n.replace('lag', 'lead')) } };
     expect(() => computeEffects(bad)).toThrow(ModelError);
     expect(() => computeEffects(bad)).toThrow(/should be 'transition\[1->2\]:lag\(intervention\)'/);
-    expect(() => computeEffects(fit, { horizon: 0 })).toThrow(ModelError);
+    expect(() => computeEffects(fit, { horizon: 0 })).toThrow(UsageError);
+    expect(() => computeEffects(fit, { horizon: 0 })).toThrow(/--horizon/);
   });
 
   it('holds other covariates at their means (and says so when one is missing)', () => {

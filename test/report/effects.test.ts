@@ -130,7 +130,7 @@ describe('intervention-effect report on a hand-specified model', () => {
 
   it('says it in plain words and prints every part', () => {
     const e = r.net.effects.complaint;
-    expect(r.summary[0]).toContain(`raise expected complaints over the next ${H} periods by ${e.propensity.toFixed(3)} through propensity`);
+    expect(r.summary[0]).toContain(`Over the next ${H} periods, interventions raise expected complaints by ${e.propensity.toFixed(3)} through propensity`);
     expect(r.summary[0]).toContain(`lower them by ${Math.abs(e.relationship).toFixed(3)} through relationship`);
     const text = formatEffectsText(r);
     for (const s of ['Relationship channel', 'Propensity channel', 'Net effect', '123 complaint rows', 'long-run share']) expect(text).toContain(s);
@@ -145,6 +145,6 @@ describe('intervention-effect report on a hand-specified model', () => {
     const noEm: ProbabilitySource = { ...em, probabilitiesFor: (rows, n, out) => em.probabilitiesFor(new Float64Array(rows.length).map((_, i) => (i % designs.emission.names.length === 0 ? 1 : 0)), n, out) };
     const z = effectsFromProbabilities(scenarioProbabilities(spec, designs, flat, noEm, H), start);
     expect(z.net.effects.complaint).toEqual({ relationship: 0, propensity: 0, net: 0, interaction: 0 });
-    expect(z.summary[0]).toContain('leave expected complaints over the next 30 periods unchanged');
+    expect(z.summary[0]).toContain('Over the next 30 periods, interventions leave expected complaints unchanged through propensity');
   });
 });

@@ -37,6 +37,14 @@ describe('fit.json', () => {
     expect(back.parameters.values).toBeInstanceOf(Float64Array);
   });
 
+  it('keeps the period length when the fit has one, and checks it', () => {
+    const fit = { ...fixedFit(), periodLength: { spec: 'week', hours: 168 } };
+    expect(parseFit(fitToJson(fit), 'fit.json').periodLength).toEqual({ spec: 'week', hours: 168 });
+    expect(parseFit(fitToJson(fixedFit()), 'fit.json').periodLength).toBeUndefined();
+    const bad = { ...JSON.parse(fitToJson(fit)), periodLength: { spec: 'week', hours: 'many' } };
+    expect(issuesOf(() => parseFit(JSON.stringify(bad), 'f.json'))).toContain("column 'periodLength.hours'");
+  });
+
   it('names the file and the JSON path of every problem', () => {
     const good = JSON.parse(fitToJson(fixedFit()));
     const bad = structuredClone(good);

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { propagateVoice } from '../../src/report/propagateVoice.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { assertClose } from '../helpers/assert.js';
+import { enumeratePaths } from './enumeratePaths.js';
 
 function randomStochastic(rng: Rng, rows: number, cols: number): number[] {
   const out: number[] = [];
@@ -13,21 +14,10 @@ function randomStochastic(rng: Rng, rows: number, cols: number): number[] {
   return out;
 }
 
-/** Expected voice counts by enumerating every state path s_0..s_H (independent of the kernel's recursion). */
+/** Expected voice counts over periods 1..H by enumerating every state path. */
 function bruteForce(K: number, V: number, H: number, start: number[], trans: Float64Array, emis: Float64Array): number[] {
   const out = new Array<number>(V).fill(0);
-  const path = new Array<number>(H + 1).fill(0);
-  const total = K ** (H + 1);
-  for (let code = 0; code < total; code++) {
-    let c = code;
-    for (let t = 0; t <= H; t++) {
-      path[t] = c % K;
-      c = Math.floor(c / K);
-    }
-    let p = start[path[0]];
-    for (let t = 1; t <= H; t++) p *= trans[(t - 1) * K * K + path[t - 1] * K + path[t]];
-    for (let t = 1; t <= H; t++) for (let v = 0; v < V; v++) out[v] += p * emis[(t - 1) * K * V + path[t] * V + v];
-  }
+  for (const row of enumeratePaths(K, V, H, start, trans, emis)) row.forEach((p, v) => (out[v] += p));
   return out;
 }
 

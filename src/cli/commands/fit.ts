@@ -1,43 +1,39 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { choiceOption, intOption, listOption, numberOption } from '../options.js';
-import { defaultThreads } from '../../parallel/runParallel.js';
 import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../report/runFit.js';
 import { loadFit } from '../../report/fitFile.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
+import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
+import type { ModelFlags } from '../modelOptions.js';
+import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
+import { BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES, type BootstrapProgress } from '../../estimation/inference/bootstrapCovariance.js';
+import { defaultThreads } from '../../parallel/runParallel.js';
+import { UsageError } from '../../errors.js';
+import { formatProgressBar } from '../progressBar.js';
 
-interface FitFlags {
+/** The flags `select` and `channels` share with fit (modelOptions.ts), and fit's own. */
+interface FitFlags extends ModelFlags {
   states?: string;
-  initial?: string;
-  transition?: string;
-  emission?: string;
   transitionType?: string;
-  sharedSlopes?: boolean;
-  reference?: string;
-  labels?: string;
-  fillGaps?: boolean;
-  customerCol?: string;
-  periodCol?: string;
-  voiceCol?: string;
-  interventionCol?: string;
-  starts?: string;
-  seed?: string;
-  maxIter?: string;
-  tol?: string;
   start?: string;
-  horizon?: string;
-  threads?: string;
-  out: string;
-  progress?: boolean;
-  quiet?: boolean;
+  periodLength?: string;
+  bootstrap?: string;
+  bootstrapType?: string;
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
-function progressPrinter(io: CliIO): { update: (p: FitProgress) => void; phase: (d: string) => void; done: () => void } {
+function progressPrinter(io: CliIO): {
+  update: (p: FitProgress) => void;
+  se: (phase: string, done: number, total: number) => void;
+  bootstrap: (p: BootstrapProgress) => void;
+  phase: (d: string) => void;
+  done: () => void;
+} {
   let shown = false;
   const t0 = Date.now();
   return {
@@ -45,6 +41,18 @@ function progressPrinter(io: CliIO): { update: (p: FitProgress) => void; phase: 
       if (shown && io.errIsTTY) io.err('\n');
       shown = false;
       io.err(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${d}\n`);
+    },
+    bootstrap: (p) => {
+      const line = formatProgressBar('bootstrap', p.done, p.total, p.elapsedMs);
+      if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
+      else if (p.done === p.total || p.done % Math.max(1, Math.floor(p.total / 20)) === 0) io.err(line + '\n');
+      shown = true;
+    },
+    se: (phase, done, total) => {
+      const line = `standard errors: ${phase === 'scores' ? 'customer scores' : 'observed information'} ${done}/${total} parameters`;
+      if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
+      else if (done === total) io.err(line + '\n');
+      shown = true;
     },
     update: (p) => {
       const line = `start ${p.start + 1}/${p.nStarts}  iteration ${p.iteration}  log-likelihood ${p.logLik.toFixed(4)}  change ${p.change.toExponential(2)}`;
@@ -76,12 +84,17 @@ export function fitCommand(io: CliIO): Command {
     .option('--voice-col <name>', 'header name of the voice column (default voice)')
     .option('--intervention-col <name>', 'header name of the intervention column (default intervention)')
     .option('--starts <N>', `random starts besides the data-driven start (default ${FIT_DEFAULTS.starts}; 0 with --start)`)
+    .option('--finish <K>', `run the K starts best after screening to convergence and keep the best (default ${FIT_DEFAULTS.finish}); the summary says how many reached its log-likelihood`)
     .option('--seed <S>', `seed of every random choice (default ${FIT_DEFAULTS.seed})`)
     .option('--max-iter <N>', `EM iteration cap per start (default ${FIT_DEFAULTS.maxIter}); 0 with --start only evaluates the log-likelihood`)
     .option('--tol <x>', `stop when the projected remaining log-likelihood gain < tol x |log-likelihood| (default ${FIT_DEFAULTS.tol})`)
     .option('--start <fit.json>', "begin EM from a saved fit's parameters (its model specification is used)")
-    .option('--horizon <H>', `periods counted in the intervention-effect report (default ${DEFAULT_HORIZON})`)
-    .option('--threads <N>', `worker threads for the E-step (default: the machine's cores, ${defaultThreads()} here); results do not depend on it`)
+    .option('--se <method>', `standard errors: ${SE_METHODS.map((m) => `${m} (${SE_METHOD_HELP[m]})`).join('; ')} (default ${DEFAULT_SE_METHOD})`)
+    .option('--bootstrap <B>', `bootstrap replicates with --se bootstrap (default ${BOOTSTRAP_DEFAULTS.replicates}; given alone, implies --se bootstrap)`)
+    .option('--bootstrap-type <type>', `nonparametric (customers resampled with replacement) or parametric (voice simulated from the fit at the observed rows) (default ${BOOTSTRAP_DEFAULTS.type})`)
+    .option('--threads <N>', `worker threads for the E-step, the M-step's sums and the bootstrap replicates (default: the machine's cores, here ${defaultThreads()}); the result does not depend on it`)
+    .option('--horizon <H>', `periods shown by the intervention-effect report, next to its long-run total (default ${DEFAULT_HORIZON})`)
+    .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--quiet', 'no progress and no reading warnings on stderr')
@@ -96,6 +109,9 @@ intervention moves this period's state".
 Examples:
   $ squeaky fit data/example-panel.csv
   $ squeaky fit panel.csv --states 2 --transition-type ordered --starts 10 --seed 7 --out fit2
+  $ squeaky fit panel.csv --se robust --out fit-robust                     # customer-clustered SEs
+  $ squeaky fit panel.csv --se bootstrap --bootstrap 200 --threads 2 --out fit-boot
+  $ squeaky fit panel.csv --se bootstrap --bootstrap-type parametric --seed 3 --out fit-pboot
   $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
   $ squeaky fit big-panel.csv --threads 2 --progress   # same fit.json for every --threads`,
     )
@@ -104,11 +120,20 @@ Examples:
       const states = intOption('--states', f.states, 1);
       const transitionType = choiceOption('--transition-type', f.transitionType, ['multinomial', 'ordered'] as const);
       const starts = intOption('--starts', f.starts, 0);
+      const finish = intOption('--finish', f.finish, 1);
       const seed = intOption('--seed', f.seed, 0);
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
       const horizon = intOption('--horizon', f.horizon, 1);
-      const threads = intOption('--threads', f.threads, 1) ?? defaultThreads();
+      const replicates = intOption('--bootstrap', f.bootstrap, 2);
+      const bootstrapType = choiceOption('--bootstrap-type', f.bootstrapType, BOOTSTRAP_TYPES);
+      const threads = intOption('--threads', f.threads, 1);
+      const wantsBootstrap = replicates !== undefined || bootstrapType !== undefined;
+      const se = choiceOption('--se', f.se, SE_METHODS) ?? (wantsBootstrap ? 'bootstrap' : undefined);
+      if (wantsBootstrap && se !== 'bootstrap') {
+        throw new UsageError(`${replicates !== undefined ? '--bootstrap' : '--bootstrap-type'} applies to --se bootstrap, not --se ${se}`);
+      }
+      const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -127,14 +152,20 @@ Examples:
           referenceVoice: f.reference,
           read: { labels, fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
           starts,
+          finish,
           seed,
           maxIter,
           tol,
           start,
           horizon,
-          threads,
+          periodLength,
           onProgress: show ? progress.update : undefined,
           onPhase: show ? progress.phase : undefined,
+          se,
+          onSeProgress: show ? progress.se : undefined,
+          threads,
+          bootstrap: { replicates, type: bootstrapType },
+          onBootstrapProgress: show ? progress.bootstrap : undefined,
         });
       } finally {
         progress.done();

@@ -23,13 +23,15 @@ period (the one containing the end of the window, else the latest event); period
 customer's first row. A customer appears when they tweeted at least once in the window.
 
 Output columns: customer, period, voice, intervention, n_complaint, n_compliment, n_neutral, n_firm
-[, friends_complaints, friends_compliments].
+[, friends_complaints, friends_compliments], period_hours.
   voice         silent when the customer did not tweet in the period; otherwise, with several
                 tweets, the label that comes first in --rule (default complaint,compliment,neutral)
   intervention  1 when the firm addressed the customer in the period (n_firm > 0)
   --friends     EDGES.csv with columns follower, followee: friends_complaints/compliments count the
                 complaint/compliment tweets, in the same calendar period, of the customers the
                 customer follows
+  period_hours  the period length in hours (24 for day, 168 for week), the same on every row:
+                squeaky fit records it, and the effects report states its horizons in days or weeks
 
 Example:
   squeaky prepare data/example-events.csv --period week --out panel.csv --friends data/example-follows.csv

@@ -22,10 +22,10 @@ describe('squeaky prepare', () => {
     expect(await main(['node', 'squeaky', 'prepare', ev, '--period', 'day', '--out', out], io)).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(
       [
-        'customer,period,voice,intervention,n_complaint,n_compliment,n_neutral,n_firm',
-        'a,1,complaint,1,1,0,0,1',
-        'a,2,compliment,0,0,1,0,0',
-        'b,1,neutral,0,0,0,1,0',
+        'customer,period,voice,intervention,n_complaint,n_compliment,n_neutral,n_firm,period_hours',
+        'a,1,complaint,1,1,0,0,1,24',
+        'a,2,compliment,0,0,1,0,0,24',
+        'b,1,neutral,0,0,0,1,0,24',
         '',
       ].join('\n'),
     );

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { comparisonFiles } from '../comparisonTable.js';
+import { fitRunFiles } from '../runFit.js';
+import { writeFilesAtomic, type OutputFile } from '../writeAtomic.js';
+import type { ChannelsResult } from './runChannels.js';
+import type { SelectResult } from './runSelect.js';
+
+/** The folder of each model of a selection: K<k>, or K<k>-<transition type> when both types are compared. */
+export function selectionFolder(r: SelectResult, i: number): string {
+  const types = new Set(r.rows.map((x) => x.transitionType));
+  return types.size > 1 ? `K${r.rows[i].states}-${r.rows[i].transitionType}` : `K${r.rows[i].states}`;
+}
+
+/** Files of a channel comparison: each model's fit files in DIR/<model>/ and the table as DIR/channels.{txt,csv,json,md,tex}. */
+export function channelsFiles(c: ChannelsResult, dir: string): OutputFile[] {
+  return [...c.fits.flatMap((f) => fitRunFiles(f.run, join(dir, f.model))), ...comparisonFiles(c.table, dir, 'channels')];
+}
+
+/**
+ * Files of a selection: each fit in DIR/K<k>/ (as `squeaky fit` writes them), the table as
+ * DIR/selection.{txt,csv,json,md,tex}, the bootstrap replicate statistics in DIR/bootstrap-lr.json
+ * and the channel comparison in DIR/channels/.
+ */
+export function selectionFiles(r: SelectResult, dir: string): OutputFile[] {
+  const files = r.runs.flatMap((run, i) => fitRunFiles(run, join(dir, selectionFolder(r, i))));
+  files.push(...comparisonFiles(r.table, dir, 'selection'));
+  if (r.bootstrap) files.push({ path: join(dir, 'bootstrap-lr.json'), content: JSON.stringify(r.bootstrap, null, 2) + '\n' });
+  if (r.channels) files.push(...channelsFiles(r.channels, join(dir, 'channels')));
+  return files;
+}
+
+/** Write a selection's files, all or none; returns the paths. */
+export async function writeSelection(r: SelectResult, dir: string): Promise<string[]> {
+  const files = selectionFiles(r, dir);
+  await writeFilesAtomic(files);
+  return files.map((f) => f.path);
+}
+
+/** Write a channel comparison's files, all or none; returns the paths. */
+export async function writeChannels(c: ChannelsResult, dir: string): Promise<string[]> {
+  const files = channelsFiles(c, dir);
+  await writeFilesAtomic(files);
+  return files.map((f) => f.path);
+}
