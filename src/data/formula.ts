@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import type { MathNode } from 'mathjs';
 import { FormulaError } from '../errors.js';
 import type { Design } from './design.js';
-import type { Panel } from './panel.js';
+import { columnRecord, type Panel } from './panel.js';
 import { didYouMean } from './suggest.js';
 import { cumsumWithin, lagWithin, stockWithin } from './withinCustomer.js';
 import { createFormulaStepper, type FormulaStepper } from './formulaStepper.js';
@@ -387,7 +387,7 @@ function readsColumn(m: MathNode): boolean {
   return uses;
 }
 
-const EMPTY_PANEL: Panel = { customers: [], offsets: new Int32Array(1), period: new Int32Array(0), voice: new Int32Array(0), voiceLabels: [], columns: {} };
+const EMPTY_PANEL: Panel = { customers: [], offsets: new Int32Array(1), period: new Int32Array(0), voice: new Int32Array(0), voiceLabels: [], columns: columnRecord() };
 
 /** Value of a column-free expression (numbers and arithmetic), or undefined when it reads a column. */
 function constantValue(n: MathNode): number | undefined {

@@ -134,9 +134,9 @@ export function fitDesigns(data: FitData, spec: ModelSpec, options: FitOptions =
 }
 
 function checkFitOptions(options: FitOptions): void {
-  const { starts, seed, maxIter, tol, ridge, screenIter, threads, finish } = options;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new ModelError(`the number of threads must be an integer >= 1, got ${threads}`);
+  const { starts, seed, maxIter, tol, ridge, screenIter, finish, threads } = options;
   if (finish !== undefined && !(Number.isInteger(finish) && finish >= 1)) throw new ModelError(`the number of starts to finish must be an integer >= 1, got ${finish}`);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new ModelError(`the number of threads must be an integer >= 1, got ${threads}`);
   if (screenIter !== undefined && !(Number.isInteger(screenIter) && screenIter >= 0)) throw new ModelError(`the screening iterations must be an integer >= 0, got ${screenIter}`);
   if (starts !== undefined && !(Number.isInteger(starts) && starts >= 0)) throw new ModelError(`the number of random starts must be an integer >= 0, got ${starts}`);
   if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw new ModelError(`the iteration cap must be an integer >= 0, got ${maxIter}`);
@@ -219,7 +219,7 @@ function fitWith(
     }
     const em = runEm(parts, eStep, emOptions(s, screen));
     const stopped = screen < maxIter && !em.converged && em.state !== 'failed';
-    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik, finished: !stopped });
+    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik, finished: !stopped, history: em.history });
     for (const w of em.warnings) warnings.push(`start ${s + 1}: ${w}`);
     let at = leaders.length;
     while (at > 0 && better(em.logLik, leaders[at - 1].em.logLik)) at--;
@@ -236,7 +236,7 @@ function fitWith(
     if (starts[lead.index].screened) {
       const em = runEm(lead.model.parts, eStep, { ...emOptions(lead.index, maxIter), previous: lead.em.resume });
       run = { ...lead, em };
-      starts[lead.index] = { ...starts[lead.index], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false };
+      starts[lead.index] = { ...starts[lead.index], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false, history: em.history };
       for (const w of em.warnings) if (!lead.em.warnings.includes(w)) warnings.push(`start ${lead.index + 1}: ${w}`);
     }
     starts[lead.index] = { ...starts[lead.index], finished: true };

@@ -74,6 +74,8 @@ export interface StartResult {
   screened?: boolean;
   /** Log-likelihood at the end of screening (equal to logLik for screened starts). */
   screenLogLik?: number;
+  /** Log-likelihood after every iteration of this start (index 0 = at its start values): its trace, to see whether starts agree. */
+  history?: number[];
   /** True when the start ran to the end (to convergence or the iteration cap): one of the `finish` best after screening, or every start when there was no screening. */
   finished?: boolean;
 }
