@@ -23,6 +23,7 @@ import type { PeriodLength } from './effectsTypes.js';
 import { panelPeriodLength } from './periodLength.js';
 import { samePeriodWarnings } from './samePeriodWarnings.js';
 import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
+import { defaultThreads } from '../parallel/runParallel.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -55,7 +56,10 @@ export interface RunFitOptions {
   se?: SeMethod;
   /** Progress of the standard errors. */
   onSeProgress?: CovarianceOptions['onProgress'];
-  /** Worker threads (default: the machine's cores): the E-step's shards and the bootstrap's replicates run on them; results do not depend on it. */
+  /**
+   * Worker threads (default: the machine's cores): the E-step and the M-step's sums of the fit
+   * (the same bits for every value) and the bootstrap's replicates run on them.
+   */
   threads?: number;
   /** Replicates (default 200) and type (default nonparametric) of `se: 'bootstrap'`; its seed is `seed`. */
   bootstrap?: Pick<BootstrapOptions, 'replicates' | 'type'>;
@@ -184,7 +188,7 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
     ridge: options.ridge,
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
-    threads: options.threads,
+    threads: options.threads ?? defaultThreads(),
     onPhase: options.onPhase,
   });
   return { ...result, warnings: [...plan.warnings, ...result.warnings] };
