@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { choiceOption, intOption } from '../options.js';
-import { loadModelSource } from '../../report/modelSource.js';
+import { isTruth, loadFit } from '../../report/fitFile.js';
 import { readPanel } from '../../data/readPanel.js';
 import { writeFileAtomic } from '../../report/writeAtomic.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
@@ -79,7 +79,7 @@ Examples:
       const draws = intOption('--draws', f.draws, 0);
       const from = choiceOption('--from', f.from, ['end', 'start'] as const) ?? 'end';
       const format = choiceOption('--format', f.format, ['text', 'json'] as const) ?? (f.out?.toLowerCase().endsWith('.json') ? 'json' : 'text');
-      const fit = await loadModelSource(fitFile);
+      const fit = await loadFit(fitFile);
       const { panel, warnings } = await readPanel(panelFile, {
         labels: fit.spec.voiceLabels,
         fillGaps: f.fillGaps,
@@ -91,7 +91,7 @@ Examples:
         fit,
         panel,
         // A fit saved without a covariance gets the observed-information one (a truth file none).
-        { policies: f.policies, horizon, from, paths, seed, threads, value: f.value, draws, computeCovariance: 'logLik' in fit, onProgress: show ? (m) => io.err(`squeaky policy: ${m}\n`) : undefined },
+        { policies: f.policies, horizon, from, paths, seed, threads, value: f.value, draws, computeCovariance: !isTruth(fit), onProgress: show ? (m) => io.err(`squeaky policy: ${m}\n`) : undefined },
         fitFile,
       );
       const text = format === 'json' ? policyReportJson(report) : formatPolicyText(report);
