@@ -1,7 +1,8 @@
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Panel } from '../../data/panel.js';
 import { readPanel, type ReadPanelOptions } from '../../data/readPanel.js';
-import { ModelError } from '../../errors.js';
+import { ModelError, UsageError } from '../../errors.js';
 import { computeEffects, DEFAULT_HORIZON } from '../computeEffects.js';
 import { decodePanel, type DecodedStates } from '../decodePanel.js';
 import type { EffectsReport } from '../effects.js';
@@ -178,6 +179,21 @@ export async function runReport(fitFile: string, panelFile: string | undefined, 
  */
 export async function writeReport(report: Report, out: string, figuresDir?: string): Promise<string[]> {
   const files = reportFiles(report, out, figuresDir);
-  await writeFilesAtomic(files, { makeFolders: figuresDir !== undefined });
+  const made = figuresDir !== undefined ? await mkdirOrRefuse(figuresDir) : undefined;
+  try {
+    await writeFilesAtomic(files);
+  } catch (e) {
+    if (made !== undefined) await rm(made, { recursive: true, force: true });
+    throw e;
+  }
   return files.map((f) => f.path);
+}
+
+/** mkdir -p; the first folder it made (undefined when it existed); UsageError naming --figures when the file system refuses. */
+async function mkdirOrRefuse(dir: string): Promise<string | undefined> {
+  try {
+    return await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--figures ${dir}: cannot make the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was written`);
+  }
 }
