@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createFbWork, forwardBackward } from '../dist/src/kernels/forwardBackward.js';
 import { checkHmmInputs } from '../dist/src/kernels/hmmInputs.js';
 import { Rng } from '../dist/src/estimation/rng.js';
+import { stochastic as stochasticTable } from './lib/stochastic.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -29,15 +30,7 @@ const T = +a.periods;
 const nRows = nSeq * T;
 const rng = new Rng(+a.seed);
 
-function stochastic(nR, n) {
-  const out = new Float64Array(nR * n);
-  for (let r = 0; r < nR; r++) {
-    let s = 0;
-    for (let c = 0; c < n; c++) s += out[r * n + c] = 0.05 + rng.uniform() + (c === r % n ? 2 : 0);
-    for (let c = 0; c < n; c++) out[r * n + c] /= s;
-  }
-  return out;
-}
+const stochastic = (nR, n) => stochasticTable(rng, nR, n);
 function patterns(kind) {
   const index = new Int32Array(nRows);
   if (kind === 'none') return { n: 1, index };

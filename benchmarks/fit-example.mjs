@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { readPanel } from '../dist/src/data/readPanel.js';
 import { fit, logLikelihood } from '../dist/src/estimation/fit.js';
-import { Rng } from '../dist/src/estimation/rng.js';
+import { simulatedPanel } from './lib/simulatedPanel.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -36,7 +36,7 @@ const { values: a } = parseArgs({
 });
 const simulated = a['simulate-customers'] !== undefined;
 const truth = simulated ? null : JSON.parse(readFileSync(a.truth, 'utf8'));
-const { panel } = simulated ? { panel: simulatedPanel(+a['simulate-customers'], +a.periods) } : await readPanel(a.panel);
+const { panel } = simulated ? { panel: simulatedPanel(+a['simulate-customers'], +a.periods, +a.seed) } : await readPanel(a.panel);
 const spec = simulated
   ? {
       nStates: +a.states,
@@ -48,42 +48,6 @@ const spec = simulated
     }
   : { ...truth.spec, voiceLabels: panel.voiceLabels };
 
-function simulatedPanel(nSeq, T) {
-  const rng = new Rng(+a.seed);
-  const n = nSeq * T;
-  const offsets = new Int32Array(nSeq + 1);
-  for (let s = 0; s < nSeq; s++) offsets[s + 1] = offsets[s] + T;
-  const period = new Int32Array(n);
-  const voice = new Int32Array(n);
-  const intervention = new Float64Array(n);
-  const x1 = new Float64Array(n);
-  const x2 = new Float64Array(n);
-  const emit = [
-    [0.3, 0.05, 0.25, 0.4],
-    [0.08, 0.08, 0.3, 0.54],
-    [0.02, 0.2, 0.3, 0.48],
-  ];
-  for (let s = 0; s < nSeq; s++) {
-    let state = rng.int(3);
-    for (let t = 0; t < T; t++) {
-      const r = s * T + t;
-      period[r] = t + 1;
-      if (rng.uniform() < 0.1) state = rng.int(3);
-      voice[r] = rng.categorical(emit[state]);
-      intervention[r] = rng.uniform() < (voice[r] === 0 ? 0.4 : 0.02) ? 1 : 0;
-      x1[r] = rng.normal();
-      x2[r] = rng.normal();
-    }
-  }
-  return {
-    customers: Array.from({ length: nSeq }, (_, i) => `c${i}`),
-    offsets,
-    period,
-    voice,
-    voiceLabels: ['complaint', 'compliment', 'neutral', 'silent'],
-    columns: { intervention, x1, x2 },
-  };
-}
 const options = { starts: +a.starts, seed: +a.seed, maxIter: +a['max-iter'] };
 if (a.tol !== undefined) options.tol = +a.tol;
 if (a['screen-iter'] !== undefined) options.screenIter = +a['screen-iter'];

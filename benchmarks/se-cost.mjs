@@ -3,8 +3,10 @@
 // data-driven start + 4 random starts), then of the observed and the robust covariance at its
 // estimates, each the median of --repeats runs in the same process.
 // Usage: node benchmarks/se-cost.mjs [--panel data/example-panel.csv] [--repeats 3]
-// Output: one JSON object per line: {"what": "fit"|"observed"|"robust", "medianMs", "runsMs", "nParams", ...}
-// and a last line {"what": "ratio", "observedOverFit", "robustOverFit"}.
+// Output: one JSON object per line: {"what": "fit"|"observed"|"robust", "medianMs", "runsMs",
+// "medianCpuMs", "cpuMs", "nParams", ...} (wall and CPU time of this single-threaded process; CPU
+// time is the steadier figure on a shared machine) and a last line {"what": "ratio",
+// "observedOverFit", "robustOverFit", and the same from CPU time}.
 // Requires a build (npx tsc -p tsconfig.json).
 import { parseArgs } from 'node:util';
 import { readPanel } from '../dist/src/data/readPanel.js';
@@ -22,23 +24,31 @@ const median = (v) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)];
 
 function time(f) {
   const runs = [];
+  const cpu = [];
   let out;
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     out = f();
+    const c = process.cpuUsage(c0);
     runs.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return { out, runs };
+  return { out, runs, cpu };
 }
 
 const fitted = time(() => fit(panel, spec));
 const result = fitted.out;
 const line = (o) => console.log(JSON.stringify(o));
-line({ what: 'fit', panel: a.panel, customers: result.data.customers, rows: result.data.rows, nParams: result.nParams, medianMs: median(fitted.runs), runsMs: fitted.runs });
+line({ what: 'fit', panel: a.panel, customers: result.data.customers, rows: result.data.rows, nParams: result.nParams, medianMs: median(fitted.runs), runsMs: fitted.runs, medianCpuMs: median(fitted.cpu), cpuMs: fitted.cpu });
 const med = {};
+const medCpu = {};
 for (const method of ['observed', 'robust']) {
   const t = time(() => likelihoodCovariance(panel, spec, result.parameters, method));
   med[method] = median(t.runs);
-  line({ what: method, nParams: result.nParams, unavailable: t.out.unavailable.length, medianMs: med[method], runsMs: t.runs });
+  medCpu[method] = median(t.cpu);
+  line({ what: method, nParams: result.nParams, unavailable: t.out.unavailable.length, medianMs: med[method], runsMs: t.runs, medianCpuMs: medCpu[method], cpuMs: t.cpu });
 }
-line({ what: 'ratio', observedOverFit: med.observed / median(fitted.runs), robustOverFit: med.robust / median(fitted.runs) });
+const fitWall = median(fitted.runs);
+const fitCpu = median(fitted.cpu);
+line({ what: 'ratio', observedOverFit: med.observed / fitWall, robustOverFit: med.robust / fitWall, observedOverFitCpu: medCpu.observed / fitCpu, robustOverFitCpu: medCpu.robust / fitCpu });

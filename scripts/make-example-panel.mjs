@@ -12,6 +12,7 @@
 import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simulate } from '../dist/src/estimation/simulate.js';
+import { effectsBasis } from '../dist/src/report/runFit.js';
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -115,6 +116,9 @@ const truthJson = {
     voiceCounts,
     interventions,
   },
+  // What the effects report needs, measured on the simulated panel under the true parameters, so
+  // that `squeaky effects data/example-truth.json` gives the true report.
+  effectsBasis: effectsBasis(panel, spec, { names, values, blocks }),
 };
 
 /** Write whole or not at all: temp file, then rename. */

@@ -17,11 +17,35 @@ export interface InputIssue {
   expected: string;
 }
 
+/** Longest value echoed in a message; longer ones are cut (with their length said). */
+export const MAX_SHOWN = 80;
+
+/**
+ * Control characters (ESC, NUL, CR, DEL, C1 controls, ...) as visible escapes such as \x1b, so a
+ * message never drives the terminal; line feeds are kept only when `keepNewlines`.
+ */
+export function escapeControls(s: string, keepNewlines = false): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (keepNewlines && c === '\n') return c;
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    if (c === '\n') return '\\n';
+    const code = c.charCodeAt(0);
+    return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
+}
+
+/** A value as echoed in a message: control characters escaped, at most MAX_SHOWN characters. */
+export function shown(value: string, max = MAX_SHOWN): string {
+  const e = escapeControls(value);
+  return e.length <= max ? e : `${e.slice(0, max - 3)}... (${value.length} characters)`;
+}
+
 export function formatIssue(i: InputIssue): string {
-  const where = [i.file, i.line !== undefined ? `line ${i.line}` : undefined, i.column !== undefined ? `column '${i.column}'` : undefined]
+  const where = [shown(i.file, 200), i.line !== undefined ? `line ${i.line}` : undefined, i.column !== undefined ? `column '${shown(i.column)}'` : undefined]
     .filter((s) => s !== undefined)
     .join(', ');
-  const value = i.value !== undefined ? `: value '${i.value}'` : '';
+  const value = i.value !== undefined ? `: value '${shown(i.value)}'` : '';
   return `${where}${value}: ${i.expected}`;
 }
 

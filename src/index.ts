@@ -33,8 +33,6 @@ export { Rng } from './estimation/rng.js';
 export { bootstrapCovariance, bootstrapWarnings, sampleCovariance, unstableParameters, BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES } from './estimation/inference/bootstrapCovariance.js';
 export type { BootstrapOptions, BootstrapProgress, BootstrapType } from './estimation/inference/bootstrapCovariance.js';
 export { resampleCustomers } from './estimation/inference/resampleCustomers.js';
-export { observedSimulator } from './estimation/simulateObserved.js';
-export type { ObservedSimulator } from './estimation/simulateObserved.js';
 export { stateAligner, bestAssignment } from './estimation/inference/alignStates.js';
 export type { StateAligner, Alignment } from './estimation/inference/alignStates.js';
 export { runFitOnPanelAsync } from './report/runFit.js';
@@ -69,7 +67,28 @@ export { checkFitMatchesPanel } from './report/panelMatch.js';
 export { simulatePanel, formatStatesCsv } from './report/simulatePanel.js';
 export { loadModelSource } from './report/modelSource.js';
 export type { ModelSource } from './report/modelSource.js';
-export { writeFileAtomic, writeFilesAtomic } from './report/writeAtomic.js';
+export { writeFileAtomic, writeFilesAtomic, writeOutputFolder } from './report/writeAtomic.js';
+
+// The HTML report: one self-contained page, charts as Vega-Lite specifications rendered to SVG.
+export { buildReport, runReport, writeReport, reportFiles, reportCharts, DEFAULT_REPORT_FILE } from './report/html/buildReport.js';
+export type { Report, ReportOptions, RunReportOptions } from './report/html/buildReport.js';
+export type { ChartFigure, TimeUnit } from './report/html/chartStyle.js';
+export { renderCharts, standaloneSvg } from './report/html/renderCharts.js';
+export type { RenderedChart } from './report/html/renderCharts.js';
+export { panelFigures, periodAggregates, pickTrajectoryCustomers, MAX_PERIOD_BINS } from './report/html/panelFigures.js';
+export type { PanelFigures, PeriodAggregates, Trajectory, TrajectoryRole } from './report/html/panelFigures.js';
+
+// Policy projections.
+export { projectPolicies, DEFAULT_DRAWS, MIN_PATHS, MAX_PATHS, BATCH_PATHS } from './report/policy/projectPolicies.js';
+export type { PolicyOptions } from './report/policy/projectPolicies.js';
+export { parsePolicies, parseValueWeights, policyName, describePolicy, DEFAULT_POLICIES } from './report/policy/policySpec.js';
+export type { PolicySpec, ValueWeights } from './report/policy/policySpec.js';
+export { estimateFirmPolicy, firmFeatureNames } from './report/policy/firmPolicy.js';
+export type { FirmPolicy } from './report/policy/firmPolicy.js';
+export { formatPolicyText, formatFirmPolicy } from './report/policy/formatPolicy.js';
+export { policyReportJson, POLICY_FORMAT, POLICY_FORMAT_VERSION } from './report/policy/policyReport.js';
+export type { PolicyReport, PolicyProjection, MeasureTable, UncertainFigure } from './report/policy/policyReport.js';
+export type { ProjectFrom } from './report/policy/projection.js';
 
 // Choosing the model: number of states, channels.
 export { runSelect, selectOnPanel, parseStatesList, selectionTable } from './report/selection/runSelect.js';
@@ -83,7 +102,8 @@ export type { PlainFitOptions } from './report/selection/fitJob.js';
 export { informationCriteria, criterionPicks, CRITERIA, CRITERION_LABELS } from './estimation/selection/criteria.js';
 export type { InformationCriteria, Criterion } from './estimation/selection/criteria.js';
 export { pathEntropy, finishedAgreement } from './estimation/fit.js';
-export { simulateVoices } from './estimation/simulateVoices.js';
+export { simulateVoices, voiceSimulator } from './estimation/simulateVoices.js';
+export type { VoiceSimulator } from './estimation/simulateVoices.js';
 export { dropTermsReading } from './data/dropTerms.js';
 export type { DroppedTerms } from './data/dropTerms.js';
 export { formatComparison, comparisonFiles } from './report/comparisonTable.js';

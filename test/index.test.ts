@@ -3,13 +3,13 @@ import * as api from '../src/index.js';
 
 describe('library entry point', () => {
   it('exports every command as a function', () => {
-    for (const name of ['runFit', 'runFitOnPanel', 'writeFitRun', 'loadFit', 'parseFit', 'fitToJson', 'parameterTable', 'formatTable', 'computeEffects', 'formatEffectsText', 'decodePanel', 'formatDecodedCsv', 'simulatePanel', 'readPanel', 'prepareEvents', 'fit', 'logLikelihood', 'posterior', 'viterbi', 'simulate', 'createModel', 'main', 'observedCovariance', 'robustCovariance', 'standardErrors', 'waldTest', 'likelihoodRatioOfFits', 'fitCovariance']) {
+    for (const name of ['runFit', 'runFitOnPanel', 'writeFitRun', 'loadFit', 'parseFit', 'fitToJson', 'parameterTable', 'formatTable', 'computeEffects', 'formatEffectsText', 'decodePanel', 'formatDecodedCsv', 'simulatePanel', 'readPanel', 'prepareEvents', 'fit', 'logLikelihood', 'posterior', 'viterbi', 'simulate', 'createModel', 'main', 'observedCovariance', 'robustCovariance', 'standardErrors', 'waldTest', 'likelihoodRatioOfFits', 'fitCovariance', 'projectPolicies', 'formatPolicyText', 'estimateFirmPolicy', 'buildReport', 'runReport', 'writeReport', 'renderCharts']) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
     }
   });
 
   it('exports the bootstrap', () => {
-    for (const name of ['bootstrapCovariance', 'bootstrapWarnings', 'resampleCustomers', 'observedSimulator', 'stateAligner', 'bestAssignment', 'runFitOnPanelAsync']) {
+    for (const name of ['bootstrapCovariance', 'bootstrapWarnings', 'resampleCustomers', 'voiceSimulator', 'stateAligner', 'bestAssignment', 'runFitOnPanelAsync']) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
     }
   });

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { DEFAULT_FORMULAS } from '../estimation/spec.js';
 import { FIT_DEFAULTS } from '../estimation/fit.js';
 import { DEFAULT_HORIZON } from '../report/computeEffects.js';
-import { DEFAULT_SE_METHOD, SE_METHODS } from '../report/fitCovariance.js';
+import { DEFAULT_SE_METHOD, SINGLE_FIT_SE_METHODS } from '../report/fitCovariance.js';
 import type { PlainFitOptions } from '../report/selection/fitJob.js';
 import type { ReadPanelOptions } from '../data/readPanel.js';
 import type { CliIO } from './io.js';
@@ -57,7 +57,7 @@ export function addModelOptions(cmd: Command, outDefault: string, outWhat: strin
     .option('--max-iter <N>', `iteration cap per start (default ${FIT_DEFAULTS.maxIter})`)
     .option('--tol <x>', `relative log-likelihood tolerance (default ${FIT_DEFAULTS.tol})`)
     .option('--horizon <H>', `periods counted in the intervention-effect reports (default ${DEFAULT_HORIZON})`)
-    .option('--se <method>', `standard errors of every fit: ${SE_METHODS.join(', ')} (default ${DEFAULT_SE_METHOD}, as squeaky fit)`)
+    .option('--se <method>', `standard errors of every fit: ${SINGLE_FIT_SE_METHODS.join(', ')} (default ${DEFAULT_SE_METHOD}, as squeaky fit; bootstrap the chosen model with squeaky fit --se bootstrap)`)
     .option('--threads <N>', "worker threads (default: the machine's cores); results do not depend on it")
     .option('--out <dir>', outWhat, outDefault)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
@@ -81,7 +81,7 @@ export function modelOptionValues(f: ModelFlags): { fit: PlainFitOptions; read: 
       maxIter: intOption('--max-iter', f.maxIter, 0),
       tol: numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0'),
       horizon: intOption('--horizon', f.horizon, 1),
-      se: choiceOption('--se', f.se, SE_METHODS),
+      se: choiceOption('--se', f.se, SINGLE_FIT_SE_METHODS),
     },
     read: { labels: listOption(f.labels), fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
     threads: intOption('--threads', f.threads, 1),

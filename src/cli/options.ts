@@ -1,19 +1,26 @@
-import { UsageError } from '../errors.js';
+import { UsageError, shown } from '../errors.js';
+import { parseDecimal, parseWhole } from '../data/strictNumber.js';
 
-/** Option values arrive as strings; these turn them into numbers or fail with one clear UsageError. */
-export function intOption(flag: string, value: string | undefined, min: number): number | undefined {
+/**
+ * Option values arrive as strings; these turn them into numbers or fail with one clear UsageError
+ * naming the option. Numbers follow the one grammar of src/data/strictNumber.ts.
+ */
+export function intOption(flag: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
-  if (!/^[+-]?\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-    throw new UsageError(`${flag} must be a whole number >= ${min}, got '${value}'`);
+  const neg = /^-(?:0|[1-9][0-9]*)$/.test(v);
+  const x = neg ? -(parseWhole(v.slice(1)) ?? NaN) : (parseWhole(v) ?? NaN);
+  if (Number.isNaN(x) || x < min || x > max) {
+    const range = max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `>= ${min}`;
+    throw new UsageError(`${flag} must be a whole number ${range}, got '${shown(value)}'`);
   }
-  return Number(v);
+  return x;
 }
 
 export function numberOption(flag: string, value: string | undefined, check: (x: number) => boolean, expected: string): number | undefined {
   if (value === undefined) return undefined;
-  const x = value.trim() === '' ? NaN : Number(value);
-  if (!Number.isFinite(x) || !check(x)) throw new UsageError(`${flag} must be ${expected}, got '${value}'`);
+  const x = parseDecimal(value);
+  if (typeof x !== 'number' || !check(x)) throw new UsageError(`${flag} must be ${expected}, got '${shown(value)}'`);
   return x;
 }
 
@@ -21,7 +28,7 @@ export function choiceOption<T extends string>(flag: string, value: string | und
   if (value === undefined) return undefined;
   const v = value.trim().toLowerCase();
   const hit = choices.find((c) => c === v);
-  if (!hit) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got '${value}'`);
+  if (!hit) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got '${shown(value)}'`);
   return hit;
 }
 

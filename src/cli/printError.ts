@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { SqueakyError } from '../errors.js';
+import { SqueakyError, escapeControls } from '../errors.js';
 import type { CliIO } from './io.js';
 
 /** The one place errors become messages and exit codes (DESIGN.md: 1 internal, 2 usage/input). */
@@ -9,7 +9,7 @@ export function printError(e: unknown, io: CliIO): number {
     return e.exitCode === 0 ? 0 : 2;
   }
   if (e instanceof SqueakyError) {
-    io.err(`squeaky: ${e.message}\n`);
+    io.err(`squeaky: ${escapeControls(e.message, true)}\n`);
     return e.exitCode;
   }
   const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);

@@ -27,6 +27,45 @@ function countQuotes(s: string): number {
   return n;
 }
 
+/**
+ * A file that is not comma-separated UTF-8 text with LF or CRLF line ends, said in one line
+ * instead of a cascade of errors: UTF-16 (a byte-order mark, or NUL bytes between characters),
+ * CR-only line ends, or a header split by semicolons or tabs instead of commas. `head` is the start
+ * of the file as decoded from UTF-8.
+ */
+export function sniffFormat(head: string): { line: number; problem: string } | undefined {
+  const p = sniffProblem(head);
+  if (p === undefined) return undefined;
+  return typeof p === 'string' ? { line: 1, problem: p } : p;
+}
+
+function sniffProblem(head: string): string | { line: number; problem: string } | undefined {
+  // FF FE / FE FF decode from UTF-8 as two replacement characters; UTF-16 ASCII text has NULs.
+  if (head.startsWith('\ufffd\ufffd') || head.startsWith('\ufeff\u0000')) return 'the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8';
+  const sample = head.slice(0, 4096);
+  const nul = sample.indexOf('\u0000');
+  if (nul >= 0) {
+    const nuls = sample.split('\u0000').length - 1;
+    if (nuls * 3 >= sample.length) return 'the file looks like UTF-16 (every other byte is NUL); save it as UTF-8';
+    const line = sample.slice(0, nul).split('\n').length;
+    const col = nul - sample.lastIndexOf('\n', nul - 1);
+    return { line, problem: `the file holds a NUL byte (binary data?) at character ${col}; a CSV text file was expected` };
+  }
+  const nl = head.indexOf('\n');
+  const cr = head.indexOf('\r');
+  if (cr >= 0 && (nl < 0 || cr < nl - 1)) return 'lines end with CR only (an old Mac format); save the file with LF or CRLF line ends';
+  const first = (nl < 0 ? head : head.slice(0, nl)).replace(/\r$/, '').replace(/^\ufeff/, '');
+  if (!first.includes(',') && !first.includes('"')) {
+    const semis = first.split(';').length - 1;
+    const tabs = first.split('\t').length - 1;
+    if (semis > 0 || tabs > 0) {
+      const what = tabs >= semis ? 'tabs' : 'semicolons';
+      return `the header is separated by ${what}, not commas; squeaky reads comma-separated files (convert it, e.g. replace the ${what} by commas)`;
+    }
+  }
+  return undefined;
+}
+
 export class CsvRecords {
   private rest = '';
   private line = 0;

@@ -24,9 +24,10 @@ import { createRequire } from 'node:module';
 import type { MathNode } from 'mathjs';
 import { FormulaError } from '../errors.js';
 import type { Design } from './design.js';
-import type { Panel } from './panel.js';
+import { columnRecord, type Panel } from './panel.js';
 import { didYouMean } from './suggest.js';
 import { cumsumWithin, lagWithin, stockWithin } from './withinCustomer.js';
+import { createFormulaStepper, type FormulaStepper } from './formulaStepper.js';
 
 // The full mathjs bundle takes most of a second to load; its number-only build has the same
 // parser at half the cost, and loading it on first use spares commands that never parse a formula.
@@ -47,6 +48,8 @@ export interface CompiledFormula {
   variables: string[];
   /** One design row per panel row; throws FormulaError on non-finite values (naming term, customer, period). */
   evaluate(panel: Panel): Design;
+  /** A period-by-period evaluator over `units` histories (see formulaStepper.ts); FormulaError for scale(). */
+  stepper(units: number): FormulaStepper;
 }
 
 /** Functions a term may call, with their argument counts. */
@@ -362,7 +365,10 @@ export function compileFormula(formula: string, columns: string[]): CompiledForm
     return { names: [...names], values };
   };
 
-  return { formula, names, intercept, variables, evaluate };
+  const stepper = (units: number): FormulaStepper =>
+    createFormulaStepper(formula, names, intercept, terms.map((t) => t.node), units, constantValue);
+
+  return { formula, names, intercept, variables, evaluate, stepper };
 }
 
 /** Compile against the panel's numeric columns and evaluate. */
@@ -381,7 +387,7 @@ function readsColumn(m: MathNode): boolean {
   return uses;
 }
 
-const EMPTY_PANEL: Panel = { customers: [], offsets: new Int32Array(1), period: new Int32Array(0), voice: new Int32Array(0), voiceLabels: [], columns: {} };
+const EMPTY_PANEL: Panel = { customers: [], offsets: new Int32Array(1), period: new Int32Array(0), voice: new Int32Array(0), voiceLabels: [], columns: columnRecord() };
 
 /** Value of a column-free expression (numbers and arithmetic), or undefined when it reads a column. */
 function constantValue(n: MathNode): number | undefined {

@@ -34,3 +34,13 @@ export function nSeq(p: Panel): number {
 
 /** Default voice labels, in their default index order. */
 export const DEFAULT_VOICE_LABELS = ['complaint', 'compliment', 'neutral', 'silent'] as const;
+
+/**
+ * A fresh `columns` record without a prototype, so that any header name (`__proto__`,
+ * `constructor`, `toString`) is an ordinary key: assigned, listed and looked up like any other.
+ */
+export function columnRecord<T = Float64Array>(init: Record<string, T> = {}): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  for (const [k, v] of Object.entries(init)) out[k] = v;
+  return out;
+}

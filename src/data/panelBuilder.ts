@@ -15,12 +15,13 @@
  * - warnings (not errors): a customer with one period, a declared voice label that never occurs,
  *   a covariate name that formulas cannot refer to.
  */
-import { UsageError, type InputIssue } from '../errors.js';
+import { UsageError, shown, type InputIssue } from '../errors.js';
 import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { customerOrder } from './customerOrder.js';
 import { IssueList } from './issues.js';
-import { DEFAULT_VOICE_LABELS, type Panel } from './panel.js';
+import { columnRecord, DEFAULT_VOICE_LABELS, type Panel } from './panel.js';
 import { didYouMean } from './suggest.js';
+import { DECIMAL_WORDS, parseDecimal, parseWhole } from './strictNumber.js';
 
 export interface PanelColumnsOption {
   customer?: string;
@@ -50,9 +51,14 @@ type Fixed = (typeof FIXED)[number];
 /** Names a formula can refer to (mathjs symbols). */
 const FORMULA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_PERIOD = 2 ** 31 - 1;
+/** --fill-gaps may add at most this many rows per row read, and at least MIN_FILL_LIMIT in all. */
+const FILL_PER_ROW = 50;
+const MIN_FILL_LIMIT = 1_000_000;
 
+/** An empty cell or NA in any case (after trimming spaces). */
 function isMissing(s: string): boolean {
-  return s === '' || s === 'NA' || s === 'na' || s === 'Na';
+  const t = s.trim();
+  return t === '' || (t.length === 2 && t.toLowerCase() === 'na');
 }
 
 /** Validated declared labels (lower case) or the defaults. Throws UsageError on a bad declaration. */
@@ -61,11 +67,11 @@ export function resolveLabels(labels: string[] | undefined): { labels: string[];
   const out: string[] = [];
   for (const raw of labels) {
     const l = raw.trim().toLowerCase();
-    if (l === '' || l === 'na') throw new UsageError(`voice labels: '${raw}' cannot be a label (empty and NA mean a missing observation)`);
-    if (out.includes(l)) throw new UsageError(`voice labels: '${raw}' is declared twice (labels are case-insensitive)`);
+    if (l === '' || l === 'na') throw new UsageError(`--labels: '${shown(raw)}' cannot be a label (empty and NA mean a missing observation)`);
+    if (out.includes(l)) throw new UsageError(`--labels: '${shown(raw)}' is declared twice (labels are case-insensitive)`);
     out.push(l);
   }
-  if (out.length < 2) throw new UsageError(`voice labels: declare at least two labels, got ${labels.length}`);
+  if (out.length < 2) throw new UsageError(`--labels: declare at least two labels, got ${labels.length}`);
   return { labels: out, declared: true };
 }
 
@@ -110,7 +116,7 @@ export class PanelBuilder {
     };
     const seen = new Set<string>();
     for (const k of FIXED) {
-      if (seen.has(this.names[k])) throw new UsageError(`column option: '${this.names[k]}' is named for two of the fixed columns`);
+      if (seen.has(this.names[k])) throw new UsageError(`--customer-col/--period-col/--voice-col/--intervention-col: '${shown(this.names[k])}' is named for two of the fixed columns`);
       seen.add(this.names[k]);
     }
     const r = resolveLabels(options.labels);
@@ -186,15 +192,15 @@ export class PanelBuilder {
       this.issue(line, n.customer, '', 'a customer id');
     }
     const ps = f[this.col.period].trim();
-    const p = ps === '' ? NaN : Number(ps);
+    const p = parseWhole(ps, MAX_PERIOD) ?? NaN;
     let periodOk = true;
-    if (!Number.isInteger(p) || p < 0 || p > MAX_PERIOD) {
-      this.issue(line, n.period, ps, 'a whole number >= 0');
+    if (Number.isNaN(p)) {
+      this.issue(line, n.period, ps, `a whole number from 0 to ${MAX_PERIOD}, written as digits only`);
       periodOk = false;
     }
     const vs = f[this.col.voice];
     let v = -1;
-    if (!isMissing(vs) && !isMissing(vs.trim())) {
+    if (!isMissing(vs)) {
       let idx = this.labelIndex.get(vs);
       if (idx === undefined) {
         const low = vs.trim().toLowerCase();
@@ -211,8 +217,8 @@ export class PanelBuilder {
       }
     }
     const is = f[this.col.intervention].trim();
-    const iv = is === '' ? NaN : Number(is);
-    if (iv !== 0 && iv !== 1) {
+    const iv = is === '0' ? 0 : is === '1' ? 1 : NaN;
+    if (Number.isNaN(iv)) {
       this.issue(line, n.intervention, is, '0 or 1');
     }
     const cov = this.covIdx;
@@ -224,9 +230,11 @@ export class PanelBuilder {
         this.issue(line, this.covNames[j], s, 'a number (covariates may not be missing; only voice may)');
         x = NaN;
       } else {
-        x = Number(s);
-        if (!Number.isFinite(x)) {
-          this.issue(line, this.covNames[j], s, Number.isNaN(x) ? 'a number' : 'a finite number');
+        const d = parseDecimal(s);
+        if (typeof d === 'number') x = d;
+        else {
+          x = NaN;
+          this.issue(line, this.covNames[j], s, d === 'out of range' ? 'a number within double precision (magnitude about 1e-308 to 1e308, or 0)' : DECIMAL_WORDS);
         }
       }
       scratch[j] = x;
@@ -261,7 +269,9 @@ export class PanelBuilder {
     } else if (this.headerOk && this.records === 1) {
       this.issue(undefined, undefined, undefined, 'data rows after the header; the file has a header only');
     }
-    this.issues.throwIfAny(file);
+    // Without a usable header there are no rows to check further. Otherwise bad cells do not stop
+    // the duplicate and gap checks below: every problem is reported in one pass.
+    if (!this.headerOk || this.records <= 1) this.issues.throwIfAny(file);
 
     const nIn = this.rowCustomer.length;
     const nCust = this.customerIds.length;
@@ -278,6 +288,7 @@ export class PanelBuilder {
 
     // Within a customer: sort by period when needed; duplicates and gaps.
     let filled = 0;
+    const widest = { gap: 0, id: '', line: 0, p0: 0, p1: 0 };
     const lengths = new Int32Array(nCust);
     const single: string[] = [];
     for (let r = 0; r < nCust; r++) {
@@ -308,6 +319,7 @@ export class PanelBuilder {
           if (this.options.fillGaps) {
             filled += p1 - p0 - 1;
             len += p1 - p0 - 1;
+            if (p1 - p0 - 1 > widest.gap) Object.assign(widest, { gap: p1 - p0 - 1, id, line: l1, p0, p1 });
           } else if (!this.badPeriodCustomers.has(order[r])) {
             const missing = p1 - p0 === 2 ? `period ${p0 + 1} is` : `periods ${p0 + 1}..${p1 - 1} are`;
             this.issue(l1, this.names.period, String(p1), `consecutive periods: customer '${id}' goes from period ${p0} (line ${l0}) to ${p1}; ${missing} missing (use --fill-gaps to fill them as missing-voice rows with intervention 0)`);
@@ -318,6 +330,12 @@ export class PanelBuilder {
       if (b - a === 1) single.push(`'${id}' (line ${this.rowLine.get(perm[a])})`);
     }
     this.issues.throwIfAny(file);
+    const maxFilled = Math.max(MIN_FILL_LIMIT, FILL_PER_ROW * nIn);
+    if (filled > maxFilled) {
+      throw new UsageError(
+        `--fill-gaps would add ${filled.toLocaleString('en-US')} missing periods to the ${nIn.toLocaleString('en-US')} rows of ${file} (more than ${maxFilled.toLocaleString('en-US')}); the widest gap: customer '${widest.id}' goes from period ${widest.p0} to ${widest.p1} (line ${widest.line}); check the period column`,
+      );
+    }
 
     // Voice labels: declared -> all, in declared order; default -> the ones that occur.
     let labelMap: Int32Array;
@@ -382,7 +400,7 @@ export class PanelBuilder {
         prev = p;
       }
     }
-    const columns: Record<string, Float64Array> = { intervention };
+    const columns = columnRecord({ intervention });
     this.covNames.forEach((name, j) => (columns[name] = covOut[j]));
     const customers = Array.from(order, (i) => this.customerIds[i]);
     return { panel: { customers, offsets, period, voice, voiceLabels, columns, source: file }, warnings };

@@ -23,11 +23,11 @@
  * - period_hours: the period length in hours, the same on every row (last column); `fit` reads it
  *   to state the report's horizons in days or weeks.
  */
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, shown } from '../errors.js';
 import { ChunkedInt32 } from './chunked.js';
 import { customerOrder } from './customerOrder.js';
 import { IssueList } from './issues.js';
-import type { Panel } from './panel.js';
+import { columnRecord, type Panel } from './panel.js';
 import { gridIndex, periodGrid, type PeriodGrid } from './periodGrid.js';
 import { readCsvFile } from './readCsvFile.js';
 import { didYouMean } from './suggest.js';
@@ -46,6 +46,8 @@ export interface PrepareOptions {
   friends?: string;
   /** Cap on listed issues (default 20). */
   maxErrors?: number;
+  /** Largest panel accepted, in rows (default max(1,000,000, 50 x the number of events)). */
+  maxRows?: number;
 }
 
 export interface PrepareResult {
@@ -72,12 +74,26 @@ function resolveRule(rule: string[] | undefined): string[] {
   return r;
 }
 
+/**
+ * --start/--end: an ISO 8601 date or date-time in the extended form (2024-03-01, 2024-03-01T06:00Z),
+ * or epoch seconds written as @1709251200. Bare digits are refused: 20240301 reads as a basic-form
+ * date to some and as epoch seconds (in 1970) to others.
+ */
 function parseInstant(flag: string, s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
-  const t = parseTimestamp(s.trim());
-  if (t === undefined) throw new UsageError(`${flag}: expected an ISO 8601 time (e.g. 2024-03-01 or 2024-03-01T00:00:00Z) or epoch seconds, got '${s}'`);
+  const v = s.trim();
+  const expected = 'an ISO 8601 date or time such as 2024-03-01 or 2024-03-01T06:00:00Z, or epoch seconds written as @1709251200';
+  if (/^[+-]?\d+(\.\d+)?$/.test(v)) throw new UsageError(`${flag}: '${shown(s)}' is ambiguous (a compact date or epoch seconds?); expected ${expected}`);
+  const t = v.startsWith('@') && /^@-?\d+(\.\d+)?$/.test(v) ? Number(v.slice(1)) : parseTimestamp(v);
+  if (t === undefined || !(Math.abs(t) <= MAX_EPOCH)) throw new UsageError(`${flag}: expected ${expected}, got '${shown(s)}'`);
   return t;
 }
+
+/** Epoch seconds beyond the year 3000: far more likely milliseconds than seconds. */
+const MAX_EPOCH = 32503680000;
+/** A prepared panel may have at most this many rows per event, and at least MIN_ROW_LIMIT rows, unless --max-rows says otherwise. */
+export const ROWS_PER_EVENT = 50;
+export const MIN_ROW_LIMIT = 1_000_000;
 
 /** Column positions of required header names; issues for missing or duplicated ones. */
 function headerIndex(fields: string[], required: readonly string[], file: string, line: number, issues: IssueList): Record<string, number> | undefined {
@@ -145,6 +161,9 @@ export async function prepareEvents(eventsFile: string, options: PrepareOptions)
     const t = parseTimestamp(ts);
     if (t === undefined) {
       issues.add({ file, line, column: 'timestamp', value: ts, expected: 'an ISO 8601 time (e.g. 2024-03-01T14:05:00Z; UTC unless an offset is given) or epoch seconds' });
+      bad = true;
+    } else if (!(Math.abs(t) <= MAX_EPOCH) && /^[+-]?\d/.test(ts) && !ts.includes('-', 1)) {
+      issues.add({ file, line, column: 'timestamp', value: ts, expected: 'epoch seconds before the year 3000 (is it in milliseconds? divide by 1000)' });
       bad = true;
     }
     const as = f[col.author];
@@ -255,6 +274,21 @@ export async function prepareEvents(eventsFile: string, options: PrepareOptions)
     offsets[r + 1] = offsets[r] + (lastG - first[c] + 1);
   }
   const n = offsets[nCust];
+  // Estimate before allocating: a panel far larger than its events is almost always a unit mistake.
+  let rows = 0;
+  let earliest = lastG;
+  for (let r = 0; r < nCust; r++) {
+    const f0 = first[kept[order[r]]];
+    rows += lastG - f0 + 1;
+    if (f0 < earliest) earliest = f0;
+  }
+  const maxRows = options.maxRows ?? Math.max(MIN_ROW_LIMIT, ROWS_PER_EVENT * nEv);
+  if (rows > maxRows || rows > 2 ** 31 - 1) {
+    const span = lastG - earliest + 1;
+    throw new UsageError(
+      `the panel would have ${rows.toLocaleString('en-US')} rows (${nCust} customers over up to ${span.toLocaleString('en-US')} periods of ${grid.spec}) from ${nEv} events, more than the limit of ${maxRows.toLocaleString('en-US')}: check the timestamps (a far-off date?) or use a longer --period or a --start/--end window; --max-rows raises the limit; nothing was written`,
+    );
+  }
 
   // ---- counts per row: [row*4 + kind]
   const counts = new Int32Array(n * 4);
@@ -312,13 +346,13 @@ export async function prepareEvents(eventsFile: string, options: PrepareOptions)
     nFirm[row] = counts[row * 4 + 3];
     intervention[row] = nFirm[row] > 0 ? 1 : 0;
   }
-  const columns: Record<string, Float64Array> = {
+  const columns = columnRecord({
     intervention,
     n_complaint: nComplaint,
     n_compliment: nCompliment,
     n_neutral: nNeutral,
     n_firm: nFirm,
-  };
+  });
 
   // ---- friends: complaint/compliment tweets of followed customers in the same calendar period
   if (options.friends !== undefined) {

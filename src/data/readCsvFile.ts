@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { InputError } from '../errors.js';
-import { CsvRecords, CsvSyntaxError, type RecordSink } from './csvRecords.js';
+import { CsvRecords, CsvSyntaxError, sniffFormat, type RecordSink } from './csvRecords.js';
 import type { IssueList } from './issues.js';
 
 /**
@@ -10,11 +10,20 @@ import type { IssueList } from './issues.js';
 export async function readCsvFile(file: string, issues: IssueList, sink: RecordSink): Promise<void> {
   const records = new CsvRecords(sink);
   const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let first = true;
   try {
-    for await (const chunk of input) records.push(chunk as string);
+    for await (const chunk of input) {
+      if (first) {
+        first = false;
+        const problem = sniffFormat(chunk as string);
+        if (problem !== undefined) throw new InputError(`${file}, line ${problem.line}: ${problem.problem}`);
+      }
+      records.push(chunk as string);
+    }
     records.end();
   } catch (e) {
     input.destroy();
+    if (e instanceof InputError) throw e;
     if (e instanceof CsvSyntaxError) {
       issues.add({ file, line: e.line, expected: `valid CSV: ${e.message}` });
       return;
@@ -30,6 +39,8 @@ export async function readCsvFile(file: string, issues: IssueList, sink: RecordS
 /** Same for text already in memory. */
 export function readCsvText(text: string, file: string, issues: IssueList, sink: RecordSink): void {
   const records = new CsvRecords(sink);
+  const problem = sniffFormat(text.slice(0, 1 << 16));
+  if (problem !== undefined) throw new InputError(`${file}, line ${problem.line}: ${problem.problem}`);
   try {
     records.push(text);
     records.end();

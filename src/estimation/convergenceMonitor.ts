@@ -21,6 +21,8 @@ export interface ConvergenceOptions {
    * ridge penalty large enough to matter.
    */
   fallSlack?: number;
+  /** The tolerance the user asked for (--tol), named in status messages when it differs from `tol`. */
+  userTol?: number;
 }
 
 export type MonitorState = 'running' | 'converged' | 'max-iterations' | 'failed';
@@ -146,6 +148,11 @@ export class ConvergenceMonitor {
 
   private customStatus: string | undefined;
 
+  private toleranceWords(): string {
+    const u = this.options.userTol;
+    return u === undefined || u === this.options.tol ? `tolerance ${this.options.tol}` : `--tol ${u}; EM hands over to the quasi-Newton phase at relative change ${this.options.tol}`;
+  }
+
   /** Human-readable status, e.g. 'converged: relative change 3.1e-9 < 1e-8 after 57 iterations'. */
   get status(): string {
     if (this.customStatus !== undefined) return this.customStatus;
@@ -157,7 +164,7 @@ export class ConvergenceMonitor {
       case 'max-iterations':
         return this.options.maxIter === 0
           ? 'not iterated: maximum iterations is 0 (log-likelihood of the start values)'
-          : `not converged: reached the maximum of ${its} (last relative change ${this.lastChange.toExponential(1)}, tolerance ${this.options.tol})`;
+          : `not converged: reached the maximum of ${its} (${Number.isFinite(this.lastChange) ? `last relative change ${this.lastChange.toExponential(1)}, ` : ''}${this.toleranceWords()}; raise --max-iter)`;
       case 'failed':
         return `failed: log-likelihood is ${this.history[this.history.length - 1]} after ${its}`;
       default:

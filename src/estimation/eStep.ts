@@ -11,13 +11,22 @@
  *     and adds to the observed voice's count. The kernel is then given V' = 1, voice' = 0 (-1 when
  *     missing), emisIndex[r] = r and tables [r*K + k]: emisProb = P(voice_r | state k, x_r),
  *     counts = posterior weight of state k at row r. K values per row instead of K*V per pattern;
- *     the emission M-step reads them with the row -> voice map in stats.observed.emission.
+ *     the emission M-step reads them with the row -> voice map in stats.observed.emission;
+ *   - per unit: the distinct (pattern, observed voice) pairs of the panel's rows (GroupedUnits,
+ *     grouped by pattern). As per row, V' = 1 and voice' = 0 (-1 missing), but emisIndex[r] is the
+ *     row's unit and tables are [u*K + k]: emisProb = P(voice_u | state k, pattern_u), counts =
+ *     summed posterior weight of state k over the unit's rows, the same sums (same rows, same order)
+ *     as the per-pattern table's non-zero entries, K values per unit; the emission M-step reads them
+ *     grouped by pattern (stats.observed.emission is the GroupedUnits), one softmax per pattern.
  */
-import type { Block, EStepStatistics, SubModel } from '../model/subModel.js';
+import type { Block, EStepStatistics, GroupedUnits, SubModel } from '../model/subModel.js';
 import { checkHmmInputs, type HmmInputs } from '../kernels/hmmInputs.js';
-import { createFbWork, forwardBackward, type FbWork } from '../kernels/forwardBackward.js';
+import { createFbWork, type FbWork } from '../kernels/forwardBackward.js';
 import { forwardLogLik } from '../kernels/forwardLogLik.js';
 import { createViterbiWork, viterbi as viterbiKernel } from '../kernels/viterbi.js';
+import { forwardBackwardShard, type ShardInputs } from '../kernels/forwardBackwardShard.js';
+import { EStepPool } from '../parallel/eStepPool.js';
+import { panelShards, reduceShared, shardIndex, spreadShared, type ShardedIndex } from './shards.js';
 
 /** The three sub-models in Block order (initial, transition, emission). */
 export type Parts = readonly [SubModel, SubModel, SubModel];
@@ -27,29 +36,84 @@ function tableLength(part: SubModel): number {
   return part.design.nPatterns * part.nGroups * part.nOut;
 }
 
-/** How the emission tables are laid out: per pattern, per row (observed voice only), or chosen by size. */
-export type EmissionTables = 'patterns' | 'rows' | 'auto';
+/** How the emission tables are laid out: per pattern, per row or per unit (observed voice only), or chosen by size. */
+export type EmissionTables = 'patterns' | 'rows' | 'units' | 'auto';
 
 export interface EStepOptions {
-  /** Default 'auto': per row when that is smaller and the per-pattern tables exceed PER_ROW_MIN_BYTES. */
+  /** Default 'auto': per unit when that is smaller and the per-pattern tables exceed PER_ROW_MIN_BYTES. */
   emission?: EmissionTables;
+  /**
+   * Threads for the forward-backward (default 1; at most the number of shards). Results do not
+   * depend on it: shards are fixed by the panel (shardRows) and reduced in shard order.
+   */
+  threads?: number;
+  /** Rows per shard (default SHARD_ROWS); a test hook: results depend on it in the last bits. */
+  shardRows?: number;
 }
 
 /** Per-pattern emission tables (probabilities + counts) below this size are always kept per pattern. */
 export const PER_ROW_MIN_BYTES = 64 * 1024 * 1024;
 
-/** Whether the emission tables are kept per row (see the file header). */
-function emissionPerRow(emission: SubModel, nStates: number, nVoice: number, nRows: number, choice: EmissionTables): boolean {
-  if (choice === 'patterns') return false;
-  if (emission.observedProbabilities === undefined) {
-    if (choice === 'rows') throw new RangeError('the emission sub-model has no per-row (observed) probabilities');
-    return false;
+/** The emission tables' layout (see the file header). */
+function emissionLayout(emission: SubModel, nStates: number, nVoice: number, nRows: number, choice: EmissionTables): 'patterns' | 'rows' | 'units' {
+  if (choice === 'patterns') return 'patterns';
+  if (choice === 'rows') {
+    if (emission.observedProbabilities === undefined) throw new RangeError('the emission sub-model has no per-row (observed) probabilities');
+    return 'rows';
   }
-  if (choice === 'rows') return true;
+  if (emission.groupedProbabilities === undefined) {
+    if (choice === 'units') throw new RangeError('the emission sub-model has no grouped (per-unit) probabilities');
+    return 'patterns';
+  }
+  if (choice === 'units') return 'units';
   const perPattern = 2 * tableLength(emission) * 8;
-  // per row: two K-tables, the identity index and voice' (4 bytes each)
-  const perRow = nRows * (2 * nStates * 8 + 8);
-  return perPattern > PER_ROW_MIN_BYTES && perRow < perPattern && nVoice > 1;
+  // per unit: two K-tables per unit (at most one unit per row), the unit index and voice' (4 bytes each)
+  const perUnit = nRows * (2 * nStates * 8 + 8);
+  return perPattern > PER_ROW_MIN_BYTES && perUnit < perPattern && nVoice > 1 ? 'units' : 'patterns';
+}
+
+/**
+ * The grouped units of the emission design (see the file header) and each row's unit (-1 where the
+ * voice is missing): a bit mask of the voices seen per pattern, then units numbered pattern by
+ * pattern in voice order.
+ */
+export function emissionUnits(index: Int32Array, nPatterns: number, voice: Int32Array, nVoice: number): { units: GroupedUnits; rowUnit: Int32Array } {
+  if (nVoice > 31) throw new RangeError(`grouped emission units support at most 31 voice labels, got ${nVoice}`);
+  const n = voice.length;
+  if (index.length !== n) throw new RangeError(`emission design index: length ${index.length}, expected ${n} rows`);
+  const mask = new Int32Array(nPatterns);
+  for (let r = 0; r < n; r++) {
+    const v = voice[r];
+    if (!(v >= -1 && v < nVoice)) throw new RangeError(`voice[${r}] = ${v} outside [-1, ${nVoice})`);
+    if (v >= 0) mask[index[r]] |= 1 << v;
+  }
+  const bits = (m: number): number => {
+    let c = 0;
+    for (; m !== 0; m &= m - 1) c++;
+    return c;
+  };
+  const start = new Int32Array(nPatterns + 1);
+  for (let p = 0; p < nPatterns; p++) start[p + 1] = start[p] + bits(mask[p]);
+  const outcome = new Int32Array(start[nPatterns]);
+  for (let p = 0; p < nPatterns; p++) {
+    let u = start[p];
+    for (let v = 0; v < nVoice; v++) if (mask[p] & (1 << v)) outcome[u++] = v;
+  }
+  const rowUnit = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const v = voice[r];
+    const p = index[r];
+    rowUnit[r] = v < 0 ? -1 : start[p] + bits(mask[p] & ((1 << v) - 1));
+  }
+  return { units: { start, outcome }, rowUnit };
+}
+
+/** The array itself when it is in shared memory, else a shared copy. */
+function toShared(a: Int32Array): Int32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new Int32Array(new SharedArrayBuffer(Math.max(1, a.length) * 4)).subarray(0, a.length);
+  out.set(a);
+  return out;
 }
 
 export class EStep {
@@ -70,9 +134,20 @@ export class EStep {
    * voice' and the identity emission index, and probs.emission / stats.counts.emission are [r*K + k].
    */
   readonly emissionPerRow: boolean;
+  /** The emission tables' layout (see the file header); 'rows' exactly when emissionPerRow. */
+  readonly emissionLayout: 'patterns' | 'rows' | 'units';
+  /** With per-unit emission tables, the grouped units (also stats.observed.emission). */
+  readonly emissionUnits: GroupedUnits | null = null;
   /** The panel's voice per row (category, -1 = missing), whatever the representation. */
   readonly voice: Int32Array;
   private readonly work: FbWork;
+  /** Shard boundaries in customers (see shards.ts), fixed by the panel. */
+  readonly seq: Int32Array;
+  /** Per block, the units remapped for shards. */
+  private readonly sharded: Record<Block, ShardedIndex>;
+  /** The kernel's view by shard: remapped indices, tables with the shards' copies, counts. */
+  private readonly shardInputs: ShardInputs;
+  private pool: EStepPool | null;
 
   /**
    * @param parts   sub-models whose designs index the panel: initial one pattern per sequence,
@@ -97,22 +172,18 @@ export class EStep {
     this.nSeq = offsets.length - 1;
     this.voice = voice;
     const nRows = voice.length;
-    const perRow = emissionPerRow(emission, nStates, nVoice, nRows, options.emission ?? 'auto');
+    const layout = emissionLayout(emission, nStates, nVoice, nRows, options.emission ?? 'auto');
+    const perRow = layout === 'rows';
+    this.emissionLayout = layout;
     this.emissionPerRow = perRow;
-    const emisLength = perRow ? nRows * nStates : tableLength(emission);
-    this.probs = {
-      initial: new Float64Array(tableLength(initial)),
-      transition: new Float64Array(tableLength(transition)),
-      emission: new Float64Array(emisLength),
-    };
-    this.stats = {
-      logLik: NaN,
-      counts: {
-        initial: new Float64Array(tableLength(initial)),
-        transition: new Float64Array(tableLength(transition)),
-        emission: new Float64Array(emisLength),
-      },
-    };
+    let grouped: { units: GroupedUnits; rowUnit: Int32Array } | null = null;
+    const threadsAsked = Math.max(1, options.threads ?? 1);
+    if (layout === 'units') {
+      grouped = emissionUnits(emission.design.index, emission.design.nPatterns, voice, nVoice);
+      if (threadsAsked > 1) grouped.units = { start: toShared(grouped.units.start), outcome: toShared(grouped.units.outcome) };
+      this.emissionUnits = grouped.units;
+    }
+    const emisLength = perRow ? nRows * nStates : grouped ? grouped.units.outcome.length * nStates : tableLength(emission);
     let kernelVoice = voice;
     let emisIndex = emission.design.index;
     if (perRow) {
@@ -125,11 +196,54 @@ export class EStep {
         kernelVoice[r] = v >= 0 ? 0 : -1;
         emisIndex[r] = r;
       }
-      this.stats.observed = { emission: voice };
+    } else if (grouped) {
+      // voice': 0 observed, -1 missing; emisIndex: the row's unit (0 where missing: never read)
+      kernelVoice = new Int32Array(nRows);
+      emisIndex = grouped.rowUnit;
+      for (let r = 0; r < nRows; r++) {
+        const u = emisIndex[r];
+        kernelVoice[r] = u >= 0 ? 0 : -1;
+        if (u < 0) emisIndex[r] = 0;
+      }
     }
+    const V1 = layout === 'patterns' ? nVoice : 1;
+    // Shards (see shards.ts): each block's tables get room for the shards' copies of shared units
+    // after their own units; probs and stats.counts are views of the tables' own units.
+    this.seq = panelShards(offsets, options.shardRows);
+    const nShards = this.seq.length - 1;
+    const threads = Math.min(threadsAsked, nShards);
+    const sharded = nShards > 1;
+    const rowStart = Int32Array.from(this.seq, (q) => offsets[q]);
+    const blocks: [Block, Int32Array, number, number, Int32Array, ((i: number) => boolean) | undefined][] = [
+      ['initial', initial.design.index, initial.design.nPatterns, nStates, this.seq, undefined],
+      ['transition', transition.design.index, transition.design.nPatterns, nStates * nStates, rowStart, undefined],
+      ['emission', emisIndex, emisLength / (nStates * V1), nStates * V1, rowStart, (r) => kernelVoice[r] < 0],
+    ];
+    const alloc = (n: number): Float64Array => (threadsAsked > 1 ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
+    const share = (a: Int32Array): Int32Array => (threadsAsked > 1 ? toShared(a) : a);
+    const probs = {} as Record<Block, Float64Array>;
+    const counts = {} as Record<Block, Float64Array>;
+    const fullProbs = {} as Record<Block, Float64Array>;
+    const fullCounts = {} as Record<Block, Float64Array>;
+    const index = {} as Record<Block, Int32Array>;
+    this.sharded = {} as Record<Block, ShardedIndex>;
+    for (const [block, idx, nUnits, unitSize, itemStart, skip] of blocks) {
+      const sh = sharded ? shardIndex(idx, nUnits, itemStart, skip) : { index: idx, nUnits, shared: new Int32Array(0) };
+      this.sharded[block] = sh;
+      const length = (nUnits + nShards * sh.shared.length) * unitSize;
+      fullProbs[block] = alloc(sharded ? length : nUnits * unitSize);
+      fullCounts[block] = alloc(sharded ? length : nUnits * unitSize);
+      probs[block] = fullProbs[block].subarray(0, nUnits * unitSize);
+      counts[block] = fullCounts[block].subarray(0, nUnits * unitSize);
+      index[block] = share(sh.index);
+    }
+    this.probs = probs;
+    this.stats = { logLik: NaN, counts };
+    if (perRow) this.stats.observed = { emission: voice };
+    else if (grouped) this.stats.observed = { emission: grouped.units };
     this.inputs = {
       nStates,
-      nVoice: perRow ? 1 : nVoice,
+      nVoice: V1,
       offsets,
       voice: kernelVoice,
       initIndex: initial.design.index,
@@ -142,11 +256,73 @@ export class EStep {
     this.maxLen = checkHmmInputs(this.inputs);
     this.nRows = nRows;
     this.work = createFbWork(nStates, this.maxLen);
+    this.shardInputs = {
+      nStates,
+      nVoice: V1,
+      offsets: share(offsets),
+      voice: share(kernelVoice),
+      initIndex: index.initial,
+      initProb: fullProbs.initial,
+      transIndex: index.transition,
+      transProb: fullProbs.transition,
+      emisIndex: index.emission,
+      emisProb: fullProbs.emission,
+      cInit: fullCounts.initial,
+      cTrans: fullCounts.transition,
+      cEmis: fullCounts.emission,
+      seq: share(this.seq),
+      shardLogLik: alloc(nShards),
+    };
+    checkHmmInputs(this.shardInputs);
+    // M-step passes in chunks (sub-models with many patterns) run on the same pool
+    const chunked = threadsAsked > 1 ? parts.filter((part) => part.chunkedPass === true && part.shareParallelPass !== undefined) : [];
+    const passes = chunked.map((part) => part.shareParallelPass!(this.stats.counts[part.block], part.block === 'emission' ? this.emissionUnits : null));
+    const poolThreads = Math.max(threads, chunked.length > 0 ? threadsAsked : 1);
+    this.pool = poolThreads > 1 ? new EStepPool(this.shardInputs, poolThreads, this.maxLen, passes) : null;
+    this.passParts = chunked;
+    const pool = this.pool;
+    chunked.forEach((part, i) => part.useParallelPass!((mode) => pool!.runPass(i, mode)));
+  }
+
+  /** Sub-models whose chunked M-step pass runs on the pool. */
+  private readonly passParts: SubModel[];
+
+  /** Threads the E-step runs on (1 = this thread only; never more than the shards). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Stop the worker threads (if any); the E-step runs in this thread afterwards. */
+  close(): void {
+    for (const part of this.passParts) part.useParallelPass!(null);
+    this.pool?.close();
+    this.pool = null;
+  }
+
+  /** Every shard through the kernel (on the pool when there is one), shared units reduced; the log-likelihood summed in shard order. */
+  private runShards(mode: 'counts' | 'loglik', gamma?: Float64Array): number {
+    const inp = this.shardInputs;
+    const nShards = this.seq.length - 1;
+    const units: [Block, Float64Array, Float64Array][] = [
+      ['initial', inp.initProb, inp.cInit],
+      ['transition', inp.transProb, inp.cTrans],
+      ['emission', inp.emisProb, inp.cEmis],
+    ];
+    const unitSize = (b: Block): number => this.probs[b].length / this.sharded[b].nUnits;
+    for (const [b, prob] of units) if (this.sharded[b].shared.length) spreadShared(prob, this.sharded[b], nShards, unitSize(b));
+    if (mode === 'counts') for (const [, , c] of units) c.fill(0);
+    if (this.pool !== null && gamma === undefined) this.pool.run(mode);
+    else for (let s = 0; s < nShards; s++) forwardBackwardShard(inp, this.work, s, mode, gamma ?? null);
+    if (mode === 'counts') for (const [b, , c] of units) if (this.sharded[b].shared.length) reduceShared(c, this.sharded[b], nShards, unitSize(b));
+    let ll = 0;
+    for (let s = 0; s < nShards; s++) ll += inp.shardLogLik[s];
+    return ll;
   }
 
   /** The emission table (probabilities or, with log, log-probabilities) in this E-step's representation. */
   private emissionTable(emission: SubModel, log: boolean, out: Float64Array): void {
     if (this.emissionPerRow) emission.observedProbabilities!(this.voice, log, out);
+    else if (this.emissionUnits !== null) emission.groupedProbabilities!(this.emissionUnits, log, out);
     else if (log) emission.logProbabilities(out);
     else emission.probabilities(out);
   }
@@ -181,11 +357,8 @@ export class EStep {
    */
   run(parts: Parts, gamma?: Float64Array): number {
     this.computeProbabilities(parts);
-    const c = this.stats.counts;
-    c.initial.fill(0);
-    c.transition.fill(0);
-    c.emission.fill(0);
-    const ll = forwardBackward(this.inputs, this.work, { init: c.initial, trans: c.transition, emis: c.emission }, gamma);
+    if (gamma !== undefined && gamma.length !== this.nRows * this.nStates) throw new RangeError(`gamma: length ${gamma.length}, expected ${this.nRows * this.nStates}`);
+    const ll = this.runShards('counts', gamma);
     this.stats.logLik = ll;
     return ll;
   }
@@ -193,7 +366,16 @@ export class EStep {
   /** Log-likelihood at the parts' current parameters by the forward pass alone. */
   logLik(parts: Parts, perSequence?: Float64Array): number {
     this.computeProbabilities(parts);
-    return forwardLogLik(this.inputs, this.work, perSequence);
+    if (perSequence === undefined) return this.runShards('loglik');
+    forwardLogLik(this.inputs, this.work, perSequence);
+    // the sum in shard order, as runShards adds it up
+    let ll = 0;
+    for (let q = 0; q + 1 < this.seq.length; q++) {
+      let acc = 0;
+      for (let i = this.seq[q]; i < this.seq[q + 1]; i++) acc += perSequence[i];
+      ll += acc;
+    }
+    return ll;
   }
 
   /** Most probable state path (0-based states per row). */

@@ -97,7 +97,7 @@ export function runEm(parts: Parts, eStep: EStep, options: EmOptions): EmResult 
   // (EM alone runs to the final tolerance if some sub-model's counts are in neither layout)
   const qn = options.quasiNewton === true && quasiNewtonApplies(parts, eStep);
   const emTol = qn ? Math.max(options.tol, options.switchTol ?? SWITCH_TOL) : options.tol;
-  const monitor = new ConvergenceMonitor({ tol: emTol, maxIter: options.maxIter });
+  const monitor = new ConvergenceMonitor({ tol: emTol, maxIter: options.maxIter, userTol: options.tol });
   const notify = (ll: number, check = true, fallExplained = false): boolean => {
     const going = monitor.record(ll, check, true, fallExplained);
     options.onIteration?.(monitor.iterations, ll, monitor.lastChange);

@@ -122,6 +122,7 @@ function buildModel(panel: Panel, spec: ModelSpec): HmmModel {
 /** Fit the model of `spec` to a panel. */
 export function fit(panel: Panel, spec: ModelSpec, options: FitOptions = {}): FitResult {
   checkFitOptions(options);
+  options.onPhase?.(`building the designs (${panel.voice.length} rows)`);
   return fitModel(buildModel(panel, spec), panel.offsets, panel.voice, dataSummary(panel), spec, options);
 }
 
@@ -133,8 +134,9 @@ export function fitDesigns(data: FitData, spec: ModelSpec, options: FitOptions =
 }
 
 function checkFitOptions(options: FitOptions): void {
-  const { starts, seed, maxIter, tol, ridge, screenIter, finish } = options;
+  const { starts, seed, maxIter, tol, ridge, screenIter, finish, threads } = options;
   if (finish !== undefined && !(Number.isInteger(finish) && finish >= 1)) throw new ModelError(`the number of starts to finish must be an integer >= 1, got ${finish}`);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new ModelError(`the number of threads must be an integer >= 1, got ${threads}`);
   if (screenIter !== undefined && !(Number.isInteger(screenIter) && screenIter >= 0)) throw new ModelError(`the screening iterations must be an integer >= 0, got ${screenIter}`);
   if (starts !== undefined && !(Number.isInteger(starts) && starts >= 0)) throw new ModelError(`the number of random starts must be an integer >= 0, got ${starts}`);
   if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw new ModelError(`the iteration cap must be an integer >= 0, got ${maxIter}`);
@@ -144,6 +146,32 @@ function checkFitOptions(options: FitOptions): void {
 }
 
 function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summary: DataSummary, spec: ModelSpec, options: FitOptions): FitResult {
+  const K = base.nStates;
+  const V = base.nVoice;
+  const given = options.startParams ? namedValues(base, options.startParams) : undefined;
+  // The data-driven start's bins are computed before the E-step tables exist, so that the
+  // temporary buffers they need do not add to the peak memory of a large panel.
+  const bins = given ? undefined : complaintRateBins(offsets, voice, K, complaintIndex(spec.voiceLabels));
+  const e = base.parts[2].design;
+  options.onPhase?.(`E-step tables (${e.nPatterns} emission patterns)`);
+  const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1 });
+  options.onPhase?.(`EM from ${1 + (options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts))} start(s), E-step on ${eStep.seq.length - 1} shard(s), ${eStep.threads} thread(s)`);
+  try {
+    return fitWith(base, eStep, summary, spec, options, bins, given);
+  } finally {
+    eStep.close();
+  }
+}
+
+function fitWith(
+  base: HmmModel,
+  eStep: EStep,
+  summary: DataSummary,
+  spec: ModelSpec,
+  options: FitOptions,
+  bins: Uint8Array | undefined,
+  given: Float64Array | undefined,
+): FitResult {
   const nRandom = options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts);
   const seed = options.seed ?? FIT_DEFAULTS.seed;
   const maxIter = options.maxIter ?? FIT_DEFAULTS.maxIter;
@@ -151,11 +179,6 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
   const ridge = options.ridge ?? FIT_DEFAULTS.ridge;
   const K = base.nStates;
   const V = base.nVoice;
-  const given = options.startParams ? namedValues(base, options.startParams) : undefined;
-  // The data-driven start's bins are computed before the E-step tables exist, so that the
-  // temporary buffers they need do not add to the peak memory of a large panel.
-  const bins = given ? undefined : complaintRateBins(offsets, voice, K, complaintIndex(spec.voiceLabels));
-  const eStep = new EStep(base.parts, K, V, offsets, voice);
   const mStep: MStepOptions = { ridge, ...M_STEP_DEFAULTS };
   const startMStep: MStepOptions = { ...mStep, maxNewtonIter: START_NEWTON_ITER };
 
@@ -196,7 +219,7 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
     }
     const em = runEm(parts, eStep, emOptions(s, screen));
     const stopped = screen < maxIter && !em.converged && em.state !== 'failed';
-    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik, finished: !stopped });
+    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik, finished: !stopped, history: em.history });
     for (const w of em.warnings) warnings.push(`start ${s + 1}: ${w}`);
     let at = leaders.length;
     while (at > 0 && better(em.logLik, leaders[at - 1].em.logLik)) at--;
@@ -213,7 +236,7 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
     if (starts[lead.index].screened) {
       const em = runEm(lead.model.parts, eStep, { ...emOptions(lead.index, maxIter), previous: lead.em.resume });
       run = { ...lead, em };
-      starts[lead.index] = { ...starts[lead.index], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false };
+      starts[lead.index] = { ...starts[lead.index], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false, history: em.history };
       for (const w of em.warnings) if (!lead.em.warnings.includes(w)) warnings.push(`start ${lead.index + 1}: ${w}`);
     }
     starts[lead.index] = { ...starts[lead.index], finished: true };

@@ -46,6 +46,14 @@ export interface FitOptions {
   startParams?: NamedParameters;
   /** Called after every EM iteration. */
   onProgress?: (p: FitProgress) => void;
+  /**
+   * Threads for the E-step's forward-backward (default 1 in the library; the CLI defaults to the
+   * machine's cores). Results are the same bits for every value: customers are cut into shards
+   * fixed by the panel and shard statistics are added up in shard order.
+   */
+  threads?: number;
+  /** Called as each long phase begins (building the designs, the E-step tables, the starts), with a short description. */
+  onPhase?: (description: string) => void;
 }
 
 export interface FitProgress {
@@ -66,6 +74,8 @@ export interface StartResult {
   screened?: boolean;
   /** Log-likelihood at the end of screening (equal to logLik for screened starts). */
   screenLogLik?: number;
+  /** Log-likelihood after every iteration of this start (index 0 = at its start values): its trace, to see whether starts agree. */
+  history?: number[];
   /** True when the start ran to the end (to convergence or the iteration cap): one of the `finish` best after screening, or every start when there was no screening. */
   finished?: boolean;
 }

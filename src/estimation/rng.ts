@@ -71,3 +71,6 @@ export class Rng {
     return n - 1;
   }
 }
+
+/** Seeds are 32-bit: larger values would repeat the streams of smaller ones, so options refuse them. */
+export const MAX_SEED = 2 ** 32 - 1;

@@ -20,7 +20,7 @@
  * Random draws come from one Rng(seed) stream in a fixed order (period, customer, then state,
  * voice, missingness, intervention), so the same seed gives the same panel.
  */
-import type { Panel } from '../data/panel.js';
+import { columnRecord, type Panel } from '../data/panel.js';
 import type { Design } from '../data/design.js';
 import { compileFormula, type CompiledFormula } from '../data/formula.js';
 import type { ModelSpec, NamedParameters } from './spec.js';
@@ -57,12 +57,16 @@ export interface SimulationResult {
 
 const SUBMODELS = ['initial', 'transition', 'emission'] as const;
 
+/** Largest simulated panel, in rows (customers x periods). */
+export const MAX_SIMULATED_ROWS = 50_000_000;
+
 function checkOptions(o: SimulateOptions): void {
   const posInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new UsageError(`simulate: ${name} must be a positive integer, got ${v}`);
   };
   posInt('customers', o.customers);
   posInt('periods', o.periods);
+  if (o.customers * o.periods > MAX_SIMULATED_ROWS) throw new UsageError(`simulate: customers x periods = ${o.customers * o.periods} rows; at most ${MAX_SIMULATED_ROWS}`);
   const prob = (name: string, v: number | undefined) => {
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new UsageError(`simulate: ${name} must be a probability in [0, 1], got ${v}`);
   };
@@ -96,7 +100,7 @@ function orderedValues(names: string[], params: NamedParameters | Float64Array):
  * of a later period (looking into the future), by flipping one period's intervention at a time
  * on a short probe history.
  */
-function checkTiming(which: string, f: CompiledFormula, probe: Panel): void {
+export function checkTiming(which: string, f: CompiledFormula, probe: Panel): void {
   const L = probe.voice.length;
   const base = probe.columns.intervention.slice();
   const d0 = f.evaluate(probe).values;
@@ -106,7 +110,7 @@ function checkTiming(which: string, f: CompiledFormula, probe: Panel): void {
   for (let t = 0; t < L; t++) {
     const flipped = base.slice();
     flipped[t] = 1 - flipped[t];
-    const d1 = f.evaluate({ ...probe, columns: { ...probe.columns, intervention: flipped } }).values;
+    const d1 = f.evaluate({ ...probe, columns: columnRecord({ ...probe.columns, intervention: flipped }) }).values;
     for (let r = 0; r <= t; r++) {
       for (let j = 0; j < nCols; j++) {
         if (d0[r * nCols + j] === d1[r * nCols + j]) continue;
@@ -139,7 +143,7 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
   const offsets = Int32Array.from({ length: N + 1 }, (_, i) => i * T);
   const period = new Int32Array(n);
   for (let i = 0; i < N; i++) for (let t = 0; t < T; t++) period[i * T + t] = t + 1;
-  const columns: Record<string, Float64Array> = { intervention: new Float64Array(n) };
+  const columns = columnRecord({ intervention: new Float64Array(n) });
   for (const [name, cov] of Object.entries(covariates)) {
     if (name === 'intervention') throw new UsageError('simulate: intervention is simulated and cannot be given as a covariate');
     if (cov instanceof Float64Array) {
@@ -165,7 +169,7 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
   const dynamic = compiled.map((f) => f.variables.includes('intervention'));
   if (dynamic.some((x) => x)) {
     const L = Math.min(T, 6);
-    const probeCols: Record<string, Float64Array> = {};
+    const probeCols = columnRecord();
     for (const [name, col] of Object.entries(columns)) probeCols[name] = col.slice(0, L);
     probeCols.intervention = Float64Array.from({ length: L }, (_, t) => (t % 3 === 1 ? 1 : 0));
     const probe: Panel = { ...panel, customers: ['probe'], offsets: Int32Array.from([0, L]), period: period.slice(0, L), voice: new Int32Array(L), columns: probeCols };
@@ -267,7 +271,7 @@ function truncatePanel(panel: Panel, N: number, T: number, len: number): Panel {
     for (let i = 0; i < N; i++) dst.set(src.subarray(i * T, i * T + len), i * len);
     return dst;
   };
-  const columns: Record<string, Float64Array> = {};
+  const columns = columnRecord();
   for (const [name, col] of Object.entries(panel.columns)) columns[name] = pick(col, new Float64Array(n));
   return {
     customers: panel.customers,

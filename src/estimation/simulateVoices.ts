@@ -15,7 +15,14 @@ import { buildModelDesigns } from './fit.js';
 import type { Rng } from './rng.js';
 import type { ModelSpec, NamedParameters } from './spec.js';
 
-export function simulateVoices(panel: Panel, spec: ModelSpec, params: NamedParameters, rng: Rng): Panel {
+/** Draws of new voices (and, on request, the true states) from tables built once. */
+export interface VoiceSimulator {
+  /** New voice per row (-1 where the panel's voice is missing); `states`, when given, receives the 0-based state of each row. */
+  draw(rng: Rng, states?: Int32Array): Int32Array;
+}
+
+/** The probability tables of the model at `params` on the panel's rows, ready for repeated draws (e.g. bootstrap replicates). */
+export function voiceSimulator(panel: Panel, spec: ModelSpec, params: NamedParameters): VoiceSimulator {
   const model = createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
   const names = model.getParameters().names;
   if (names.length !== params.names.length || names.some((n, i) => n !== params.names[i])) {
@@ -33,14 +40,24 @@ export function simulateVoices(panel: Panel, spec: ModelSpec, params: NamedParam
   transition.probabilities(pTrans);
   emission.probabilities(pEmis);
   const { offsets } = panel;
-  const voice = new Int32Array(panel.voice.length);
-  for (let i = 0; i + 1 < offsets.length; i++) {
-    let s = rng.categorical(pInit, initial.design.index[i] * K, K);
-    for (let r = offsets[i]; r < offsets[i + 1]; r++) {
-      if (r > offsets[i]) s = rng.categorical(pTrans, (transition.design.index[r] * K + s) * K, K);
-      const v = rng.categorical(pEmis, (emission.design.index[r] * K + s) * V, V);
-      voice[r] = panel.voice[r] < 0 ? -1 : v;
-    }
-  }
-  return { ...panel, voice };
+  return {
+    draw(rng: Rng, states?: Int32Array): Int32Array {
+      if (states && states.length !== panel.voice.length) throw new RangeError(`states: length ${states.length}, expected ${panel.voice.length}`);
+      const voice = new Int32Array(panel.voice.length);
+      for (let i = 0; i + 1 < offsets.length; i++) {
+        let s = rng.categorical(pInit, initial.design.index[i] * K, K);
+        for (let r = offsets[i]; r < offsets[i + 1]; r++) {
+          if (r > offsets[i]) s = rng.categorical(pTrans, (transition.design.index[r] * K + s) * K, K);
+          const v = rng.categorical(pEmis, (emission.design.index[r] * K + s) * V, V);
+          voice[r] = panel.voice[r] < 0 ? -1 : v;
+          if (states) states[r] = s;
+        }
+      }
+      return voice;
+    },
+  };
+}
+
+export function simulateVoices(panel: Panel, spec: ModelSpec, params: NamedParameters, rng: Rng): Panel {
+  return { ...panel, voice: voiceSimulator(panel, spec, params).draw(rng) };
 }

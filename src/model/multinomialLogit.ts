@@ -21,18 +21,30 @@
  *   'transition' groups and outcomes are states, reference = staying: a pure permutation;
  *   'emission'   groups are states: a permutation of the groups (shared slopes untouched).
  */
-import type { Block, EStepStatistics, MStepOptions, MStepReport, SubModel } from './subModel.js';
+import type { Block, EStepStatistics, GroupedUnits, MStepOptions, MStepReport, ObservedUnits, SubModel } from './subModel.js';
 import type { PatternDesign } from './patternDesign.js';
 import { newtonMaximize } from './newtonMaximize.js';
 import { logitGradientFromTable, logitPass } from './logitPass.js';
 import { logitTable } from './logitTable.js';
+import { compileLogitPass, type LogitPassShape } from './compileLogitPass.js';
+import { passChunks, passMode, reducePassChunks, runPassChunk, type LogitPassData } from './logitPassChunks.js';
 
 export type LogitRelabel = 'initial' | 'transition' | 'emission';
 
 /** Largest probability table (in values) kept between the M-step and the next E-step. */
-export const CACHE_MAX_ENTRIES = 1 << 22;
+export const CACHE_MAX_ENTRIES = 1 << 24;
 /** Units per chunk of the per-unit (observed-outcome) passes. */
 const OBSERVED_CHUNK = 1024;
+
+/**
+ * The kept probability table, shared by a model and its clones (the starts of a fit), so a panel
+ * holds one such table however many starts run: it is at `owner`'s parameters `theta`.
+ */
+export interface TableCache {
+  table: Float64Array;
+  theta: Float64Array;
+  owner: MultinomialLogit | null;
+}
 
 export interface MultinomialLogitLayout {
   block: Block;
@@ -62,6 +74,8 @@ export class MultinomialLogit implements SubModel {
   /** Free outcomes per group, row-major [g*nFree + a]: outcomes with a free coefficient. */
   private readonly freeOut: Int32Array;
   private readonly nFree: number;
+  /** Outcomes whose coefficients are all fixed at 0, [g*nOut + c] (1 = fixed); built on first use. */
+  private fixedOut: Uint8Array | null = null;
   /** Pairs a <= b of free outcomes; entries j <= k of x x'. */
   private readonly nPairs: number;
   private readonly nTri: number;
@@ -77,9 +91,12 @@ export class MultinomialLogit implements SubModel {
    * copy, not another pass of exp/log over every pattern. Kept only for tables up to
    * CACHE_MAX_ENTRIES values (a very large table would double the memory of the biggest buffer).
    */
-  private readonly cache: Float64Array | null;
-  private readonly cacheTheta: Float64Array;
-  private cacheValid = false;
+  /** Shared with clones (one table for every start): whose parameters the table is at. */
+  private readonly cacheBox: TableCache | null;
+  /** The M-step pass on worker threads, shared with clones (see enableParallelPass); null = this thread. */
+  private readonly parallel: { data: LogitPassData | null; run: ((mode: number) => void) | null };
+  /** Buffers of the chunked pass in this thread (allocated on first use). */
+  private localPass: LogitPassData | null = null;
   /**
    * Buffers of the per-unit passes (allocated on first use): the design rows of a chunk of units,
    * row-major [i*nCols + j]; their count or probability table [(i*nGroups + g)*nOut + c]; the
@@ -87,7 +104,12 @@ export class MultinomialLogit implements SubModel {
    */
   private chunk: { rows: Float64Array; table: Float64Array; gc: Float64Array; hm: Float64Array } | null = null;
 
-  constructor(layout: MultinomialLogitLayout, theta?: Float64Array) {
+  constructor(
+    layout: MultinomialLogitLayout,
+    theta?: Float64Array,
+    shared?: TableCache | null,
+    parallel?: { data: LogitPassData | null; run: ((mode: number) => void) | null },
+  ) {
     const { nGroups, nOut, design, map } = layout;
     if (map.length !== nGroups * nOut * design.nCols) {
       throw new RangeError(`map length ${map.length}, expected ${nGroups * nOut * design.nCols}`);
@@ -136,11 +158,73 @@ export class MultinomialLogit implements SubModel {
     this.nPairs = (this.nFree * (this.nFree + 1)) / 2;
     this.gc = new Float64Array(nGroups * this.nFree * nCols);
     this.hm = new Float64Array(nGroups * this.nPairs * this.nTri);
-    this.scratch = new Float64Array(2 * nOut + this.nTri + this.nPairs);
+    this.scratch = new Float64Array(3 * nOut + this.nTri + this.nPairs);
     const tableSize = design.nPatterns * nGroups * nOut;
-    this.cache = tableSize <= CACHE_MAX_ENTRIES ? new Float64Array(tableSize) : null;
-    this.cacheTheta = new Float64Array(this.nParams);
+    this.cacheBox = shared !== undefined ? shared : tableSize <= CACHE_MAX_ENTRIES ? { table: new Float64Array(tableSize), theta: new Float64Array(this.nParams), owner: null } : null;
+    this.parallel = parallel ?? { data: null, run: null };
     this.expand();
+  }
+
+  /** The kept probability table (see cacheBox), or null. */
+  private get cache(): Float64Array | null {
+    return this.cacheBox?.table ?? null;
+  }
+
+  /** Whether the M-step pass runs in chunks (designs with more than PASS_CHUNK patterns). */
+  get chunkedPass(): boolean {
+    return passChunks(this.design.nPatterns) > 1;
+  }
+
+  /**
+   * Move what the chunked M-step pass reads into shared memory for worker threads, with `counts`
+   * (and `units`) the E-step's shared count table: returns the pass's data for the workers. Then
+   * `useParallelPass(run)` hands the pass over; this model and its clones share both.
+   */
+  shareParallelPass(counts: Float64Array, units: GroupedUnits | null): LogitPassData {
+    const sab = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+    if (this.cacheBox !== null && !(this.cacheBox.table.buffer instanceof SharedArrayBuffer)) {
+      const t = sab(this.cacheBox.table.length).subarray(0, this.cacheBox.table.length);
+      t.set(this.cacheBox.table);
+      this.cacheBox.table = t;
+    }
+    const patterns = sab(this.design.patterns.length).subarray(0, this.design.patterns.length);
+    patterns.set(this.design.patterns);
+    const d = this.passData(counts, units, patterns, sab);
+    this.parallel.data = d;
+    return d;
+  }
+
+  /** Run the chunked M-step pass through `run(mode)` (see shareParallelPass); null: in this thread again. */
+  useParallelPass(run: ((mode: number) => void) | null): void {
+    this.parallel.run = run;
+  }
+
+  private passData(counts: Float64Array, units: GroupedUnits | null, patterns: Float64Array, alloc: (n: number) => Float64Array): LogitPassData {
+    const n = passChunks(this.design.nPatterns);
+    const shape = { nGroups: this.nGroups, nOut: this.nOut, nCols: this.design.nCols, free: this.freeOut, nFree: this.nFree, fixed: this.fixedOutcomes(), layout: units ? ('units' as const) : ('patterns' as const) };
+    return {
+      shape,
+      nPatterns: this.design.nPatterns,
+      patterns,
+      coef: alloc(this.coef.length).subarray(0, this.coef.length),
+      cache: this.cache,
+      counts,
+      start: units?.start ?? null,
+      outcome: units?.outcome ?? null,
+      gcLength: this.gc.length,
+      hmLength: this.hm.length,
+      q: alloc(n).subarray(0, n),
+      gc: alloc(n * this.gc.length).subarray(0, n * this.gc.length),
+      hm: alloc(n * this.hm.length).subarray(0, n * this.hm.length),
+    };
+  }
+
+  private fixedOutcomes(): Uint8Array {
+    if (this.fixedOut === null) {
+      this.fixedOut = new Uint8Array(this.nGroups * this.nOut).fill(1);
+      for (let g = 0; g < this.nGroups; g++) for (let a = 0; a < this.nFree; a++) this.fixedOut[g * this.nOut + this.freeOut[g * this.nFree + a]] = 0;
+    }
+    return this.fixedOut;
   }
 
   private layout(): MultinomialLogitLayout {
@@ -168,33 +252,30 @@ export class MultinomialLogit implements SubModel {
   }
 
   probabilities(out: Float64Array): void {
-    if (this.cache !== null && this.cacheValid && out.length >= this.cache.length) {
-      let same = true;
-      for (let a = 0; a < this.nParams; a++) {
-        if (this.cacheTheta[a] !== this.theta[a]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        out.set(this.cache);
-        return;
-      }
+    if (this.cache !== null && out.length >= this.cache.length && this.cacheCurrent()) {
+      out.set(this.cache);
+      return;
     }
     this.probabilitiesFor(this.design.patterns, this.design.nPatterns, out);
     if (this.cache !== null && out.length >= this.cache.length) {
       // kept so that a gradient at these parameters (right after the E-step) needs no exp
       this.cache.set(out.subarray(0, this.cache.length));
-      this.cacheTheta.set(this.theta);
-      this.cacheValid = true;
+      this.markCache();
     }
   }
 
   /** Whether the kept probability table is at the current parameters. */
   private cacheCurrent(): boolean {
-    if (this.cache === null || !this.cacheValid) return false;
-    for (let a = 0; a < this.nParams; a++) if (this.cacheTheta[a] !== this.theta[a]) return false;
+    const box = this.cacheBox;
+    if (box === null || box.owner !== this) return false;
+    for (let a = 0; a < this.nParams; a++) if (box.theta[a] !== this.theta[a]) return false;
     return true;
+  }
+
+  /** The kept table now holds this model's probabilities at its current parameters. */
+  private markCache(): void {
+    this.cacheBox!.theta.set(this.theta);
+    this.cacheBox!.owner = this;
   }
 
   probabilitiesFor(rows: Float64Array, nPatterns: number, out: Float64Array): void {
@@ -222,8 +303,21 @@ export class MultinomialLogit implements SubModel {
     return this.chunk;
   }
 
-  /** RangeError unless `outcome` has one entry per unit (of design.index) and `perUnit` has nGroups per unit. */
-  private checkObserved(outcome: Int32Array, perUnit: Float64Array, what: string): void {
+  /**
+   * RangeError unless `outcome` has one entry per unit (of design.index, or the grouped units) and
+   * `perUnit` has nGroups per unit.
+   */
+  private checkObserved(observed: ObservedUnits, perUnit: Float64Array, what: string): void {
+    if (!(observed instanceof Int32Array)) {
+      const { start, outcome } = observed;
+      const nP = this.design.nPatterns;
+      if (start.length !== nP + 1) throw new RangeError(`${this.block} grouped units: start length ${start.length}, expected ${nP + 1}`);
+      const units = start[nP];
+      if (outcome.length !== units) throw new RangeError(`${this.block} grouped units: ${outcome.length} outcomes, expected ${units}`);
+      if (perUnit.length !== units * this.nGroups) throw new RangeError(`${this.block} ${what}: length ${perUnit.length}, expected ${units * this.nGroups}`);
+      return;
+    }
+    const outcome = observed;
     const units = this.design.index.length;
     if (outcome.length !== units) throw new RangeError(`${this.block} observed outcomes: length ${outcome.length}, expected ${units} units`);
     if (perUnit.length !== units * this.nGroups) throw new RangeError(`${this.block} ${what}: length ${perUnit.length}, expected ${units * this.nGroups}`);
@@ -265,6 +359,42 @@ export class MultinomialLogit implements SubModel {
   }
 
   /**
+   * Table of grouped units, out [u*nGroups + g] (see SubModel): entries gathered from the
+   * per-pattern table, taken from the kept table when it is at the current parameters, else
+   * computed by logitTable (into the kept table when there is one, else a chunk of patterns at a
+   * time), so every entry has the bits of the per-pattern table's entry.
+   */
+  groupedProbabilities(units: GroupedUnits, log: boolean, out: Float64Array): void {
+    this.checkObserved(units, out, 'grouped probabilities');
+    const { nGroups, nOut } = this;
+    const { nCols, nPatterns, patterns } = this.design;
+    const { start, outcome } = units;
+    const gather = (table: Float64Array, p0: number, p1: number): void => {
+      for (let p = p0; p < p1; p++) {
+        for (let u = start[p]; u < start[p + 1]; u++) {
+          const c = outcome[u];
+          for (let g = 0; g < nGroups; g++) out[u * nGroups + g] = table[((p - p0) * nGroups + g) * nOut + c];
+        }
+      }
+    };
+    if (!log && this.cache !== null) {
+      if (!this.cacheCurrent()) {
+        this.table(patterns, nPatterns, this.cache, false);
+        this.markCache();
+      }
+      gather(this.cache, 0, nPatterns);
+      return;
+    }
+    const { rows, table } = this.chunkBuffers();
+    for (let p0 = 0; p0 < nPatterns; p0 += OBSERVED_CHUNK) {
+      const p1 = Math.min(nPatterns, p0 + OBSERVED_CHUNK);
+      rows.set(patterns.subarray(p0 * nCols, p1 * nCols));
+      logitTable(p1 - p0, nGroups, nOut, nCols, rows, this.coef, log, table, this.eta);
+      gather(table, p0, p1);
+    }
+  }
+
+  /**
    * The pass of `evaluate` from per-unit weights [u*nGroups + g] of the observed outcomes: units are
    * gathered a chunk at a time into a count table with one pattern per unit and run through the same
    * logitPass, chunk results added up; into this.gc / this.hm. Equals the per-pattern pass on the
@@ -300,12 +430,55 @@ export class MultinomialLogit implements SubModel {
     return q;
   }
 
+  /**
+   * logitPass (compiled for this shape, compileLogitPass.ts) over per-pattern counts or grouped
+   * units, into this.gc / this.hm: the kept table at these parameters spares the pass its exp;
+   * otherwise the pass refreshes that table.
+   */
+  private compiledPass(counts: Float64Array, units: GroupedUnits | null, grad: boolean, hess: boolean): number {
+    const { nGroups, nOut } = this;
+    const { nPatterns, nCols, patterns } = this.design;
+    const current = this.cacheCurrent();
+    const probs: LogitPassShape['probs'] = current ? 'in' : this.cache !== null ? 'out' : 'exp';
+    if (units === null && counts.length !== nPatterns * nGroups * nOut) throw new RangeError(`counts: length ${counts.length} != ${nPatterns * nGroups * nOut}`);
+    if (passChunks(nPatterns) > 1) {
+      // chunks fixed by the design, added up in chunk order (logitPassChunks.ts): on the worker
+      // threads when the counts are the shared E-step table they were given, else here
+      const mode = passMode(grad, hess, probs);
+      const par = this.parallel;
+      let d: LogitPassData;
+      if (par.run !== null && par.data !== null && par.data.counts === counts && par.data.start === (units?.start ?? null)) {
+        d = par.data;
+        d.coef.set(this.coef);
+        par.run(mode);
+      } else {
+        d = this.localPass ??= this.passData(counts, units, this.design.patterns, (n) => new Float64Array(n));
+        d.counts = counts;
+        d.start = units?.start ?? null;
+        d.outcome = units?.outcome ?? null;
+        d.shape = { ...d.shape, layout: units ? 'units' : 'patterns' };
+        d.coef = this.coef;
+        d.cache = this.cache;
+        const n = passChunks(nPatterns);
+        for (let c = 0; c < n; c++) runPassChunk(d, c, mode, this.scratch);
+      }
+      const q = reducePassChunks(d, mode, this.gc, this.hm);
+      if (probs === 'out') this.markCache();
+      return q;
+    }
+    const shape: LogitPassShape = { nGroups, nOut, nCols, free: this.freeOut, nFree: this.nFree, fixed: this.fixedOutcomes(), layout: units ? 'units' : 'patterns', grad, hess, probs };
+    const pass = compileLogitPass(shape);
+    const q = pass(nPatterns, patterns, this.coef, counts, units?.start ?? null, units?.outcome ?? null, grad ? this.gc : null, hess ? this.hm : null, current ? this.cache : null, probs === 'out' ? this.cache : null, this.scratch);
+    if (probs === 'out') this.markCache();
+    return q;
+  }
+
   private checkCounts(counts: Float64Array): void {
     const need = this.design.nPatterns * this.nGroups * this.nOut;
     if (counts.length !== need) throw new RangeError(`${this.block} counts: length ${counts.length}, expected ${need}`);
   }
 
-  objective(counts: Float64Array, ridge: number, observed?: Int32Array): number {
+  objective(counts: Float64Array, ridge: number, observed?: ObservedUnits): number {
     if (observed !== undefined) {
       this.checkObserved(observed, counts, 'counts');
       return this.evaluate(counts, ridge, undefined, undefined, observed);
@@ -314,7 +487,7 @@ export class MultinomialLogit implements SubModel {
     return this.evaluate(counts, ridge, undefined, undefined);
   }
 
-  gradient(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void {
+  gradient(counts: Float64Array, ridge: number, out: Float64Array, observed?: ObservedUnits): void {
     if (out.length !== this.nParams) throw new RangeError(`gradient out: length ${out.length}, expected ${this.nParams}`);
     if (observed !== undefined) {
       this.checkObserved(observed, counts, 'counts');
@@ -325,7 +498,7 @@ export class MultinomialLogit implements SubModel {
     this.evaluate(counts, ridge, out, undefined, undefined, this.cacheCurrent());
   }
 
-  hessian(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void {
+  hessian(counts: Float64Array, ridge: number, out: Float64Array, observed?: ObservedUnits): void {
     const P = this.nParams;
     if (out.length !== P * P) throw new RangeError(`hessian out: length ${out.length}, expected ${P * P}`);
     if (observed !== undefined) this.checkObserved(observed, counts, 'counts');
@@ -344,7 +517,7 @@ export class MultinomialLogit implements SubModel {
     ridge: number,
     grad: Float64Array | undefined,
     hess: Float64Array | undefined,
-    observed?: Int32Array,
+    observed?: ObservedUnits,
     /** Gradient only, from the kept probability table at these parameters (no exp); returns NaN. */
     fromTable = false,
   ): number {
@@ -354,7 +527,9 @@ export class MultinomialLogit implements SubModel {
     const gc = this.gc;
     const hm = this.hm;
     let q: number;
-    if (observed !== undefined) {
+    if (observed !== undefined && !(observed instanceof Int32Array)) {
+      q = this.compiledPass(counts, observed, grad !== undefined, hess !== undefined);
+    } else if (observed !== undefined) {
       q = this.observedPass(counts, observed, grad !== undefined, hess !== undefined);
     } else if (fromTable && grad !== undefined && hess === undefined) {
       logitGradientFromTable(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.cache!, counts, free, gc);
@@ -362,12 +537,7 @@ export class MultinomialLogit implements SubModel {
     } else {
       // the kept table at these parameters (the M-step's first point, right after the E-step)
       // spares the pass its exp; otherwise the pass refreshes the table
-      const current = this.cacheCurrent();
-      q = logitPass(nPatterns, nGroups, nOut, nCols, nFree, patterns, this.coef, counts, free, grad ? gc : null, hess ? hm : null, this.scratch, current ? null : this.cache, current ? this.cache : null);
-      if (this.cache !== null && !current) {
-        this.cacheTheta.set(this.theta);
-        this.cacheValid = true;
-      }
+      q = this.compiledPass(counts, null, grad !== undefined, hess !== undefined);
     }
     const P = this.nParams;
     const theta = this.theta;
@@ -462,7 +632,7 @@ export class MultinomialLogit implements SubModel {
   }
 
   clone(): MultinomialLogit {
-    return new MultinomialLogit(this.layout(), this.theta);
+    return new MultinomialLogit(this.layout(), this.theta, this.cacheBox, this.parallel);
   }
 }
 

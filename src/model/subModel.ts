@@ -1,4 +1,5 @@
 import type { PatternDesign } from './patternDesign.js';
+import type { LogitPassData } from './logitPassChunks.js';
 
 /** The three sub-models of DESIGN.md. */
 export type Block = 'initial' | 'transition' | 'emission';
@@ -38,6 +39,12 @@ export interface SubModel {
    * `logProbabilities`. outcome has one entry per unit of `design.index`.
    */
   observedProbabilities?(outcome: Int32Array, log: boolean, out: Float64Array): void;
+  /**
+   * Optional table of grouped units (see GroupedUnits): out row-major [u*nGroups + g] =
+   * P(outcome[u] | group g, pattern of u), or its log when `log`. Same bits as the entries of
+   * `probabilities` / `logProbabilities`.
+   */
+  groupedProbabilities?(units: GroupedUnits, log: boolean, out: Float64Array): void;
   /** Weighted M-step: maximise sum(counts * log prob) - ridge/2 * |slopes|^2 by Newton-Raphson. */
   mStep(stats: EStepStatistics, options: MStepOptions): MStepReport;
   /**
@@ -45,16 +52,22 @@ export interface SubModel {
    * (stats.observed[block], only for sub-models with observedProbabilities), counts are per-unit
    * weights [u*nGroups + g] of those outcomes; likewise for gradient and hessian.
    */
-  objective(counts: Float64Array, ridge: number, observed?: Int32Array): number;
+  objective(counts: Float64Array, ridge: number, observed?: ObservedUnits): number;
   /** Exact gradient / Hessian of `objective` with respect to the flat parameters (Hessian row-major nParams^2). */
-  gradient(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void;
-  hessian(counts: Float64Array, ridge: number, out: Float64Array, observed?: Int32Array): void;
+  gradient(counts: Float64Array, ridge: number, out: Float64Array, observed?: ObservedUnits): void;
+  hessian(counts: Float64Array, ridge: number, out: Float64Array, observed?: ObservedUnits): void;
   /**
    * Relabel states: new state s is old state perm[s]. Changes parameters so the model is the
    * same distribution under the new labels (exactly, for every pattern).
    */
   permuteStates(perm: Int32Array): void;
   clone(): SubModel;
+  /** Optional: whether the M-step pass runs in chunks of patterns that worker threads can share (logitPassChunks.ts). */
+  readonly chunkedPass?: boolean;
+  /** Optional: move the chunked pass's inputs into shared memory, with the E-step's shared counts; returns them for the workers. */
+  shareParallelPass?(counts: Float64Array, units: GroupedUnits | null): LogitPassData;
+  /** Optional: run the chunked pass through `run(mode)` (worker threads; shared with clones), or in this thread again (null). */
+  useParallelPass?(run: ((mode: number) => void) | null): void;
 }
 
 export interface MStepOptions {
@@ -88,7 +101,22 @@ export interface EStepStatistics {
    * Per-unit (observed-outcome) counts, for a block whose sub-model has `observedProbabilities`:
    * when `observed[block]` is set, `counts[block]` is row-major [u*nGroups + g], the weight of group
    * g at unit u (of `design.index`) whose outcome is observed[block][u] (-1: no outcome, weight
-   * ignored), instead of the per-pattern table. The M-step is the same maximisation either way.
+   * ignored), instead of the per-pattern table. When it is a GroupedUnits, counts[block] is
+   * [u*nGroups + g] over those units. The M-step is the same maximisation either way.
    */
-  observed?: Partial<Record<Block, Int32Array>>;
+  observed?: Partial<Record<Block, ObservedUnits>>;
 }
+
+/**
+ * Observed units grouped by pattern: the distinct (pattern, observed outcome) pairs of a design's
+ * rows. Units of pattern p are start[p] .. start[p+1]-1 (Int32Array(nPatterns+1)), in increasing
+ * outcome order; outcome[u] is unit u's outcome. A per-unit table [u*nGroups + g] then holds what
+ * the per-pattern table holds at its non-zero count entries, and nothing else.
+ */
+export interface GroupedUnits {
+  start: Int32Array;
+  outcome: Int32Array;
+}
+
+/** Per-unit outcomes (units of `design.index`, -1 = none) or grouped units. */
+export type ObservedUnits = Int32Array | GroupedUnits;

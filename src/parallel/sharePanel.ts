@@ -1,4 +1,5 @@
 import type { Panel } from '../data/panel.js';
+import { columnRecord } from '../data/panel.js';
 
 /** A copy of a typed array backed by a SharedArrayBuffer (workers then read it without copying). */
 function shared<T extends Int32Array | Float64Array>(a: T): T {
@@ -14,7 +15,7 @@ function shared<T extends Int32Array | Float64Array>(a: T): T {
  * each worker then sees the same rows instead of a copy. Same values, same layout.
  */
 export function sharePanel(panel: Panel): Panel {
-  const columns: Record<string, Float64Array> = {};
+  const columns = columnRecord();
   for (const [name, col] of Object.entries(panel.columns)) columns[name] = shared(col);
   return { ...panel, offsets: shared(panel.offsets), period: shared(panel.period), voice: shared(panel.voice), columns };
 }

@@ -111,12 +111,12 @@ export function computeEffects(fit: EffectsFit, options: EffectsOptions = {}): E
   };
 
   // Where the report has converged, from the point estimate over the settled periods.
-  let converged: number | null = null;
+  let converged: number | undefined;
   if (settled) {
     const pre = figuresAt(fit.parameters.values, Math.min(H, rows.horizon));
-    if (pre.result.figures.longRun !== null) converged = convergedBy(spec.nStates, pre.probs, pre.result, rows.horizon);
+    if (pre.result.figures.longRun !== undefined) converged = convergedBy(spec.nStates, pre.probs, pre.result, rows.horizon);
   }
-  if (converged !== null) {
+  if (converged !== undefined) {
     const limit = Math.min(MAX_HORIZON, Math.max(1000, 10 * converged));
     if (H > limit) {
       throw new UsageError(
@@ -141,7 +141,7 @@ export function computeEffects(fit: EffectsFit, options: EffectsOptions = {}): E
     startMix,
     complaintRows: effectsBasis.complaintRows,
     periodLength: fit.periodLength,
-    settledAfter: settled ? rows.horizon : null,
+    settledAfter: settled ? rows.horizon : undefined,
     convergedBy: converged,
     intervals,
     warnings: samePeriodWarnings(spec),

@@ -27,9 +27,9 @@ export interface ReportContext {
   startMix: ArrayLike<number>;
   complaintRows: number;
   periodLength?: PeriodLength;
-  /** Last period of the series summed exactly before the closed-form tail (null: no long run). */
-  settledAfter: number | null;
-  convergedBy: number | null;
+  /** Last period of the series summed exactly before the closed-form tail (undefined: no long run). */
+  settledAfter?: number;
+  convergedBy?: number;
   intervals?: EffectsIntervals;
   warnings?: string[];
 }
@@ -56,11 +56,11 @@ export function assembleReport(probs: ScenarioProbabilities, result: FiguresResu
     net: f.net,
     overTime: { periods: Array.from({ length: H }, (_, h) => h + 1), ...f.overTime },
     longRun: {
-      exists: f.longRun !== null,
-      ...(f.longRun === null ? { reason: result.longRunReason ?? 'not computed' } : {}),
+      exists: f.longRun !== undefined,
+      ...(f.longRun === undefined ? { reason: result.longRunReason ?? 'not computed' } : {}),
       effects: f.longRun,
-      settledAfter: f.longRun === null ? null : ctx.settledAfter,
-      convergedBy: f.longRun === null ? null : ctx.convergedBy,
+      settledAfter: f.longRun === undefined ? undefined : ctx.settledAfter,
+      convergedBy: f.longRun === undefined ? undefined : ctx.convergedBy,
       tolerance: LONG_RUN_TOLERANCE,
     },
     ...(ctx.intervals ? { intervals: ctx.intervals } : {}),
@@ -80,5 +80,5 @@ export function assembleReport(probs: ScenarioProbabilities, result: FiguresResu
  */
 export function effectsFromProbabilities(probs: ScenarioProbabilities, startMix: ArrayLike<number>, complaintRows = 0): EffectsReport {
   const result = effectsFigures({ probs, startMix, horizon: probs.horizon, settled: false, unsettledReason: 'not computed from probabilities given for the horizon alone' });
-  return assembleReport(probs, result, { horizon: probs.horizon, startMix, complaintRows, settledAfter: null, convergedBy: null });
+  return assembleReport(probs, result, { horizon: probs.horizon, startMix, complaintRows });
 }

@@ -47,7 +47,7 @@ export interface FiguresInput {
 /** The numbers, plus what the point estimate alone needs (the state paths, for the convergence check). */
 export interface FiguresResult {
   figures: Figures<number, number[]>;
-  /** Why the long-run total does not exist (figures.longRun is null). */
+  /** Why the long-run total does not exist (figures.longRun is undefined). */
   longRunReason?: string;
   /** Last period (1-based) with a per-period effect >= LONG_RUN_TOLERANCE among periods 1..max(horizon, probs.horizon). */
   lastLarge: number;
@@ -156,7 +156,7 @@ export function effectsFigures(input: FiguresInput): FiguresResult {
 
   // Long run: the series to period M plus, past it, the closed-form tail of the state difference
   // (only the transition arm differs once the probabilities have settled).
-  let longRun: Record<string, Record<ChannelName, number>> | null = null;
+  let longRun: Record<string, Record<ChannelName, number>> | undefined;
   let longRunReason: string | undefined;
   if (!input.settled) {
     longRunReason = input.unsettledReason ?? 'the probabilities never settle';
@@ -204,9 +204,9 @@ export function effectsFigures(input: FiguresInput): FiguresResult {
  * The period after which every per-period effect stays below LONG_RUN_TOLERANCE (point estimate
  * only): the last large period of the computed series, then the state difference propagated with
  * the settled matrix until its L1 norm (a bound on every later per-period effect, voice
- * probabilities being <= 1) is below the tolerance. null when that takes more than CONVERGENCE_CAP periods.
+ * probabilities being <= 1) is below the tolerance. undefined when that takes more than CONVERGENCE_CAP periods.
  */
-export function convergedBy(K: number, probs: ScenarioProbabilities, result: FiguresResult, fromPeriod: number): number | null {
+export function convergedBy(K: number, probs: ScenarioProbabilities, result: FiguresResult, fromPeriod: number): number | undefined {
   const P = probs.transition.without.subarray((probs.horizon - 1) * K * K, probs.horizon * K * K);
   let d0 = Float64Array.from(result.endStates[0]);
   let d1 = Float64Array.from(result.endStates[1]);
@@ -232,5 +232,5 @@ export function convergedBy(K: number, probs: ScenarioProbabilities, result: Fig
     [d0, n0] = [n0, d0];
     [d1, n1] = [n1, d1];
   }
-  return null;
+  return undefined;
 }

@@ -41,12 +41,12 @@ export function effectsIntervals(
   }
   if (cov.matrix.length !== n * n) throw new ModelError(`the covariance matrix has ${cov.matrix.length} entries, expected ${n} x ${n}`);
   const base = figuresAt(parameters.values);
-  const nanLongRun = base.longRun === null ? null : mapFigures({ ...base, longRun: base.longRun }, () => NaN, (xs) => xs.map(() => NaN)).longRun;
+  const nanLongRun = base.longRun === undefined ? undefined : mapFigures(base, () => NaN, (xs) => xs.map(() => NaN)).longRun;
   const size = flattenFigures(base).length;
   const f = (theta: Float64Array): Float64Array => {
     const fig = figuresAt(theta);
-    if (base.longRun === null) fig.longRun = null;
-    else if (fig.longRun === null) fig.longRun = nanLongRun;
+    if (base.longRun === undefined) fig.longRun = undefined;
+    else if (fig.longRun === undefined) fig.longRun = nanLongRun;
     const flat = flattenFigures(fig);
     if (flat.length !== size) throw new RangeError(`the report has ${flat.length} figures at a perturbed parameter vector, ${size} at the estimate`);
     return flat;
@@ -74,8 +74,9 @@ export function effectsIntervals(
   };
   const shaped = mapFigures(base, leaf, series);
   const notes: string[] = [];
-  if (cov.unavailable.length) notes.push(`parameters without a standard error are held fixed (${cov.unavailable.join(', ')}): intervals that depend on them are too narrow`);
   const boot = cov.bootstrap && cov.bootstrap.replicates.length > 1 ? cov.bootstrap : undefined;
+  // Percentiles recompute the report at every replicate, so only the delta method holds parameters fixed.
+  if (!boot && cov.unavailable.length) notes.push(`parameters without a standard error are held fixed (${cov.unavailable.join(', ')}): intervals that depend on them are too narrow`);
   if (boot && (boot.failed > 0 || boot.notConverged > 0)) notes.push(`bootstrap: ${boot.replicates.length} replicates used of ${boot.requested} (${boot.failed} failed, ${boot.notConverged} not converged among those used)`);
   return {
     method: boot ? 'bootstrap' : 'delta',

@@ -59,8 +59,8 @@ export function formatEffectsText(r: EffectsReport, options: { warnings?: boolea
   }
   const shares = (xs: number[], b?: IntervalBounds[]) => xs.map((p, k) => `${k + 1}:${pct(p).trim()}${pctBounds(b?.[k]).replace(/\s+/g, '')}`).join('  ');
   lines.push('  long-run share of customers in each state');
-  lines.push(`    with no interventions:            ${shares(r.relationship.longRunWithout, iv?.relationship.longRunWithout)}`);
-  lines.push(`    with an intervention every period: ${shares(r.relationship.longRunWith, iv?.relationship.longRunWith)}`);
+  lines.push(`    ${'with no interventions:'.padEnd(35)} ${shares(r.relationship.longRunWithout, iv?.relationship.longRunWithout)}`);
+  lines.push(`    ${'with an intervention every period:'.padEnd(35)} ${shares(r.relationship.longRunWith, iv?.relationship.longRunWith)}`);
   lines.push('    (after one intervention, customers drift back to the no-intervention shares; the path is in effects.json, overTime.stateShares)');
   lines.push('');
   const voices = headlineVoices(r);
@@ -104,7 +104,7 @@ export function formatEffectsText(r: EffectsReport, options: { warnings?: boolea
   if (r.longRun.exists) {
     lines.push(
       `Long run: the sum over every later period (series summed exactly to period ${r.longRun.settledAfter}, the rest in closed form)` +
-        (r.longRun.convergedBy !== null ? `; every per-period effect is below ${r.longRun.tolerance} after period ${r.longRun.convergedBy}.` : '.'),
+        (r.longRun.convergedBy !== undefined ? `; every per-period effect is below ${r.longRun.tolerance} after period ${r.longRun.convergedBy}.` : '.'),
     );
   } else {
     lines.push(`Long run: not available (${r.longRun.reason}).`);
@@ -112,5 +112,5 @@ export function formatEffectsText(r: EffectsReport, options: { warnings?: boolea
   lines.push(`Horizon (--horizon): ${describePeriods(r.horizon, r.periodLength)}.`);
   if (r.warnings.length && options.warnings !== false) lines.push('', 'Warnings', ...r.warnings.map((w, i) => `${i + 1}. ${w}`));
   if (r.summary.length) lines.push('', ...r.summary);
-  return lines.join('\n') + '\n';
+  return lines.map((l) => l.trimEnd()).join('\n') + '\n';
 }

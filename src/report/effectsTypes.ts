@@ -14,7 +14,8 @@
  *   interaction  = net - relationship - propensity (so the four add up exactly).
  *
  * Numbers are plain JSON numbers. Interval bounds that cannot be computed are NaN in memory and
- * null in effects.json (they do not occur unless a figure itself is not finite).
+ * null in effects.json (they do not occur unless a figure itself is not finite). Fields that do
+ * not apply (e.g. the long-run totals when there are none) are absent, never null.
  */
 
 export type ScenarioName = 'none' | 'relationshipOnly' | 'propensityOnly' | 'both';
@@ -97,19 +98,19 @@ export interface LongRun {
   exists: boolean;
   /** Why the long-run total does not exist or could not be computed (only when exists is false). */
   reason?: string;
-  /** Per voice, the long-run total of each channel (null when it does not exist). */
-  effects: Record<string, ChannelEffect> | null;
+  /** Per voice, the long-run total of each channel (absent when it does not exist). */
+  effects?: Record<string, ChannelEffect>;
   /**
    * How it was computed: the per-period series summed exactly up to `settledAfter` (from then on the
    * transition and voice probabilities no longer depend on the intervention), plus the rest of the
    * series in closed form (fundamental matrix of the settled transition matrix).
    */
-  settledAfter: number | null;
+  settledAfter?: number;
   /**
    * The period after which every per-period effect stays below `tolerance` in absolute value, by
-   * propagating the series (null when the series never gets there within the cap).
+   * propagating the series (absent when there is no long run, or the series does not get there within the cap).
    */
-  convergedBy: number | null;
+  convergedBy?: number;
   tolerance: number;
 }
 
@@ -152,8 +153,8 @@ export interface Figures<L, S> {
     /** stateShares.without[k] = the series of state k+1's share. */
     stateShares: { without: S[]; with: S[] };
   };
-  /** Long-run totals per voice and channel (null when the long-run total does not exist). */
-  longRun: Record<string, Record<ChannelName, L>> | null;
+  /** Long-run totals per voice and channel (absent when the long-run total does not exist). */
+  longRun?: Record<string, Record<ChannelName, L>>;
 }
 
 /**

@@ -40,7 +40,7 @@ export function mapFigures<L, S>(fig: Figures<number, number[]>, leafOf: (x: num
       cumulativeEffects: byVoice(o.cumulativeEffects, counts),
       stateShares: { without: o.stateShares.without.map(series), with: o.stateShares.with.map(series) },
     },
-    longRun: fig.longRun === null ? null : byVoice(fig.longRun, count),
+    longRun: fig.longRun === undefined ? undefined : byVoice(fig.longRun, count),
   } as Figures<L, S>;
 }
 

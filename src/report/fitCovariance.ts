@@ -11,6 +11,8 @@ import { UsageError } from '../errors.js';
 
 export const SE_METHODS = ['observed', 'robust', 'bootstrap', 'none'] as const;
 export type SeMethod = (typeof SE_METHODS)[number];
+/** The methods computed at the fit alone (no refits): what commands fitting many models offer. */
+export const SINGLE_FIT_SE_METHODS = ['observed', 'robust', 'none'] as const satisfies readonly SeMethod[];
 export const DEFAULT_SE_METHOD: SeMethod = 'observed';
 
 /** One line per method for --help. */

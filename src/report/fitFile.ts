@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { sweepStale } from '../data/outputFiles.js';
 import { InputError } from '../errors.js';
 import { Checker, type Json } from './jsonChecker.js';
 import { checkCovariance, covarianceToJson } from './covarianceJson.js';
@@ -6,6 +8,7 @@ import type { Covariance } from '../estimation/inference/covariance.js';
 import type { FitResult, StartResult, DataSummary } from '../estimation/fitTypes.js';
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
 import type { PeriodLength } from './effectsTypes.js';
+import { columnRecord } from '../data/panel.js';
 
 /**
  * What the intervention-effect report needs besides the parameters, measured on the panel at fit
@@ -86,11 +89,29 @@ function checkSpec(c: Checker, v: Json): ModelSpec {
   return spec;
 }
 
-function checkParameters(c: Checker, v: Json): NamedParameters {
+/** Blocks of a flat parameter vector from its names (initial..., transition..., emission...), contiguous. */
+function blocksFromNames(c: Checker, names: string[]): NamedParameters['blocks'] {
+  const blocks: NamedParameters['blocks'] = [];
+  names.forEach((n, i) => {
+    const block = (['initial', 'transition', 'emission'] as const).find((b) => n.startsWith(b));
+    if (block === undefined) {
+      c.fail(`parameters.names[${i}]`, n, "a name starting with 'initial', 'transition' or 'emission'");
+      return;
+    }
+    const last = blocks[blocks.length - 1];
+    if (last?.block === block) last.length++;
+    else if (blocks.some((b) => b.block === block)) c.fail(`parameters.names[${i}]`, n, `the ${block} parameters together (blocks in the order initial, transition, emission)`);
+    else blocks.push({ block, start: i, length: 1 });
+  });
+  return blocks;
+}
+
+function checkParameters(c: Checker, v: Json, blocksOptional = false): NamedParameters {
   const o = c.obj(v, 'parameters') ?? {};
   const names = c.strArr(o.names, 'parameters.names');
   const values = c.numArr(o.values, 'parameters.values');
   if (names.length !== values.length) c.fail('parameters.values', `${values.length} values`, `one value per name (${names.length} names)`);
+  if (blocksOptional && o.blocks === undefined) return { names, values: Float64Array.from(values), blocks: blocksFromNames(c, names) };
   const blocks = c.arr(o.blocks, 'parameters.blocks').map((b, i) => {
     const bo = c.obj(b, `parameters.blocks[${i}]`) ?? {};
     const block = bo.block;
@@ -124,6 +145,8 @@ function checkStarts(c: Checker, v: Json): StartResult[] {
       converged: c.bool(o.converged, `starts[${i}].converged`),
       ...(o.screened === undefined ? {} : { screened: c.bool(o.screened, `starts[${i}].screened`) }),
       ...(o.screenLogLik === undefined ? {} : { screenLogLik: o.screenLogLik === null ? -Infinity : c.num(o.screenLogLik, `starts[${i}].screenLogLik`) }),
+      // Fits written before per-start traces were kept have none.
+      ...(o.history === undefined ? {} : { history: c.arr(o.history, `starts[${i}].history`).map((x, j) => (x === null ? NaN : c.num(x, `starts[${i}].history[${j}]`, { finite: false }))) }),
       ...(o.finished === undefined ? {} : { finished: c.bool(o.finished, `starts[${i}].finished`) }),
     };
   });
@@ -152,7 +175,7 @@ function checkBasis(c: Checker, v: Json, nStates: number): EffectsBasis {
   const mix = c.numArr(o.complaintStateMix, 'effectsBasis.complaintStateMix');
   if (Number.isInteger(nStates) && mix.length !== nStates) c.fail('effectsBasis.complaintStateMix', `${mix.length} entries`, `one probability per state (${nStates})`);
   const means = c.obj(o.covariateMeans, 'effectsBasis.covariateMeans') ?? {};
-  const covariateMeans: Record<string, number> = {};
+  const covariateMeans = columnRecord<number>();
   for (const [k, x] of Object.entries(means)) covariateMeans[k] = c.num(x, `effectsBasis.covariateMeans.${k}`);
   return { complaintStateMix: mix, complaintRows: c.num(o.complaintRows, 'effectsBasis.complaintRows', { int: true, min: 0 }), covariateMeans };
 }
@@ -177,6 +200,7 @@ export function parseFit(text: string, file: string): SavedFit {
   const c = new Checker(file);
   const o = c.obj(raw, '(top level)');
   if (!o) throw new InputError(`${file} is not a squeaky fit file`, c.issues);
+  if (o.format === undefined && o.spec !== undefined && o.parameters !== undefined) return parseTruth(c, o, file);
   if (o.format !== FIT_FORMAT) {
     throw new InputError(`${file} is not a squeaky fit file (written by 'squeaky fit')`, [{ file, column: 'format', value: JSON.stringify(o.format), expected: `'${FIT_FORMAT}'` }]);
   }
@@ -210,11 +234,63 @@ export function parseFit(text: string, file: string): SavedFit {
   return fit;
 }
 
+/** What a truth file says of where it came from (for the fit summary's data line). */
+const TRUTH_STATUS = 'parameters as given in a truth file (not estimated)';
+
+/**
+ * A truth file ({ spec, parameters: { names, values[, blocks] }[, effectsBasis] }, as
+ * data/example-truth.json) read as a fit, so that every command that takes a fit takes it too.
+ * Without an effectsBasis the effects report starts from equal state shares with covariates at 0
+ * (a warning says so).
+ */
+function parseTruth(c: Checker, o: Record<string, Json>, file: string): SavedFit {
+  const spec = checkSpec(c, o.spec);
+  const parameters = checkParameters(c, o.parameters, true);
+  const warnings: string[] = [];
+  let effectsBasis: EffectsBasis;
+  if (o.effectsBasis !== undefined) effectsBasis = checkBasis(c, o.effectsBasis, spec.nStates);
+  else {
+    const K = Number.isInteger(spec.nStates) && spec.nStates >= 1 ? spec.nStates : 1;
+    effectsBasis = { complaintStateMix: new Array<number>(K).fill(1 / K), complaintRows: 0, covariateMeans: columnRecord<number>() };
+    warnings.push(`${file} is a truth file without an effectsBasis: the effects report starts from equal state shares, with covariates other than intervention at 0`);
+  }
+  if (c.issues.length) throw new InputError(`${file} is not a valid truth file`, c.issues.slice(0, 20), Math.max(0, c.issues.length - 20));
+  return {
+    spec,
+    parameters,
+    logLik: NaN,
+    nParams: parameters.names.length,
+    aic: NaN,
+    bic: NaN,
+    iterations: 0,
+    converged: false,
+    status: TRUTH_STATUS,
+    history: [],
+    starts: [],
+    bestStart: 0,
+    warnings,
+    data: { customers: 0, rows: 0, observations: 0, periods: { min: 0, max: 0 }, voiceCounts: {}, interventions: 0, source: file },
+    version: typeof o.version === 'string' ? o.version : 'truth file',
+    effectsBasis,
+  };
+}
+
+/** Whether a loaded fit came from a truth file (no likelihood, no data). */
+export function isTruth(fit: Pick<SavedFit, 'status'>): boolean {
+  return fit.status === TRUTH_STATUS;
+}
+
 /** Read and check a saved fit. A missing or unreadable file is an InputError too. */
 export async function loadFit(file: string): Promise<SavedFit> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      // A write of the folder killed (kill -9) between its two renames leaves the previous
+      // complete folder aside: put it back, then read.
+      sweepStale(dirname(file));
+      return readFile(file, 'utf8');
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`cannot read fit file ${file}`, [{ file, expected: code === 'ENOENT' ? 'an existing fit.json (written by squeaky fit)' : `a readable file (${code ?? (e as Error).message})` }]);

@@ -144,13 +144,15 @@ function pValue(p: number | undefined): string {
   return p < 0.0001 ? '<0.0001' : p.toFixed(4);
 }
 
-function displayCells(r: ParameterRow, inference: boolean): string[] {
+/** A row's display cells (label, estimate; with standard errors also std. error, z, p, 95% interval), as the text and Markdown tables print them. */
+export function displayCells(r: ParameterRow, inference: boolean): string[] {
   const cells = [rowLabel(r), fixed(r.estimate)];
   if (inference) cells.push(fixed(r.stdError), fixed(r.z, 2), pValue(r.p), Number.isNaN(r.ciLow) ? 'n/a' : `[${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]`);
   return cells;
 }
 
-function displayHeader(inference: boolean): string[] {
+/** Header of the display cells. */
+export function displayHeader(inference: boolean): string[] {
   return inference ? ['parameter', 'estimate', 'std. error', 'z', 'p', '95% interval'] : ['parameter', 'estimate'];
 }
 

@@ -13,7 +13,9 @@ import { fitToJson, type EffectsBasis, type SavedFit } from './fitFile.js';
 import { fitWarnings } from './fitWarnings.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 import { formatTable, parameterTable, type ParameterTable } from './parameterTable.js';
-import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
+import { writeOutputFolder, type FolderFile, type OutputFile } from './writeAtomic.js';
+import { planFit } from './fitLimits.js';
+import { columnRecord } from '../data/panel.js';
 import { DEFAULT_SE_METHOD, fitCovariance, fitCovarianceAsync, type SeMethod } from './fitCovariance.js';
 import { bootstrapWarnings, type BootstrapOptions } from '../estimation/inference/bootstrapCovariance.js';
 import type { Covariance } from '../estimation/inference/covariance.js';
@@ -53,12 +55,14 @@ export interface RunFitOptions {
   se?: SeMethod;
   /** Progress of the standard errors. */
   onSeProgress?: CovarianceOptions['onProgress'];
-  /** Worker threads (default: the machine's cores): the bootstrap's replicates run on them. */
+  /** Worker threads (default: the machine's cores): the E-step's shards and the bootstrap's replicates run on them; results do not depend on it. */
   threads?: number;
   /** Replicates (default 200) and type (default nonparametric) of `se: 'bootstrap'`; its seed is `seed`. */
   bootstrap?: Pick<BootstrapOptions, 'replicates' | 'type'>;
   /** Progress of the bootstrap (replicates done). */
   onBootstrapProgress?: BootstrapOptions['onProgress'];
+  /** Called as each long phase begins (reading, designs, E-step tables, EM, report). */
+  onPhase?: (description: string) => void;
 }
 
 /** Everything `squeaky fit` produces. */
@@ -73,6 +77,8 @@ export interface FitRun {
   effects?: EffectsReport;
   /** Warnings from reading the panel. */
   panelWarnings: string[];
+  /** The panel fitted (for reports drawn from it, e.g. `fit --html`). */
+  panel: Panel;
 }
 
 /** The spec asked for, from options and the panel's voice labels. */
@@ -111,7 +117,7 @@ export function effectsBasis(panel: Panel, spec: ModelSpec, params: NamedParamet
   }
   if (rows === 0) for (let r = 0; r < n; r++) for (let k = 0; k < K; k++) mix[k] += post[r * K + k];
   const total = mix.reduce((s, x) => s + x, 0);
-  const covariateMeans: Record<string, number> = {};
+  const covariateMeans = columnRecord<number>();
   for (const [name, col] of Object.entries(panel.columns)) {
     if (name === 'intervention') continue;
     let s = 0;
@@ -167,6 +173,8 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   // Formulas are checked against the panel before any work (FormulaError points into the formula).
   const columns = Object.keys(panel.columns);
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
+  // The model must be estimable from the panel and the work sane before EM starts.
+  const plan = planFit(panel, spec, options.starts);
   const result: FitResult = fitModel(panel, spec, {
     starts: options.starts,
     finish: options.finish,
@@ -176,12 +184,15 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
     ridge: options.ridge,
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
+    threads: options.threads,
+    onPhase: options.onPhase,
   });
-  return result;
+  return { ...result, warnings: [...plan.warnings, ...result.warnings] };
 }
 
 /** Everything after the fit: the effects basis, the covariance, the report, the warnings and the table. */
 function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | undefined, options: RunFitOptions, panelWarnings: string[]): FitRun {
+  options.onPhase?.('the report');
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
   const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
@@ -201,28 +212,36 @@ function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | 
   if (covariance) saved.warnings.push(...covariance.notes);
   if (covariance) saved.warnings.push(...bootstrapWarnings(covariance));
   const table = parameterTable(saved, { warnings: saved.warnings });
-  return { fit: saved, table, effects, panelWarnings };
+  return { fit: saved, table, effects, panelWarnings, panel };
 }
 
 /** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */
 export async function runFit(panelFile: string, options: RunFitOptions = {}): Promise<FitRun> {
+  options.onPhase?.(`reading ${panelFile}`);
   const { panel, warnings } = await readPanel(panelFile, options.read);
   return runFitOnPanelAsync(panel, options, warnings);
 }
 
-/** The files `squeaky fit` writes into DIR: fit.json, parameters.csv and (when computed) effects.json, all or none. */
-export async function writeFitRun(run: FitRun, dir: string): Promise<string[]> {
-  const files = fitRunFiles(run, dir);
-  await writeFilesAtomic(files);
-  return files.map((f) => f.path);
+/** The files of a fit run's output folder, by name: fit.json, parameters.csv and (when computed) effects.json. */
+export function fitRunFolderFiles(run: FitRun): FolderFile[] {
+  const files: FolderFile[] = [
+    { name: 'fit.json', content: fitToJson(run.fit) },
+    { name: 'parameters.csv', content: formatTable(run.table, 'csv') },
+  ];
+  if (run.effects) files.push({ name: 'effects.json', content: JSON.stringify(run.effects, null, 2) + '\n' });
+  return files;
 }
 
-/** The files of writeFitRun with their contents, for writing together with others. */
+/**
+ * Write a fit run's output folder DIR as one unit (see writeOutputFolder): afterwards DIR holds
+ * exactly this run's files, or, when the write failed or was interrupted, the previous run's
+ * complete set. Files of the previous run that this one does not produce are removed.
+ */
+export async function writeFitRun(run: FitRun, dir: string, extra: FolderFile[] = []): Promise<string[]> {
+  return writeOutputFolder(dir, [...fitRunFolderFiles(run), ...extra]);
+}
+
+/** The files of writeFitRun with their paths in DIR, for writing inside a larger output folder. */
 export function fitRunFiles(run: FitRun, dir: string): OutputFile[] {
-  const files = [
-    { path: join(dir, 'fit.json'), content: fitToJson(run.fit) },
-    { path: join(dir, 'parameters.csv'), content: formatTable(run.table, 'csv') },
-  ];
-  if (run.effects) files.push({ path: join(dir, 'effects.json'), content: JSON.stringify(run.effects, null, 2) + '\n' });
-  return files;
+  return fitRunFolderFiles(run).map((f) => ({ path: join(dir, f.name), content: f.content }));
 }

@@ -3,6 +3,7 @@ import type { Design } from '../data/design.js';
 import type { ModelSpec } from '../estimation/spec.js';
 import { buildDesign } from '../data/formula.js';
 import type { ScenarioProbabilities } from './effects.js';
+import { columnRecord } from '../data/panel.js';
 
 /** Periods of history before the complaint, so that lags and stocks of covariates settle at their means. */
 export const BURN_IN = 100;
@@ -31,7 +32,7 @@ export function syntheticHistory(voiceLabels: string[], covariateMeans: Record<s
     voice[c * n + BURN_IN] = complaint;
   }
   intervention[n + BURN_IN] = 1;
-  const columns: Record<string, Float64Array> = { intervention };
+  const columns = columnRecord({ intervention });
   for (const [name, mean] of Object.entries(covariateMeans)) {
     if (name !== 'intervention') columns[name] = new Float64Array(2 * n).fill(mean);
   }

@@ -1,7 +1,10 @@
 import { simulate, type SimulationPolicy, type SimulationResult } from '../estimation/simulate.js';
-import { writePanel } from '../data/writePanel.js';
+import { panelCsv } from '../data/writePanel.js';
 import { loadModelSource } from './modelSource.js';
-import { writeFileAtomic } from './writeAtomic.js';
+import { writeFilesAtomic, type OutputFile } from './writeAtomic.js';
+import { readPanel } from '../data/readPanel.js';
+import { covariatePaths, exogenousColumns } from './covariatePaths.js';
+import { UsageError } from '../errors.js';
 
 /** True states as CSV: customer, period, state (1-based). */
 export function formatStatesCsv(r: SimulationResult): string {
@@ -15,17 +18,34 @@ export function formatStatesCsv(r: SimulationResult): string {
 
 /**
  * `squeaky simulate`: a panel from a saved fit or truth file, written to `out` (and the true
- * states to `statesOut` when given). The states file is written first, so a failure leaves no panel.
+ * states to `statesOut` when given). Both are written in full before either is put in place, so
+ * a failure leaves neither.
  */
 export async function simulatePanel(
   modelFile: string,
-  options: { customers: number; periods: number; policy: SimulationPolicy; seed: number },
+  options: { customers: number; periods: number; policy: SimulationPolicy; seed: number; covariates?: string },
   out: string,
   statesOut?: string,
 ): Promise<SimulationResult> {
   const model = await loadModelSource(modelFile);
-  const r = simulate(model.spec, model.parameters, options);
-  if (statesOut) await writeFileAtomic(statesOut, formatStatesCsv(r));
-  await writePanel(r.panel, out);
+  const { covariates: covFile, ...sim } = options;
+  let covariates;
+  if (covFile !== undefined) {
+    const labels = model.spec.voiceLabels.length >= 2 ? model.spec.voiceLabels : undefined;
+    const { panel } = await readPanel(covFile, { labels });
+    const names = exogenousColumns(model.spec, Object.keys(panel.columns));
+    covariates = covariatePaths(panel, names, sim.customers, sim.periods, sim.seed, covFile);
+  } else {
+    const names = exogenousColumns(model.spec, []);
+    if (names.length) {
+      throw new UsageError(
+        `the model's formulas read ${names.map((n) => `'${n}'`).join(', ')}, which simulate does not generate: give --covariates PANEL.csv to take covariate paths from a panel's customers`,
+      );
+    }
+  }
+  const r = simulate(model.spec, model.parameters, { ...sim, covariates });
+  const files: OutputFile[] = [{ path: out, content: panelCsv(r.panel), option: '--out' }];
+  if (statesOut !== undefined) files.push({ path: statesOut, content: formatStatesCsv(r), option: '--states-out' });
+  await writeFilesAtomic(files);
   return r;
 }

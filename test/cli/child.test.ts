@@ -41,7 +41,7 @@ describe('bin/squeaky.js as a child process', () => {
     const out = join(ws.dir, 'never');
     const r = runCliChild(['fit', ws.panel, '--states', 'x', '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("squeaky: --states must be a whole number >= 1, got 'x'\n");
+    expect(r.stderr).toBe("squeaky: --states must be a whole number from 1 to 16, got 'x'\n");
     expect(r.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
     const m = runCliChild(['effects']);

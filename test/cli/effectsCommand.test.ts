@@ -30,6 +30,20 @@ describe('squeaky effects and the report options of fit', () => {
     expect(JSON.parse(readFileSync(join(ws.dir, 'fit', 'effects.json'), 'utf8')).summary).toEqual(json.summary);
   });
 
+  it('reads the saved covariance: the same intervals in fit, effects.json and effects', async () => {
+    const fit = await loadFit(fitFile);
+    expect(fit.covariance?.method).toBe('observed');
+    const saved = JSON.parse(readFileSync(join(ws.dir, 'fit', 'effects.json'), 'utf8'));
+    expect(saved.intervals.method).toBe('delta');
+    expect(saved.intervals.covariance).toBe('observed');
+    const again = JSON.parse((await runCli(['effects', fitFile, '--format', 'json'])).stdout);
+    expect(again.intervals).toEqual(saved.intervals);
+    expect(saved.intervals.overTime.cumulativeEffects.complaint.net.low).toHaveLength(30);
+    const text = (await runCli(['effects', fitFile])).stdout;
+    expect(text).toContain('Intervals: 95% (delta method from the observed covariance).');
+    expect(text).toMatch(/net [+-]\d\.\d{3} \(95% interval /);
+  });
+
   it('a panel made by prepare carries its period length into the fit', async () => {
     const csv = readFileSync(ws.panel, 'utf8').trim().split('\n');
     const withHours = [csv[0] + ',period_hours', ...csv.slice(1).map((l) => l + ',24')].join('\n') + '\n';

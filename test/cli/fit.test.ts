@@ -86,6 +86,20 @@ describe('squeaky fit (in-process)', () => {
     expect(quiet.stdout).toContain('Net effect');
   });
 
+  it('--threads 1 and --threads 2 write the same fit.json; --threads 0 is refused before any work', async () => {
+    const dirs = [join(ws.dir, 't1'), join(ws.dir, 't2')];
+    for (const [i, t] of ['1', '2'].entries()) {
+      const r = await runCli(['fit', ws.panel, ...FAST, '--threads', t, '--progress', '--out', dirs[i]]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/\] reading [\s\S]*\] building the designs [\s\S]*\] EM from 2 start\(s\), E-step on 1 shard\(s\), 1 thread\(s\)[\s\S]*\] writing /);
+    }
+    expect(readFileSync(join(dirs[1], 'fit.json'), 'utf8')).toBe(readFileSync(join(dirs[0], 'fit.json'), 'utf8'));
+    const bad = await runCli(['fit', ws.panel, '--threads', '0', '--out', join(ws.dir, 't0')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--threads must be a whole number >= 1/);
+    expect(existsSync(join(ws.dir, 't0'))).toBe(false);
+  });
+
   it('ordered transitions and custom voice labels without a complaint label', async () => {
     const ord = await runCli(['fit', ws.panel, '--states', '2', '--transition-type', 'ordered', '--starts', '0', '--max-iter', '10', '--out', join(ws.dir, 'ord')]);
     expect(ord.code, ord.stderr).toBe(0);

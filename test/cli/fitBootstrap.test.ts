@@ -38,7 +38,14 @@ describe('squeaky fit --se bootstrap', () => {
     expect(cov.bootstrap).toMatchObject({ type: 'nonparametric', requested: 5, seed: 3, failed: 0, notConverged: 0 });
     expect(cov.bootstrap!.replicates).toHaveLength(5);
     const rows = parse(readFileSync(join(ws.dir, 't1', 'parameters.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    let checked = 0;
     rows.forEach((r, i) => {
+      if (cov.unavailable.includes(r.name)) {
+        // at the boundary: no standard error and no interval, never NaN
+        expect([r.std_error, r.ci_low, r.ci_high]).toEqual(['NA', 'NA', 'NA']);
+        return;
+      }
+      checked++;
       const v = cov.bootstrap!.replicates.map((x) => x[i]).sort((a, b) => a - b);
       const mean = v.reduce((s, x) => s + x, 0) / v.length;
       const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (v.length - 1));
@@ -46,6 +53,7 @@ describe('squeaky fit --se bootstrap', () => {
       expect(Number(r.ci_low)).toBe(quantileSorted(v, 0.025));
       expect(Number(r.ci_high)).toBe(quantileSorted(v, 0.975));
     });
+    expect(checked).toBeGreaterThan(rows.length / 2);
     expect(runs['1'].stdout).toMatch(/nonparametric bootstrap, 5 of 5 replicates used .* 95% intervals are bootstrap percentiles/);
   });
 
@@ -81,4 +89,14 @@ describe('squeaky fit --se bootstrap', () => {
       expect(existsSync(out)).toBe(false);
     });
   }
+
+  it('select and channels refuse --se bootstrap (they fit many models) and point to squeaky fit', async () => {
+    for (const cmd of ['select', 'channels']) {
+      const out = join(ws.dir, `bad-${cmd}`);
+      const r = await runCli([cmd, ws.panel, '--states', '2', '--se', 'bootstrap', '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--se must be one of observed, robust, none, got 'bootstrap'/);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
 });

@@ -6,6 +6,8 @@ import { runCli } from '../helpers/runCli.js';
 import { removeWorkspaces, workspace } from './fixtures.js';
 import { loadFit } from '../../src/report/fitFile.js';
 import { standardErrors } from '../../src/estimation/inference/covariance.js';
+import { readPanel } from '../../src/data/readPanel.js';
+import { logLikelihood } from '../../src/estimation/fit.js';
 
 const FAST = ['--states', '2', '--shared-slopes', '--starts', '1', '--seed', '3', '--quiet'];
 
@@ -34,6 +36,25 @@ describe('standard errors and tests from the command line', () => {
     expect(text.stdout).toContain('Standard errors: inverse observed information');
   });
 
+  it('warns when a parameter\'s likelihood interval is unbounded on one side (checked on the forward log-likelihood)', async () => {
+    const fit = await loadFit(join(full, 'fit.json'));
+    const warning = fit.warnings.find((w) => w.includes('understate the uncertainty'));
+    expect(warning).toBeDefined();
+    const named = fit.parameters.names.filter((n) => warning!.includes(n));
+    expect(named.length).toBeGreaterThan(0);
+    const { panel } = await readPanel(ws.panel);
+    for (const name of named) {
+      const i = fit.parameters.names.indexOf(name);
+      const falls = [-30, 30].map((d) => {
+        const x = Float64Array.from(fit.parameters.values);
+        x[i] += d;
+        return fit.logLik - logLikelihood(panel, fit.spec, x);
+      });
+      expect(Math.min(...falls), name).toBeLessThan(1.92);
+      expect(fit.covariance!.unavailable).not.toContain(name);
+    }
+  });
+
   it('fit --se robust and --se none; a bad --se exits 2 and writes nothing', async () => {
     const rob = join(ws.dir, 'robust');
     expect((await runCli(['fit', ws.panel, ...FAST, '--se', 'robust', '--out', rob])).code).toBe(0);
@@ -45,7 +66,7 @@ describe('standard errors and tests from the command line', () => {
     const bad = join(ws.dir, 'bad');
     const r = await runCli(['fit', ws.panel, ...FAST, '--se', 'jackknife', '--out', bad]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--se must be one of observed, robust, none');
+    expect(r.stderr).toContain('--se must be one of observed, robust, bootstrap, none');
     expect(existsSync(bad)).toBe(false);
     const w = await runCli(['test', join(none, 'fit.json'), '--wald', 'transition[*]:lag(intervention)']);
     expect(w.code).toBe(2);

@@ -170,7 +170,7 @@ describe('parsePanel: every fault names line and column', () => {
       [4, 'x', 'NA'],
       [5, 'x', ''],
     ]);
-    expect(r.issues[1].expected).toMatch(/finite/);
+    expect(r.issues[1].expected).toMatch(/a decimal number/);
     expect(r.issues[2].expected).toMatch(/may not be missing/);
   });
 

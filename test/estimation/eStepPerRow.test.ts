@@ -5,16 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EStep, type EmissionTables } from '../../src/estimation/eStep.js';
-import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { randomResponsibilities, startFromResponsibilities } from '../../src/estimation/starts.js';
-import { runEm } from '../../src/estimation/em.js';
 import type { ModelSpec } from '../../src/estimation/spec.js';
-import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
+import type { HmmModel } from '../../src/model/hmmModel.js';
 import type { Panel } from '../../src/data/panel.js';
 import { assertClose, assertLogLikIncreasing } from '../helpers/assert.js';
 import { bruteForceModel } from './bruteForceModel.js';
-import { covariatePanel, makeSpec, randomParameters, simulateVoice } from './fixtures.js';
+import { assertGradientByDifferences, eStepWithLayout, layoutProblem, makeSpec, runEmInLayout } from './fixtures.js';
 
 const cases: [string, Partial<ModelSpec>][] = [
   ['K=2 covariates on every sub-model', { nStates: 2, formulas: { initial: '~ x', transition: '~ lag(intervention) + x', emission: '~ stock(intervention, 0.8) + x' } }],
@@ -22,18 +20,8 @@ const cases: [string, Partial<ModelSpec>][] = [
   ['K=3 ordered, shared slopes, 4 voices', { nStates: 3, transitionType: 'ordered', sharedSlopes: true, voiceLabels: ['complaint', 'compliment', 'neutral', 'silent'], formulas: { initial: '~ 1', transition: '~ lag(intervention) + x', emission: '~ x' } }],
 ];
 
-function problem(spec: ModelSpec, lengths: number[], seed: number, missing: number): { panel: Panel; model: HmmModel } {
-  const rng = new Rng(seed, spec.nStates);
-  const panel = covariatePanel(rng, lengths, spec.voiceLabels);
-  const model = createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
-  randomParameters(model, rng, 1.2);
-  simulateVoice(panel, spec, model, rng, missing);
-  return { panel, model };
-}
-
-function eStepOf(model: HmmModel, panel: Panel, emission: EmissionTables): EStep {
-  return new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { emission });
-}
+const problem = layoutProblem;
+const eStepOf = (model: HmmModel, panel: Panel, emission: EmissionTables): EStep => eStepWithLayout(model, panel, emission);
 
 /** Per-row observed-voice weights [r*K + k] summed into the per-pattern layout [(p*K + k)*V + c]. */
 function aggregate(perRow: Float64Array, index: Int32Array, voice: Int32Array, nPatterns: number, K: number, V: number): Float64Array {
@@ -188,20 +176,7 @@ describe('per-row emission tables', () => {
     em.hessian(cR, ridge, hR, obs);
     assertClose(hR, hP, { atol: 1e-9, rtol: 1e-11 }, 'Hessian');
     // finite differences of the per-row objective
-    const theta = new Float64Array(P);
-    em.getParams(theta, 0);
-    const h = 1e-5;
-    for (let a = 0; a < P; a++) {
-      const x = theta.slice();
-      x[a] += h;
-      em.setParams(x, 0);
-      const up = em.objective(cR, ridge, obs);
-      x[a] -= 2 * h;
-      em.setParams(x, 0);
-      const down = em.objective(cR, ridge, obs);
-      assertClose((up - down) / (2 * h), gR[a], { atol: 1e-4, rtol: 1e-6 }, `finite difference ${a}`);
-    }
-    em.setParams(theta, 0);
+    assertGradientByDifferences(em, cR, ridge, obs, gR);
     expect(() => em.gradient(cR, ridge, gR)).toThrow(RangeError); // per-row counts without their outcomes
     expect(() => em.objective(cR.subarray(K), ridge, obs)).toThrow(RangeError);
   });
@@ -210,14 +185,7 @@ describe('per-row emission tables', () => {
     const spec = makeSpec(cases[0][1]);
     const lengths = Array.from({ length: 150 }, (_, i) => 5 + (i % 19));
     const { panel, model } = problem(spec, lengths, 91, 0.1);
-    const results = (['patterns', 'rows'] as const).map((layout) => {
-      const m = model.clone();
-      const eStep = eStepOf(m, panel, layout);
-      const mStep = { ridge: 1e-8, maxNewtonIter: 1, newtonTol: 1e-10 };
-      startFromResponsibilities(m.parts, eStep, randomResponsibilities(new Rng(5, 1), spec.nStates, spec.voiceLabels.length), { ...mStep, maxNewtonIter: 25 });
-      const em = runEm(m.parts, eStep, { maxIter: 400, tol: 1e-10, mStep, accelerate: true, quasiNewton: true });
-      return { em, params: m.getParameters().values };
-    });
+    const results = (['patterns', 'rows'] as const).map((layout) => runEmInLayout(model, panel, spec, layout));
     const [p, r] = results;
     expect(p.em.converged).toBe(true);
     expect(r.em.converged).toBe(true);

@@ -7,7 +7,11 @@ import type { ModelSpec } from '../../src/estimation/spec.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
-import { EStep } from '../../src/estimation/eStep.js';
+import { EStep, type EStepOptions, type EmissionTables } from '../../src/estimation/eStep.js';
+import type { ObservedUnits, SubModel } from '../../src/model/subModel.js';
+import { assertClose } from '../helpers/assert.js';
+import { runEm, type EmResult } from '../../src/estimation/em.js';
+import { randomResponsibilities, startFromResponsibilities } from '../../src/estimation/starts.js';
 
 export const LABELS = ['complaint', 'compliment', 'neutral'];
 
@@ -115,4 +119,46 @@ export function emProblem(seed: number, over: Partial<ModelSpec>, nCust = 40, T 
   const model = createModel(spec, designs, panel.offsets);
   const eStep = new EStep(model.parts, spec.nStates, spec.voiceLabels.length, panel.offsets, panel.voice);
   return { spec, panel, model, eStep, rng };
+}
+
+/** A panel with voice simulated from random parameters (scale 1.2) of `spec`, and the model at those parameters. */
+export function layoutProblem(spec: ModelSpec, lengths: number[], seed: number, missing: number): { panel: Panel; model: HmmModel } {
+  const rng = new Rng(seed, spec.nStates);
+  const panel = covariatePanel(rng, lengths, spec.voiceLabels);
+  const model = createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
+  randomParameters(model, rng, 1.2);
+  simulateVoice(panel, spec, model, rng, missing);
+  return { panel, model };
+}
+
+/** The E-step of a model on a panel with the given emission-table layout (and other E-step options). */
+export function eStepWithLayout(model: HmmModel, panel: Panel, emission: EmissionTables, options: EStepOptions = {}): EStep {
+  return new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { ...options, emission });
+}
+
+/** Central differences (step h) of a sub-model's M-step objective on `counts` (any layout) equal `grad`. */
+export function assertGradientByDifferences(part: SubModel, counts: Float64Array, ridge: number, observed: ObservedUnits | undefined, grad: Float64Array, h = 1e-5): void {
+  const theta = new Float64Array(part.nParams);
+  part.getParams(theta, 0);
+  for (let a = 0; a < part.nParams; a++) {
+    const x = theta.slice();
+    x[a] += h;
+    part.setParams(x, 0);
+    const up = part.objective(counts, ridge, observed);
+    x[a] -= 2 * h;
+    part.setParams(x, 0);
+    const down = part.objective(counts, ridge, observed);
+    assertClose((up - down) / (2 * h), grad[a], { atol: 1e-4, rtol: 1e-6 }, `finite difference ${a}`);
+  }
+  part.setParams(theta, 0);
+}
+
+/** A random start (stream 5) then the EM driver (SQUAREM, quasi-Newton finish, tol 1e-10) in an emission layout. */
+export function runEmInLayout(model: HmmModel, panel: Panel, spec: ModelSpec, layout: EmissionTables): { em: EmResult; params: Float64Array } {
+  const m = model.clone();
+  const eStep = eStepWithLayout(m, panel, layout);
+  const mStep = { ridge: 1e-8, maxNewtonIter: 1, newtonTol: 1e-10 };
+  startFromResponsibilities(m.parts, eStep, randomResponsibilities(new Rng(5, 1), spec.nStates, spec.voiceLabels.length), { ...mStep, maxNewtonIter: 25 });
+  const em = runEm(m.parts, eStep, { maxIter: 400, tol: 1e-10, mStep, accelerate: true, quasiNewton: true });
+  return { em, params: m.getParameters().values };
 }

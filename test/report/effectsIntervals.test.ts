@@ -196,9 +196,12 @@ describe('effects report intervals', () => {
     const rng = new Rng(5);
     const sd = Array.from({ length: n }, (_, i) => Math.sqrt(cov.matrix[i * n + i]));
     const replicates = Array.from({ length: 41 }, () => Array.from(fitted.parameters.values, (v, i) => v + 0.5 * sd[i] * rng.normal()));
-    const boot: Covariance = { ...cov, method: 'bootstrap', bootstrap: { type: 'nonparametric', requested: 41, seed: 5, replicates, failed: 0, notConverged: 0 } };
+    const boot: Covariance = { ...cov, method: 'bootstrap', unavailable: [cov.names[0]], bootstrap: { type: 'nonparametric', requested: 43, seed: 5, replicates, failed: 2, notConverged: 0 } };
     const rb = computeEffects(fitted, { horizon: 5, covariance: boot });
     expect(rb.intervals!.method).toBe('bootstrap');
+    // Replicates vary every parameter: nothing is held fixed; failed replicates are counted.
+    expect(rb.intervals!.notes).toEqual(['bootstrap: 41 replicates used of 43 (2 failed, 0 not converged among those used)']);
+    expect(computeEffects(fitted, { horizon: 5, covariance: { ...cov, unavailable: [cov.names[0]] } }).intervals!.notes[0]).toMatch(/held fixed \(initial\[2\]:\(Intercept\)\)/);
     expect(rb.intervals!.replicates).toBe(41);
     const each = replicates.map((rep) => computeEffects({ ...fitted, parameters: { ...fitted.parameters, values: Float64Array.from(rep) } }, { horizon: 5 }));
     const check = (got: Bounds, values: number[]) => {

@@ -1,10 +1,10 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdtempSync as mkdtempOnce, readdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync as mkdtempOnce, mkdirSync, readdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitToJson, loadFit, parseFit } from '../../src/report/fitFile.js';
 import { writeFilesAtomic } from '../../src/report/writeAtomic.js';
-import { InputError } from '../../src/errors.js';
+import { InputError, UsageError } from '../../src/errors.js';
 import { fixedFit } from './fixedFit.js';
 
 const made: string[] = [];
@@ -77,6 +77,7 @@ describe('fit.json', () => {
 describe('writeFilesAtomic', () => {
   it('writes all files and leaves no temporaries', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squeaky-atomic-'));
+    mkdirSync(join(dir, 'sub'));
     await writeFilesAtomic([
       { path: join(dir, 'a.txt'), content: 'A' },
       { path: join(dir, 'sub', 'b.txt'), content: 'B' },
@@ -100,10 +101,10 @@ describe('writeFilesAtomic', () => {
 });
 
 describe('writeFilesAtomic errors', () => {
-  it('an unwritable target is an InputError naming the file', async () => {
+  it('an unwritable target is a UsageError naming the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squeaky-atomic-'));
     writeFileSync(join(dir, 'file'), 'x');
-    await expect(writeFilesAtomic([{ path: join(dir, 'file', 'fit.json'), content: '{}' }])).rejects.toThrow(InputError);
+    await expect(writeFilesAtomic([{ path: join(dir, 'file', 'fit.json'), content: '{}' }])).rejects.toThrow(UsageError);
     await expect(writeFilesAtomic([{ path: join(dir, 'file', 'fit.json'), content: '{}' }])).rejects.toThrow(/cannot write .*file\/fit\.json/);
   });
 });

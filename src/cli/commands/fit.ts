@@ -1,13 +1,18 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { basename, dirname, join, resolve } from 'node:path';
 import { choiceOption, intOption, listOption, numberOption } from '../options.js';
+import { buildReport, DEFAULT_REPORT_FILE } from '../../report/html/buildReport.js';
 import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../report/runFit.js';
 import { loadFit } from '../../report/fitFile.js';
+import { writeFilesAtomic, type FolderFile, type OutputFile } from '../../report/writeAtomic.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
 import { FIT_DEFAULTS } from '../../estimation/fit.js';
+import { MAX_STARTS, MAX_STATES } from '../../report/fitLimits.js';
+import { MAX_SEED } from '../../estimation/rng.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
 import type { ModelFlags } from '../modelOptions.js';
 import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
@@ -22,6 +27,7 @@ interface FitFlags extends ModelFlags {
   transitionType?: string;
   start?: string;
   periodLength?: string;
+  html?: string | boolean;
   bootstrap?: string;
   bootstrapType?: string;
 }
@@ -31,10 +37,17 @@ function progressPrinter(io: CliIO): {
   update: (p: FitProgress) => void;
   se: (phase: string, done: number, total: number) => void;
   bootstrap: (p: BootstrapProgress) => void;
+  phase: (d: string) => void;
   done: () => void;
 } {
   let shown = false;
+  const t0 = Date.now();
   return {
+    phase: (d) => {
+      if (shown && io.errIsTTY) io.err('\n');
+      shown = false;
+      io.err(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${d}\n`);
+    },
     bootstrap: (p) => {
       const line = formatProgressBar('bootstrap', p.done, p.total, p.elapsedMs);
       if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
@@ -85,10 +98,11 @@ export function fitCommand(io: CliIO): Command {
     .option('--se <method>', `standard errors: ${SE_METHODS.map((m) => `${m} (${SE_METHOD_HELP[m]})`).join('; ')} (default ${DEFAULT_SE_METHOD})`)
     .option('--bootstrap <B>', `bootstrap replicates with --se bootstrap (default ${BOOTSTRAP_DEFAULTS.replicates}; given alone, implies --se bootstrap)`)
     .option('--bootstrap-type <type>', `nonparametric (customers resampled with replacement) or parametric (voice simulated from the fit at the observed rows) (default ${BOOTSTRAP_DEFAULTS.type})`)
-    .option('--threads <N>', `worker threads for the bootstrap replicates (default: the machine's cores, here ${defaultThreads()}); the result does not depend on it`)
-    .option('--horizon <H>', `periods counted in the intervention-effect report (default ${DEFAULT_HORIZON})`)
+    .option('--threads <N>', `worker threads for the E-step and the bootstrap replicates (default: the machine's cores, here ${defaultThreads()}); the result does not depend on it`)
+    .option('--horizon <H>', `periods shown by the intervention-effect report, next to its long-run total (default ${DEFAULT_HORIZON})`)
     .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
     .option('--out <dir>', 'folder for fit.json, parameters.csv, effects.json', DEFAULT_OUT_DIR)
+    .option('--html [file]', `also write the HTML report of the fit and its panel (default file: <out>/${DEFAULT_REPORT_FILE})`)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--quiet', 'no progress and no reading warnings on stderr')
     .addHelpText(
@@ -105,27 +119,32 @@ Examples:
   $ squeaky fit panel.csv --se robust --out fit-robust                     # customer-clustered SEs
   $ squeaky fit panel.csv --se bootstrap --bootstrap 200 --threads 2 --out fit-boot
   $ squeaky fit panel.csv --se bootstrap --bootstrap-type parametric --seed 3 --out fit-pboot
-  $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only`,
+  $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
+  $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html
+  $ squeaky fit big-panel.csv --threads 2 --progress   # same fit.json for every --threads`,
     )
     .action(async (panelFile: string, f: FitFlags) => {
       // Every flag is checked before anything is read.
-      const states = intOption('--states', f.states, 1);
+      const states = intOption('--states', f.states, 1, MAX_STATES);
       const transitionType = choiceOption('--transition-type', f.transitionType, ['multinomial', 'ordered'] as const);
-      const starts = intOption('--starts', f.starts, 0);
+      const starts = intOption('--starts', f.starts, 0, MAX_STARTS);
       const finish = intOption('--finish', f.finish, 1);
-      const seed = intOption('--seed', f.seed, 0);
+      const seed = intOption('--seed', f.seed, 0, MAX_SEED);
       const maxIter = intOption('--max-iter', f.maxIter, 0);
       const tol = numberOption('--tol', f.tol, (x) => x > 0, 'a number > 0');
       const horizon = intOption('--horizon', f.horizon, 1);
       const replicates = intOption('--bootstrap', f.bootstrap, 2);
       const bootstrapType = choiceOption('--bootstrap-type', f.bootstrapType, BOOTSTRAP_TYPES);
-      const threads = intOption('--threads', f.threads, 1);
+      const threads = intOption('--threads', f.threads, 1) ?? defaultThreads();
       const wantsBootstrap = replicates !== undefined || bootstrapType !== undefined;
       const se = choiceOption('--se', f.se, SE_METHODS) ?? (wantsBootstrap ? 'bootstrap' : undefined);
       if (wantsBootstrap && se !== 'bootstrap') {
         throw new UsageError(`${replicates !== undefined ? '--bootstrap' : '--bootstrap-type'} applies to --se bootstrap, not --se ${se}`);
       }
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
+      const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);
+      // --html takes an optional value: a panel or fit file after it would be read as the page to write.
+      if (htmlFile !== undefined && !/\.html?$/i.test(htmlFile)) throw new UsageError(`--html must name an .html file, got '${htmlFile}' (put the panel before --html, or give --html report.html)`);
       const start = f.start !== undefined ? { fit: await loadFit(f.start), file: f.start } : undefined;
       const labels = listOption(f.labels) ?? (start ? start.fit.spec.voiceLabels : undefined);
       const formulas: Record<string, string> = {};
@@ -157,12 +176,27 @@ Examples:
           threads,
           bootstrap: { replicates, type: bootstrapType },
           onBootstrapProgress: show ? progress.bootstrap : undefined,
+          onPhase: show ? progress.phase : undefined,
         });
       } finally {
         progress.done();
       }
       if (!f.quiet) for (const w of run.panelWarnings) io.err(`squeaky: warning: ${w}\n`);
-      const written = await writeFitRun(run, f.out);
+      // The page goes into the output folder (one unit with the fit) when it is named inside it;
+      // a page elsewhere is written on its own, whole or not at all, after the folder.
+      const inFolder: FolderFile[] = [];
+      const outside: OutputFile[] = [];
+      if (htmlFile !== undefined) {
+        const report = await buildReport(run.fit, { panel: run.panel, effects: run.effects, table: run.table, horizon, fitFile: join(f.out, 'fit.json') });
+        if (resolve(dirname(htmlFile)) === resolve(f.out)) inFolder.push({ name: basename(htmlFile), content: report.html });
+        else outside.push({ path: htmlFile, content: report.html });
+      }
+      if (show) progress.phase(`writing ${f.out}`);
+      const written = await writeFitRun(run, f.out, inFolder);
+      if (outside.length) {
+        await writeFilesAtomic(outside);
+        written.push(...outside.map((o) => o.path));
+      }
       io.out(formatFitSummary(run.fit, run.table, run.effects));
       io.out(`\nWrote ${written.join(', ')}\n`);
     });

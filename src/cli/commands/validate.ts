@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliIO } from '../io.js';
-import { UsageError } from '../../errors.js';
+import { intOption } from '../options.js';
 import { readPanel } from '../../data/readPanel.js';
 import { formatPanelSummary, summarizePanel } from '../../data/summarizePanel.js';
 
@@ -32,9 +32,7 @@ export function parseLabels(s: string | undefined): string[] | undefined {
 }
 
 export function parseMaxErrors(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-errors: expected a whole number >= 1, got '${s}'`);
-  return n;
+  return intOption('--max-errors', s, 1, 100000) as number;
 }
 
 interface ValidateFlags {

@@ -4,7 +4,7 @@
  * B replicates, replicate b drawn from stream Rng.stream(seed, b):
  * - nonparametric: the customers (the independent units) resampled with replacement;
  * - parametric: new states and voice simulated from the fit on the panel's own rows (customers,
- *   period counts, covariates, interventions as observed; see simulateObserved.ts).
+ *   period counts, covariates, interventions as observed; see simulateVoices.ts).
  * Each replicate is refitted from the full-sample estimates (no random starts, hence no screening)
  * with a looser tolerance than a full fit (BOOTSTRAP_DEFAULTS.tol = 1e-10 relative: the projected
  * gain still to come is below 1e-10 |LL|, so a replicate's estimates are within about

@@ -6,7 +6,7 @@
 import type { Panel } from '../../data/panel.js';
 import { fit } from '../fit.js';
 import { Rng } from '../rng.js';
-import { observedSimulator, type ObservedSimulator } from '../simulateObserved.js';
+import { voiceSimulator, type VoiceSimulator } from '../simulateVoices.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
 import { SqueakyError } from '../../errors.js';
 import { resampleCustomers } from './resampleCustomers.js';
@@ -42,17 +42,17 @@ export interface ReplicateResult {
   error?: string;
 }
 
-const simulators = new WeakMap<BootstrapShared, ObservedSimulator>();
+const simulators = new WeakMap<BootstrapShared, VoiceSimulator>();
 
 /** The replicate's panel: customers resampled with replacement, or new voice simulated from the fit. */
 export function replicatePanel(shared: BootstrapShared, rng: Rng): Panel {
   if (shared.type === 'nonparametric') return resampleCustomers(shared.panel, rng);
   let sim = simulators.get(shared);
   if (!sim) {
-    sim = observedSimulator(shared.panel, shared.spec, shared.start.values);
+    sim = voiceSimulator(shared.panel, shared.spec, shared.start);
     simulators.set(shared, sim);
   }
-  return { ...shared.panel, voice: sim.draw(rng).voice };
+  return { ...shared.panel, voice: sim.draw(rng) };
 }
 
 export function bootstrapReplicate(payload: ReplicatePayload, shared: BootstrapShared): ReplicateResult {

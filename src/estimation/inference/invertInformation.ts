@@ -9,8 +9,6 @@
  *     fit is not at a maximum along it: a negative eigenvalue);
  *   - its standard error exceeds SE_LIMIT on the log-odds scale: its probability is driven to 0
  *     or 1 (an estimate at the boundary; the likelihood is flat towards infinity there).
- * Callers may also preset parameters as unavailable with their reason (`preset`, e.g. a likelihood
- * that stays flat towards infinity, see observedCovariance.ts).
  * Unavailable parameters are removed and the rest inverted again (their covariance is then
  * conditional on the removed ones, which is said in the notes), until nothing more is removed.
  */
@@ -61,21 +59,16 @@ function tryInvert(info: Float64Array, n: number, kept: number[]): { singular: n
 }
 
 /** Covariance = information^-1 over the parameters it determines (see the file header). */
-export function invertInformation(info: Float64Array, names: readonly string[], preset: { indices: number[]; note: (names: string) => string }[] = []): InvertedInformation {
+export function invertInformation(info: Float64Array, names: readonly string[]): InvertedInformation {
   const n = names.length;
   if (info.length !== n * n) throw new RangeError(`information: length ${info.length}, expected ${n * n}`);
   const out = new Float64Array(n * n);
   const notes: string[] = [];
   const removed = new Set<number>();
-  for (const p of preset) {
-    if (p.indices.length === 0) continue;
-    for (const i of p.indices) removed.add(i);
-    notes.push(p.note(list(names, p.indices)));
-  }
   const flat: number[] = [];
   for (let i = 0; i < n; i++) {
     const v = info[i * n + i];
-    if (!removed.has(i) && (!(v > 0) || !Number.isFinite(v))) {
+    if (!(v > 0) || !Number.isFinite(v)) {
       removed.add(i);
       flat.push(i);
     }

@@ -1,7 +1,7 @@
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { comparisonFiles } from '../comparisonTable.js';
 import { fitRunFiles } from '../runFit.js';
-import { writeFilesAtomic, type OutputFile } from '../writeAtomic.js';
+import { writeOutputFolder, type OutputFile } from '../writeAtomic.js';
 import type { ChannelsResult } from './runChannels.js';
 import type { SelectResult } from './runSelect.js';
 
@@ -29,16 +29,18 @@ export function selectionFiles(r: SelectResult, dir: string): OutputFile[] {
   return files;
 }
 
-/** Write a selection's files, all or none; returns the paths. */
-export async function writeSelection(r: SelectResult, dir: string): Promise<string[]> {
-  const files = selectionFiles(r, dir);
-  await writeFilesAtomic(files);
+/** Write files whose paths lie in DIR as the whole of the output folder DIR (one unit, see writeOutputFolder). */
+async function writeFolderOf(files: OutputFile[], dir: string): Promise<string[]> {
+  await writeOutputFolder(dir, files.map((f) => ({ name: relative(dir, f.path).split(sep).join('/'), content: f.content })));
   return files.map((f) => f.path);
 }
 
-/** Write a channel comparison's files, all or none; returns the paths. */
+/** Write a selection's folder as one unit; returns the paths. */
+export async function writeSelection(r: SelectResult, dir: string): Promise<string[]> {
+  return writeFolderOf(selectionFiles(r, dir), dir);
+}
+
+/** Write a channel comparison's folder as one unit; returns the paths. */
 export async function writeChannels(c: ChannelsResult, dir: string): Promise<string[]> {
-  const files = channelsFiles(c, dir);
-  await writeFilesAtomic(files);
-  return files.map((f) => f.path);
+  return writeFolderOf(channelsFiles(c, dir), dir);
 }

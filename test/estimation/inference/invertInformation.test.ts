@@ -33,13 +33,6 @@ describe('invertInformation', () => {
     expect(r.matrix[0]).toBeCloseTo(0.5, 14);
   });
 
-  it('keeps preset parameters out with their reason', () => {
-    const r = invertInformation(Float64Array.from([4, 1, 0, 1, 3, 0, 0, 0, 2]), names, [{ indices: [1], note: (n) => `no SE for ${n}: flat` }]);
-    expect(r.unavailable).toEqual([1]);
-    expect(r.notes[0]).toBe('no SE for b: flat');
-    expect(r.matrix[0]).toBeCloseTo(0.25, 14);
-  });
-
   it('sandwich A B A over the available block', () => {
     const inv = invertInformation(Float64Array.from([4, 0, 0, 0, 1, 0, 0, 0, 0]), names);
     const meat = Float64Array.from([8, 2, 5, 2, 3, 5, 5, 5, 5]);

@@ -1,0 +1,95 @@
+/**
+ * The M-step pass (compileLogitPass.ts) over chunks of patterns fixed by the design (PASS_CHUNK
+ * patterns each, never by the number of threads), with the chunks' objective, gradient and
+ * Hessian added up in chunk order: any thread can run any chunk, and the result is the same bits
+ * for every number of threads. A design of at most PASS_CHUNK patterns is one chunk, the unchunked
+ * pass.
+ *
+ * LogitPassData holds what a chunk reads and writes; every array may live in shared memory:
+ *   patterns [p*nCols + j]; coef [(g*nOut + c)*nCols + j] (the coefficients of the pass to run);
+ *   cache: per-pattern probability table [(p*nGroups + g)*nOut + c] or null;
+ *   counts: per-pattern table or per grouped unit [u*nGroups + g] with start/outcome (GroupedUnits);
+ *   q [chunk], gc [chunk*gcLength + e], hm [chunk*hmLength + e]: the chunks' results.
+ */
+import { compileLogitPass, type LogitPassShape } from './compileLogitPass.js';
+
+/** Patterns per chunk of the M-step pass. */
+export const PASS_CHUNK = 1 << 16;
+
+export interface LogitPassData {
+  shape: Omit<LogitPassShape, 'grad' | 'hess' | 'probs'>;
+  nPatterns: number;
+  patterns: Float64Array;
+  coef: Float64Array;
+  cache: Float64Array | null;
+  counts: Float64Array;
+  start: Int32Array | null;
+  outcome: Int32Array | null;
+  gcLength: number;
+  hmLength: number;
+  q: Float64Array;
+  gc: Float64Array;
+  hm: Float64Array;
+}
+
+/** What a pass computes, as one integer (for a shared control word): grad 1, hess 2, probabilities (0 exp, 1 in, 2 out) << 2. */
+export function passMode(grad: boolean, hess: boolean, probs: LogitPassShape['probs']): number {
+  return (grad ? 1 : 0) | (hess ? 2 : 0) | ((probs === 'exp' ? 0 : probs === 'in' ? 1 : 2) << 2);
+}
+
+function modeFlags(mode: number): Pick<LogitPassShape, 'grad' | 'hess' | 'probs'> {
+  const p = mode >> 2;
+  return { grad: (mode & 1) !== 0, hess: (mode & 2) !== 0, probs: p === 0 ? 'exp' : p === 1 ? 'in' : 'out' };
+}
+
+export function passChunks(nPatterns: number): number {
+  return Math.max(1, Math.ceil(nPatterns / PASS_CHUNK));
+}
+
+/** Run chunk c of the pass `mode` (nb: scratch of length >= nOut, the calling thread's own). */
+export function runPassChunk(d: LogitPassData, c: number, mode: number, nb: Float64Array): void {
+  const flags = modeFlags(mode);
+  const pass = compileLogitPass({ ...d.shape, ...flags });
+  const p0 = c * PASS_CHUNK;
+  const p1 = Math.min(d.nPatterns, p0 + PASS_CHUNK);
+  const { nGroups, nOut, nCols } = d.shape;
+  const t0 = p0 * nGroups * nOut;
+  const t1 = p1 * nGroups * nOut;
+  const units = d.shape.layout === 'units';
+  d.q[c] = pass(
+    p1 - p0,
+    d.patterns.subarray(p0 * nCols, p1 * nCols),
+    d.coef,
+    units ? d.counts : d.counts.subarray(t0, t1),
+    units ? d.start!.subarray(p0, p1 + 1) : null,
+    d.outcome,
+    flags.grad ? d.gc.subarray(c * d.gcLength, (c + 1) * d.gcLength) : null,
+    flags.hess ? d.hm.subarray(c * d.hmLength, (c + 1) * d.hmLength) : null,
+    flags.probs === 'in' ? d.cache!.subarray(t0, t1) : null,
+    flags.probs === 'out' ? d.cache!.subarray(t0, t1) : null,
+    nb,
+  );
+}
+
+/** The chunks' results added up in chunk order into gc / hm (when asked); returns the objective. */
+export function reducePassChunks(d: LogitPassData, mode: number, gc: Float64Array, hm: Float64Array): number {
+  const flags = modeFlags(mode);
+  const n = passChunks(d.nPatterns);
+  let q = 0;
+  for (let c = 0; c < n; c++) q += d.q[c];
+  if (flags.grad) {
+    for (let e = 0; e < d.gcLength; e++) {
+      let s = 0;
+      for (let c = 0; c < n; c++) s += d.gc[c * d.gcLength + e];
+      gc[e] = s;
+    }
+  }
+  if (flags.hess) {
+    for (let e = 0; e < d.hmLength; e++) {
+      let s = 0;
+      for (let c = 0; c < n; c++) s += d.hm[c * d.hmLength + e];
+      hm[e] = s;
+    }
+  }
+  return q;
+}
