@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -23,8 +23,28 @@ export async function runCli(args: string[], options: { errIsTTY?: boolean } = {
   return { code, stdout, stderr };
 }
 
-/** Build dist/ (the child process runs the compiled program through bin/squeaky.js). */
+/** Newest modification time of the sources tsc compiles (src/ and tsconfig.json). */
+function newestSource(): number {
+  let newest = statSync(join(REPO, 'tsconfig.json')).mtimeMs;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  walk(join(REPO, 'src'));
+  return newest;
+}
+
+/**
+ * Build dist/ (the child process runs the compiled program through bin/squeaky.js), unless it is
+ * newer than every source: rewriting dist/ while another test file's child process loads it
+ * would make that child fail to import.
+ */
 export function buildDist(): void {
+  const built = join(REPO, 'dist', 'src', 'index.js');
+  if (existsSync(built) && statSync(built).mtimeMs > newestSource()) return;
   spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.json')], { cwd: REPO, encoding: 'utf8' });
   if (!existsSync(join(REPO, 'dist', 'src', 'cli', 'main.js'))) throw new Error('build did not produce dist/src/cli/main.js');
 }
