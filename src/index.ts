@@ -24,7 +24,7 @@ export type { FitOptions, FitResult, FitProgress, StartResult, DataSummary } fro
 export type { SubModel, Block, EStepStatistics } from './model/subModel.js';
 export { createModel } from './model/hmmModel.js';
 export type { HmmModel, ModelDesigns } from './model/hmmModel.js';
-export { fit, logLikelihood, posterior, viterbi, FIT_DEFAULTS } from './estimation/fit.js';
+export { fit, logLikelihood, posterior, viterbi, decodeStates, FIT_DEFAULTS } from './estimation/fit.js';
 export { simulate } from './estimation/simulate.js';
 export type { SimulateOptions, SimulationPolicy, SimulationResult, SimulatedCovariate } from './estimation/simulate.js';
 export { Rng } from './estimation/rng.js';

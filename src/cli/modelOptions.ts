@@ -11,19 +11,15 @@ import type { PlainFitOptions } from '../report/selection/fitJob.js';
 import type { ReadPanelOptions } from '../data/readPanel.js';
 import type { CliIO } from './io.js';
 import { choiceOption, intOption, listOption, numberOption } from './options.js';
+import { addPanelReadOptions, panelReadOptions, type PanelReadFlags } from './panelOptions.js';
 
-export interface ModelFlags {
+export interface ModelFlags extends PanelReadFlags {
   initial?: string;
   transition?: string;
   emission?: string;
   sharedSlopes?: boolean;
   reference?: string;
   labels?: string;
-  fillGaps?: boolean;
-  customerCol?: string;
-  periodCol?: string;
-  voiceCol?: string;
-  interventionCol?: string;
   starts?: string;
   finish?: string;
   seed?: string;
@@ -39,18 +35,14 @@ export interface ModelFlags {
 
 /** Add the shared options (formulas, panel reading, starts, threads, progress) to a command. */
 export function addModelOptions(cmd: Command, outDefault: string, outWhat: string): Command {
-  return cmd
+  const withFormulas = cmd
     .option('--initial <formula>', `formula of the initial-state model (default '${DEFAULT_FORMULAS.initial}')`)
     .option('--transition <formula>', `formula of the transition model (default '${DEFAULT_FORMULAS.transition}')`)
     .option('--emission <formula>', `formula of the emission (voice) model (default '${DEFAULT_FORMULAS.emission}')`)
     .option('--shared-slopes', 'emission covariate slopes shared across states (intercepts stay state-specific)')
     .option('--reference <voice>', 'reference voice category of the emission logits (default silent when present, else neutral)')
-    .option('--labels <list>', 'declare the voice labels, comma-separated (default complaint,compliment,neutral,silent)')
-    .option('--fill-gaps', "fill gaps in a customer's periods with missing-voice rows (intervention 0) instead of failing")
-    .option('--customer-col <name>', 'header name of the customer column (default customer)')
-    .option('--period-col <name>', 'header name of the period column (default period)')
-    .option('--voice-col <name>', 'header name of the voice column (default voice)')
-    .option('--intervention-col <name>', 'header name of the intervention column (default intervention)')
+    .option('--labels <list>', 'declare the voice labels, comma-separated (default complaint,compliment,neutral,silent)');
+  return addPanelReadOptions(withFormulas)
     .option('--starts <N>', `random starts besides the data-driven start, per model (default ${FIT_DEFAULTS.starts})`)
     .option('--finish <K>', `starts run to convergence after screening, per model (default ${FIT_DEFAULTS.finish})`)
     .option('--seed <S>', `seed of every random choice (default ${FIT_DEFAULTS.seed})`)
@@ -83,7 +75,7 @@ export function modelOptionValues(f: ModelFlags): { fit: PlainFitOptions; read: 
       horizon: intOption('--horizon', f.horizon, 1),
       se: choiceOption('--se', f.se, SINGLE_FIT_SE_METHODS),
     },
-    read: { labels: listOption(f.labels), fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
+    read: { labels: listOption(f.labels), ...panelReadOptions(f) },
     threads: intOption('--threads', f.threads, 1),
   };
 }

@@ -13,7 +13,7 @@ export interface PanelReadFlags {
 /** Add --fill-gaps and the column-name options to a command. */
 export function addPanelReadOptions(cmd: Command): Command {
   return cmd
-    .option('--fill-gaps', "fill gaps in a customer's periods with missing-voice rows instead of failing")
+    .option('--fill-gaps', "fill gaps in a customer's periods with missing-voice rows (intervention 0) instead of failing")
     .option('--customer-col <name>', 'header name of the customer column (default customer)')
     .option('--period-col <name>', 'header name of the period column (default period)')
     .option('--voice-col <name>', 'header name of the voice column (default voice)')

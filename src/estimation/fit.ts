@@ -363,6 +363,14 @@ export function pathEntropy(panel: Panel, spec: ModelSpec, params: NamedParamete
   return Math.max(0, ll - complete);
 }
 
+/** Posterior state probabilities (as `posterior`) and the Viterbi path (as `viterbi`) from one model built for the panel. */
+export function decodeStates(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { posterior: Float64Array; viterbi: Int32Array } {
+  const { model, eStep } = modelAt(panel, spec, params);
+  const gamma = new Float64Array(eStep.nRows * model.nStates);
+  eStep.run(model.parts, gamma);
+  return { posterior: gamma, viterbi: eStep.viterbi(model.parts) };
+}
+
 /** Most probable state path, 0-based state per row. */
 export function viterbi(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): Int32Array {
   const { model, eStep } = modelAt(panel, spec, params);

@@ -1,5 +1,5 @@
 import type { Panel } from '../data/panel.js';
-import { posterior, viterbi } from '../estimation/fit.js';
+import { decodeStates } from '../estimation/fit.js';
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
 import { checkFitMatchesPanel } from './panelMatch.js';
 
@@ -18,7 +18,7 @@ export interface DecodedStates {
  */
 export function decodePanel(fit: { spec: ModelSpec; parameters: NamedParameters }, panel: Panel, fitFile = 'the fit'): DecodedStates {
   checkFitMatchesPanel(fit.spec, panel, fitFile);
-  return { nStates: fit.spec.nStates, posterior: posterior(panel, fit.spec, fit.parameters), viterbi: viterbi(panel, fit.spec, fit.parameters) };
+  return { nStates: fit.spec.nStates, ...decodeStates(panel, fit.spec, fit.parameters) };
 }
 
 function csvField(s: string): string {

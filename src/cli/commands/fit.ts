@@ -15,6 +15,7 @@ import { MAX_STARTS, MAX_STATES } from '../../report/fitLimits.js';
 import { MAX_SEED } from '../../estimation/rng.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
 import type { ModelFlags } from '../modelOptions.js';
+import { addPanelReadOptions, panelReadOptions } from '../panelOptions.js';
 import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
 import { BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES, type BootstrapProgress } from '../../estimation/inference/bootstrapCovariance.js';
 import { defaultThreads } from '../../parallel/runParallel.js';
@@ -73,7 +74,7 @@ function progressPrinter(io: CliIO): {
 }
 
 export function fitCommand(io: CliIO): Command {
-  return new Command('fit')
+  const cmd = new Command('fit')
     .description('fit the hidden Markov model to a panel CSV; write fit.json, parameters.csv and effects.json; print the summary and the intervention-effect report')
     .argument('<panel>', 'panel CSV (customer, period, voice, intervention, covariates...)')
     .option('--states <K>', `number of relationship states (default ${DEFAULT_STATES})`)
@@ -83,12 +84,8 @@ export function fitCommand(io: CliIO): Command {
     .option('--transition-type <type>', 'multinomial or ordered (default multinomial)')
     .option('--shared-slopes', 'emission covariate slopes shared across states (intercepts stay state-specific)')
     .option('--reference <voice>', 'reference voice category of the emission logits (default silent when present, else neutral)')
-    .option('--labels <list>', 'declare the voice labels, comma-separated (default complaint,compliment,neutral,silent)')
-    .option('--fill-gaps', 'fill gaps in a customer\'s periods with missing-voice rows (intervention 0) instead of failing')
-    .option('--customer-col <name>', 'header name of the customer column (default customer)')
-    .option('--period-col <name>', 'header name of the period column (default period)')
-    .option('--voice-col <name>', 'header name of the voice column (default voice)')
-    .option('--intervention-col <name>', 'header name of the intervention column (default intervention)')
+    .option('--labels <list>', 'declare the voice labels, comma-separated (default complaint,compliment,neutral,silent)');
+  return addPanelReadOptions(cmd)
     .option('--starts <N>', `random starts besides the data-driven start (default ${FIT_DEFAULTS.starts}; 0 with --start)`)
     .option('--finish <K>', `run the K starts best after screening to convergence and keep the best (default ${FIT_DEFAULTS.finish}); the summary says how many reached its log-likelihood`)
     .option('--seed <S>', `seed of every random choice (default ${FIT_DEFAULTS.seed})`)
@@ -161,7 +158,7 @@ Examples:
           transitionType,
           sharedSlopes: f.sharedSlopes,
           referenceVoice: f.reference,
-          read: { labels, fillGaps: f.fillGaps, columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol } },
+          read: { labels, ...panelReadOptions(f) },
           starts,
           finish,
           seed,

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { choiceOption, intOption } from '../options.js';
+import { addPanelReadOptions, panelReadOptions, type PanelReadFlags } from '../panelOptions.js';
 import { isTruth, loadFit } from '../../report/fitFile.js';
 import { readPanel } from '../../data/readPanel.js';
 import { writeFileAtomic } from '../../report/writeAtomic.js';
@@ -10,7 +11,7 @@ import { DEFAULT_POLICIES } from '../../report/policy/policySpec.js';
 import { formatPolicyText } from '../../report/policy/formatPolicy.js';
 import { policyReportJson } from '../../report/policy/policyReport.js';
 
-interface PolicyFlags {
+interface PolicyFlags extends PanelReadFlags {
   policies: string;
   horizon?: string;
   from: string;
@@ -23,15 +24,10 @@ interface PolicyFlags {
   out?: string;
   progress?: boolean;
   quiet?: boolean;
-  fillGaps?: boolean;
-  customerCol?: string;
-  periodCol?: string;
-  voiceCol?: string;
-  interventionCol?: string;
 }
 
 export function policyCommand(io: CliIO): Command {
-  return new Command('policy')
+  const cmd = new Command('policy')
     .description("project the panel's customers under response policies: expected complaints, compliments, silence, interventions and states")
     .argument('<fit>', 'fit.json written by squeaky fit (or a truth file { spec, parameters }, to project a known model)')
     .argument('<panel>', 'panel CSV of the customers to project (the voice labels and columns the fit uses)')
@@ -46,12 +42,8 @@ export function policyCommand(io: CliIO): Command {
     .option('--format <format>', 'text or json (default text; json when --out ends in .json)')
     .option('--out <file>', 'write the report to this file instead of stdout')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
-    .option('--quiet', 'no progress and no reading warnings on stderr')
-    .option('--fill-gaps', "fill gaps in a customer's periods with missing-voice rows instead of failing")
-    .option('--customer-col <name>', 'header name of the customer column (default customer)')
-    .option('--period-col <name>', 'header name of the period column (default period)')
-    .option('--voice-col <name>', 'header name of the voice column (default voice)')
-    .option('--intervention-col <name>', 'header name of the intervention column (default intervention)')
+    .option('--quiet', 'no progress and no reading warnings on stderr');
+  return addPanelReadOptions(cmd)
     .addHelpText(
       'after',
       `
@@ -80,11 +72,7 @@ Examples:
       const from = choiceOption('--from', f.from, ['end', 'start'] as const) ?? 'end';
       const format = choiceOption('--format', f.format, ['text', 'json'] as const) ?? (f.out?.toLowerCase().endsWith('.json') ? 'json' : 'text');
       const fit = await loadFit(fitFile);
-      const { panel, warnings } = await readPanel(panelFile, {
-        labels: fit.spec.voiceLabels,
-        fillGaps: f.fillGaps,
-        columns: { customer: f.customerCol, period: f.periodCol, voice: f.voiceCol, intervention: f.interventionCol },
-      });
+      const { panel, warnings } = await readPanel(panelFile, { labels: fit.spec.voiceLabels, ...panelReadOptions(f) });
       if (!f.quiet) for (const w of warnings) io.err(`squeaky: warning: ${w}\n`);
       const show = !f.quiet && (io.errIsTTY || Boolean(f.progress));
       const report = await projectPolicies(
