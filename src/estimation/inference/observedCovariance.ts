@@ -11,50 +11,35 @@
 import type { Panel } from '../../data/panel.js';
 import { modelAt } from '../fit.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
-import type { Covariance } from './covariance.js';
+import type { Covariance, ProfileSummary } from './covariance.js';
 import { customerScores, observedInformation, scoreOuterProduct } from './information.js';
-import { invertInformation, sandwich } from './invertInformation.js';
+import { invertInformation, sandwich, type InvertedInformation } from './invertInformation.js';
+import { PROFILE_CAP, profileIntervals } from './profileLikelihood.js';
+import { profileCandidates, profileNote, unboundedAlone, waldEndpointFalls } from './profileSelection.js';
 import type { EStep, Parts as EStepParts } from '../eStep.js';
-import { getFlat, setFlat } from '../quasiNewton.js';
+
+/** Kept for callers of the earlier names: the cap of the profile search and the 95% fall. */
+export { PROFILE_CAP as FAR, HALF_CHI2_95 } from './profileLikelihood.js';
 
 /**
- * How far (log-odds units) a parameter is moved alone to see whether its likelihood interval is
- * bounded, and the fall of the log-likelihood that bounds a 95% interval (chi-square(1) 0.95 / 2).
+ * Profile-likelihood intervals of the parameters whose Wald interval cannot be trusted
+ * (profileSelection.ts), with one note each. The parts are left at their parameters.
  */
-export const FAR = 30;
-export const HALF_CHI2_95 = 1.920729410347062;
-
-const unboundedNote = (names: string) =>
-  `the 95% intervals of ${names} understate the uncertainty: moving ${names.includes(',') ? 'each' : 'it'} alone by ${FAR} on the log-odds scale lowers the log-likelihood by less than ${HALF_CHI2_95.toFixed(2)}, so ${names.includes(',') ? 'their' : 'its'} likelihood interval is unbounded on one side (too few informative observations, e.g. a transition rarely seen after an intervention)`;
-
-/**
- * Parameters whose 95% likelihood interval is unbounded: the log-likelihood with every other
- * parameter at its estimate stays within HALF_CHI2_95 of the maximum FAR units away on one side.
- * (Holding the others fixed understates the profile likelihood, so the profile interval is
- * unbounded too.) The curvature at the maximum says nothing useful about such a parameter. The
- * parts are left at their parameters.
- */
-function unboundedParameters(parts: EStepParts, eStep: EStep): number[] {
-  const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
-  const theta = new Float64Array(n);
-  getFlat(parts, theta);
-  const ll0 = eStep.logLik(parts);
-  const x = Float64Array.from(theta);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (const dir of [-1, 1]) {
-      x[i] = theta[i] + dir * FAR;
-      setFlat(parts, x);
-      const ll = eStep.logLik(parts);
-      if (ll > ll0 - HALF_CHI2_95) {
-        out.push(i);
-        break;
-      }
-    }
-    x[i] = theta[i];
-  }
-  setFlat(parts, theta);
-  return out;
+function profileSummary(parts: EStepParts, eStep: EStep, inv: InvertedInformation, names: readonly string[], ridge?: number): { profile: ProfileSummary; notes: string[] } {
+  const n = names.length;
+  const llMax = eStep.logLik(parts);
+  const falls = waldEndpointFalls(parts, eStep, inv.matrix, llMax);
+  const alone = unboundedAlone(parts, eStep, llMax);
+  const candidates = profileCandidates(inv.unavailable, falls, alone, n);
+  const halfWidth = Float64Array.from({ length: n }, (_, j) => (inv.matrix[j * n + j] > 0 ? 1.959963984540054 * Math.sqrt(inv.matrix[j * n + j]) : NaN));
+  const known = new Map(candidates.map((c) => [c.index, { low: c.unboundedLow, high: c.unboundedHigh }]));
+  const intervals = profileIntervals(parts, eStep, candidates.map((c) => c.index), halfWidth, inv.matrix, { knownUnbounded: known, ridge });
+  const profile: ProfileSummary = { cap: PROFILE_CAP, intervals: {} };
+  const notes = candidates.map((c, k) => {
+    profile.intervals[names[c.index]] = [intervals[k].low, intervals[k].high];
+    return profileNote(names[c.index], intervals[k], c.reason);
+  });
+  return { profile, notes };
 }
 
 /** The covariance methods computed from the likelihood at the fit (the bootstrap refits). */
@@ -63,6 +48,13 @@ export type LikelihoodCovarianceMethod = 'observed' | 'robust';
 export interface CovarianceOptions {
   /** Progress of the 2n evaluations: phase, done, total. */
   onProgress?: (phase: 'information' | 'scores', done: number, total: number) => void;
+  /**
+   * Profile-likelihood intervals for the parameters whose Wald interval is not trusted (default
+   * true; the bootstrap, whose intervals are percentiles, turns them off).
+   */
+  profile?: boolean;
+  /** Ridge of the fit, climbed by the profile's constrained maxima (default 1e-8). */
+  ridge?: number;
 }
 
 /**
@@ -82,11 +74,12 @@ export function likelihoodCovariances(
   const progress = (phase: 'information' | 'scores') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
   const info = observedInformation(model.parts, eStep, { onProgress: progress('information') });
   const inv = invertInformation(info, names);
-  // A warning, not a removal: removing them would hold them fixed in the others' standard errors
-  // (understating, e.g., their own transition's intercept: coverage 0.925 instead of 0.955 in
-  // benchmarks/coverage.mjs), and leave only the replicates whose interval happens to be bounded.
-  const unbounded = unboundedParameters(model.parts, eStep).filter((i) => !inv.unavailable.includes(i));
-  if (unbounded.length) inv.notes.push(unboundedNote(unbounded.map((i) => names[i]).join(', ')));
+  // Parameters whose Wald interval cannot be trusted get a profile-likelihood interval (with a
+  // note each) rather than losing their standard error: removing it would hold them fixed in the
+  // others' standard errors (understating, e.g., their own transition's intercept: coverage 0.925
+  // instead of 0.955 in benchmarks/coverage.mjs).
+  const prof = options.profile === false ? undefined : profileSummary(model.parts, eStep, inv, names, options.ridge);
+  if (prof) inv.notes.push(...prof.notes);
   const unavailable = inv.unavailable.map((i) => names[i]);
   let scores: Float64Array | undefined;
   return methods.map((method) => {
@@ -96,7 +89,9 @@ export function likelihoodCovariances(
       matrix = sandwich(inv, scoreOuterProduct(scores, eStep.nSeq, n), n);
     }
     matrix = Float64Array.from(matrix, (x) => (Number.isFinite(x) ? x : 0));
-    return { method, names: [...names], matrix, unavailable: [...unavailable], notes: [...inv.notes] };
+    const cov: Covariance = { method, names: [...names], matrix, unavailable: [...unavailable], notes: [...inv.notes] };
+    if (prof) cov.profile = { cap: prof.profile.cap, intervals: { ...prof.profile.intervals } };
+    return cov;
   });
 }
 
