@@ -84,6 +84,7 @@ export function parameterTable(fit: Pick<FitResult, 'parameters'> & { covariance
       row.p = Number.isFinite(z) ? normalTwoSidedP(z) : NaN;
       row.ciLow = values[i] - Z975 * s;
       row.ciHigh = values[i] + Z975 * s;
+      if (!Number.isNaN(row.ciLow)) row.ciMethod = 'wald';
     }
     return row;
   });

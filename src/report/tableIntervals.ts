@@ -20,7 +20,6 @@ export interface IntervalCells {
 
 /** Replace the Wald intervals of `rows` (the covariance's order) by the ones the covariance reports instead. */
 export function applyReportedIntervals(rows: IntervalCells[], names: readonly string[], cov: Covariance): void {
-  for (const row of rows) if (row.ciLow !== undefined && !Number.isNaN(row.ciLow)) row.ciMethod = 'wald';
   const reps = cov.bootstrap?.replicates;
   if (reps && reps.length > 1) {
     rows.forEach((row, i) => {

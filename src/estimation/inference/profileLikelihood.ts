@@ -6,8 +6,13 @@
  * The interval of parameter j is {b : 2 (LL_max - LL_p(b)) <= 3.84}, LL_p(b) = max over the other
  * parameters of LL with theta_j = b. LL_p(b) is the quasi-Newton phase of the fit run with
  * coordinate j held fixed (exact score by Fisher's identity), warm-started from the maximiser of the
- * previous point of the search (the first from the estimates moved along the linear prediction of
- * the profile path, cov[., j] / cov[j, j], where a covariance is known). Each side is a root search
+ * farthest point of the search known to be inside the interval (the estimates at first), moved along
+ * the linear prediction of the profile path, cov[., j] / cov[j, j], with the conditional inverse
+ * observed information as its first curvature, where a covariance is known; and, as a second start,
+ * from the estimates themselves with the fit's complete-data curvature, keeping the higher of the
+ * two maxima (on small or boundary problems the constrained maximum can move to another branch, a
+ * parameter leaving the boundary, that the warm path misses: a tiny test problem's lower bound
+ * moved from -2.64 to beyond -3.5 with it). Each side is a root search
  * on the signed root r(t) = sqrt(2 drop(t)) - 1.96 of the distance t from the estimate (r is linear
  * in t when the log-likelihood is quadratic, so the secant steps are nearly exact there), bracketed
  * and safeguarded; a side not closed within PROFILE_CAP log-odds units of the estimate is reported
@@ -126,21 +131,36 @@ export function profileSide(
   const n = theta.length;
   const cap = options.cap ?? PROFILE_CAP;
   const b0 = theta[index];
-  const start = Float64Array.from(theta);
+  const start = new Float64Array(n);
   const x = new Float64Array(n);
+  const xCold = new Float64Array(n);
   let t = Math.min(cap, Math.max(1e-3, Number.isFinite(firstStep) && firstStep > 0 ? firstStep : 1));
-  if (warm) for (let i = 0; i < n; i++) start[i] = theta[i] + warm.slope[i] * dir * t;
+  // Every point starts from the maximiser of the farthest point known inside (the estimate at
+  // first) moved along the predicted path: the search stays on the branch of constrained maxima
+  // connected to the estimate (a start from a point outside can fall into another, lower branch).
+  const inX = Float64Array.from(theta);
+  let inT = 0;
   const root = (d: number): number => {
     const value = b0 + dir * d;
-    const ll = profileLogLik(parts, eStep, index, value, start, x, options.ridge, warm?.inverse);
+    if (warm) for (let i = 0; i < n; i++) start[i] = inX[i] + warm.slope[i] * dir * (d - inT);
+    else start.set(inX);
+    let ll = profileLogLik(parts, eStep, index, value, start, x, options.ridge, warm?.inverse);
+    if (warm) {
+      // a second start, the estimates themselves with the fit's own first curvature: the
+      // constrained maximum can jump to another branch (a parameter leaving the boundary) that
+      // the path from the estimate does not reach; the profile is the higher of the two
+      const llCold = profileLogLik(parts, eStep, index, value, theta, xCold, options.ridge);
+      if (llCold > ll || !Number.isFinite(ll)) {
+        ll = llCold;
+        x.set(xCold);
+      }
+    }
     const fall = Number.isFinite(ll) ? Math.max(0, llMax - ll) : Infinity;
     trace?.(value, fall);
-    start.set(x); // warm start of the next point
     return Math.sqrt(2 * fall) - Z95;
   };
   // Signed root r(t): -1.96 at the estimate, 0 at the bound. Bracket [inT, outT]; secant steps
   // through the last two points, kept inside the bracket (bisection otherwise).
-  let inT = 0;
   let outT = Infinity;
   let prev = { t: 0, r: -Z95 };
   let result: number | null = null;
@@ -150,8 +170,10 @@ export function profileSide(
       result = b0 + dir * t;
       break;
     }
-    if (r < 0) inT = t;
-    else outT = t;
+    if (r < 0) {
+      inT = t;
+      inX.set(x);
+    } else outT = t;
     const s = (r - prev.r) / (t - prev.t);
     let next = s > 0 && Number.isFinite(s) ? t - r / s : NaN;
     prev = { t, r };
