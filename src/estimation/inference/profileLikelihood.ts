@@ -8,11 +8,12 @@
  * coordinate j held fixed (exact score by Fisher's identity), warm-started from the maximiser of the
  * farthest point of the search known to be inside the interval (the estimates at first), moved along
  * the linear prediction of the profile path, cov[., j] / cov[j, j], with the conditional inverse
- * observed information as its first curvature, where a covariance is known; and, as a second start,
- * from the estimates themselves with the fit's complete-data curvature, keeping the higher of the
- * two maxima (on small or boundary problems the constrained maximum can move to another branch, a
- * parameter leaving the boundary, that the warm path misses: a tiny test problem's lower bound
- * moved from -2.64 to beyond -3.5 with it). Each side is a root search
+ * observed information as its first curvature, where a covariance is known. Each bound found is
+ * checked from a second start, the estimates themselves with the fit's complete-data curvature: on
+ * small or boundary problems the constrained maximum can move to another branch (a parameter
+ * leaving the boundary) that the warm path misses (a tiny test problem's lower bound moved from
+ * -2.64 to unbounded with it); when that start finds the point inside, the search goes on outward
+ * from its maximum. Each side is a root search
  * on the signed root r(t) = sqrt(2 drop(t)) - 1.96 of the distance t from the estimate (r is linear
  * in t when the log-likelihood is quadratic, so the secant steps are nearly exact there), bracketed
  * and safeguarded; a side not closed within PROFILE_CAP log-odds units of the estimate is reported
@@ -40,14 +41,17 @@ export const PROFILE_CAP = 30;
 export const QUADRATIC_TOLERANCE = 0.5;
 /**
  * A bound is accepted when its signed root sqrt(2 fall) - 1.96 is within this of 0 (its fall within
- * about 0.02 of 1.92: a level within 0.001 of 0.95) ...
+ * about 0.06 of 1.92: a level within 0.003 of 0.95; the bound within about 1.5% of its distance
+ * from the estimate where the log-likelihood is near quadratic) ...
  */
-const ROOT_TOL = 0.01;
+const ROOT_TOL = 0.03;
 /** ... or its bracket narrower than this share of its distance from the estimate. */
 const BRACKET_TOL = 1e-3;
-const MAX_ROOT_STEPS = 20;
-/** Projected remaining gain (log-likelihood units) at which a constrained maximum is accepted. */
-const INNER_TOL = 1e-4;
+const MAX_ROOT_STEPS = 24;
+/** Times a bound found may be moved on by the second start (see profileSide). */
+const MAX_CHECKS = 3;
+/** Projected remaining gain (log-likelihood units) at which a constrained maximum is accepted (far below the 0.06 above). */
+const INNER_TOL = 1e-3;
 const INNER_MAX_STEPS = 300;
 const Z95 = Math.sqrt(2 * HALF_CHI2_95);
 
@@ -133,29 +137,18 @@ export function profileSide(
   const b0 = theta[index];
   const start = new Float64Array(n);
   const x = new Float64Array(n);
-  const xCold = new Float64Array(n);
   let t = Math.min(cap, Math.max(1e-3, Number.isFinite(firstStep) && firstStep > 0 ? firstStep : 1));
   // Every point starts from the maximiser of the farthest point known inside (the estimate at
   // first) moved along the predicted path: the search stays on the branch of constrained maxima
   // connected to the estimate (a start from a point outside can fall into another, lower branch).
   const inX = Float64Array.from(theta);
   let inT = 0;
+  const fallOf = (ll: number) => (Number.isFinite(ll) ? Math.max(0, llMax - ll) : Infinity);
   const root = (d: number): number => {
     const value = b0 + dir * d;
     if (warm) for (let i = 0; i < n; i++) start[i] = inX[i] + warm.slope[i] * dir * (d - inT);
     else start.set(inX);
-    let ll = profileLogLik(parts, eStep, index, value, start, x, options.ridge, warm?.inverse);
-    if (warm) {
-      // a second start, the estimates themselves with the fit's own first curvature: the
-      // constrained maximum can jump to another branch (a parameter leaving the boundary) that
-      // the path from the estimate does not reach; the profile is the higher of the two
-      const llCold = profileLogLik(parts, eStep, index, value, theta, xCold, options.ridge);
-      if (llCold > ll || !Number.isFinite(ll)) {
-        ll = llCold;
-        x.set(xCold);
-      }
-    }
-    const fall = Number.isFinite(ll) ? Math.max(0, llMax - ll) : Infinity;
+    const fall = fallOf(profileLogLik(parts, eStep, index, value, start, x, options.ridge, warm?.inverse));
     trace?.(value, fall);
     return Math.sqrt(2 * fall) - Z95;
   };
@@ -164,31 +157,50 @@ export function profileSide(
   let outT = Infinity;
   let prev = { t: 0, r: -Z95 };
   let result: number | null = null;
+  let checks = 0;
   for (let k = 0; k < MAX_ROOT_STEPS; k++) {
     const r = root(t);
-    if (Math.abs(r) < ROOT_TOL) {
-      result = b0 + dir * t;
+    let found = Math.abs(r) < ROOT_TOL ? t : NaN;
+    if (Number.isNaN(found)) {
+      if (r < 0) {
+        inT = t;
+        inX.set(x);
+      } else outT = t;
+      const s = (r - prev.r) / (t - prev.t);
+      let next = s > 0 && Number.isFinite(s) ? t - r / s : NaN;
+      prev = { t, r };
+      if (outT === Infinity) {
+        if (t >= cap) break; // still inside at the cap: unbounded
+        next = Number.isFinite(next) ? Math.min(4 * t, Math.max(1.5 * t, next)) : 4 * t;
+        t = Math.min(cap, next);
+        continue;
+      }
+      if (outT - inT < BRACKET_TOL * Math.max(1, outT)) found = 0.5 * (inT + outT);
+      else {
+        const margin = 0.02 * (outT - inT);
+        t = next >= inT + margin && next <= outT - margin ? next : 0.5 * (inT + outT);
+        continue;
+      }
+    }
+    // A bound found: check it from a second start, the estimates themselves with the fit's own
+    // first curvature. The constrained maximum can sit on another branch (a parameter leaving the
+    // boundary) that the path from the estimate does not reach; if that start finds the point
+    // inside, the search goes on outward from there.
+    const value = b0 + dir * found;
+    const cold = Math.sqrt(2 * fallOf(profileLogLik(parts, eStep, index, value, theta, x, options.ridge))) - Z95;
+    trace?.(value, 0.5 * (cold + Z95) ** 2);
+    if (!warm || checks >= MAX_CHECKS || !(cold < -ROOT_TOL)) {
+      result = value;
       break;
     }
-    if (r < 0) {
-      inT = t;
-      inX.set(x);
-    } else outT = t;
-    const s = (r - prev.r) / (t - prev.t);
-    let next = s > 0 && Number.isFinite(s) ? t - r / s : NaN;
-    prev = { t, r };
-    if (outT === Infinity) {
-      if (t >= cap) break; // still inside at the cap: unbounded
-      next = Number.isFinite(next) ? Math.min(4 * t, Math.max(1.5 * t, next)) : 4 * t;
-      t = Math.min(cap, next);
-      continue;
-    }
-    if (outT - inT < BRACKET_TOL * Math.max(1, outT)) {
-      result = b0 + dir * 0.5 * (inT + outT);
-      break;
-    }
-    const margin = 0.02 * (outT - inT);
-    t = next >= inT + margin && next <= outT - margin ? next : 0.5 * (inT + outT);
+    checks++;
+    inT = found;
+    inX.set(x);
+    outT = Infinity;
+    prev = { t: found, r: cold };
+    if (found >= cap) break;
+    const s = (cold + Z95) / found;
+    t = Math.min(cap, Math.max(1.2 * found, s > 0 ? -cold / s + found : 2 * found));
   }
   if (result === null && outT !== Infinity) result = b0 + dir * 0.5 * (inT + outT);
   setFlat(parts, theta);
