@@ -88,7 +88,7 @@ names.forEach((name, i) => {
   const prof = observed.profile?.intervals[name];
   const reported = prof ? [prof[0] ?? -Infinity, prof[1] ?? Infinity] : [result.parameters.values[i] - wald / 2, result.parameters.values[i] + wald / 2];
   const reportedWidth = reported[1] - reported[0];
-  const reportedRatio = pct / reportedWidth;
+  const reportedRatio = Number.isFinite(reportedWidth) ? pct / reportedWidth : NaN;
   if (interior && Number.isFinite(reportedWidth)) {
     reportedRatios.push(reportedRatio);
     if (Math.abs(reportedRatio - 1) <= 0.2) reportedWithin++;

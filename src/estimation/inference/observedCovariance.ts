@@ -21,6 +21,9 @@ import type { EStep, Parts as EStepParts } from '../eStep.js';
 /** Kept for callers of the earlier names: the cap of the profile search and the 95% fall. */
 export { PROFILE_CAP as FAR, HALF_CHI2_95 } from './profileLikelihood.js';
 
+/** A rise of the log-likelihood above this along a screening line shows the point is not a maximum. */
+const NOT_A_MAXIMUM = 1e-3;
+
 /**
  * Profile-likelihood intervals of the parameters whose Wald interval cannot be trusted
  * (profileSelection.ts), with one note each. The parts are left at their parameters.
@@ -30,6 +33,11 @@ function profileSummary(parts: EStepParts, eStep: EStep, inv: InvertedInformatio
   const llMax = eStep.logLik(parts);
   const falls = waldEndpointFalls(parts, eStep, inv.matrix, llMax);
   const alone = unboundedAlone(parts, eStep, llMax);
+  // Along a line through a maximum the log-likelihood cannot rise (beyond rounding): where it does,
+  // the point is not a maximum and likelihood intervals around it mean nothing.
+  if (falls.some((f) => f < -NOT_A_MAXIMUM)) {
+    return { profile: { cap: PROFILE_CAP, intervals: {} }, notes: ['no profile-likelihood intervals: the log-likelihood rises away from the estimates, which are not at a maximum; every 95% interval is estimate +- 1.96 SE'] };
+  }
   const candidates = profileCandidates(inv.unavailable, falls, alone, n);
   const halfWidth = Float64Array.from({ length: n }, (_, j) => (inv.matrix[j * n + j] > 0 ? 1.959963984540054 * Math.sqrt(inv.matrix[j * n + j]) : NaN));
   const known = new Map(candidates.map((c) => [c.index, { low: c.unboundedLow, high: c.unboundedHigh }]));
@@ -90,7 +98,7 @@ export function likelihoodCovariances(
     }
     matrix = Float64Array.from(matrix, (x) => (Number.isFinite(x) ? x : 0));
     const cov: Covariance = { method, names: [...names], matrix, unavailable: [...unavailable], notes: [...inv.notes] };
-    if (prof) cov.profile = { cap: prof.profile.cap, intervals: { ...prof.profile.intervals } };
+    if (prof && Object.keys(prof.profile.intervals).length) cov.profile = { cap: prof.profile.cap, intervals: { ...prof.profile.intervals } };
     return cov;
   });
 }
