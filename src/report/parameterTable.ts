@@ -99,7 +99,7 @@ export function parameterTable(fit: Pick<FitResult, 'parameters'> & { covariance
 }
 
 function blockOf(fit: Pick<FitResult, 'parameters'>, i: number): Block {
-  for (const b of fit.parameters.blocks) if (i >= b.start && i < b.start + b.length) return b.block;
+  for (const b of fit.parameters.blocks) if (i >= b.start && i < b.start + b.length) return b.block === 'membership' ? 'initial' : b.block;
   return 'initial';
 }
 
