@@ -62,6 +62,8 @@ export class MixtureEStep implements EStepEngine {
   readonly probs: Record<string, Float64Array>;
   readonly seq: Int32Array;
   readonly voice: Int32Array;
+  /** The panel's CSR offsets. */
+  readonly inputsOffsets: Int32Array;
   private readonly tables: Record<Table, TableInfo>;
   private readonly inputs: MixtureShardInputs;
   private readonly work: MixtureWork;
@@ -77,6 +79,7 @@ export class MixtureEStep implements EStepEngine {
     this.nSeq = offsets.length - 1;
     this.nRows = voice.length;
     this.voice = voice;
+    this.inputsOffsets = offsets;
     const threadsAsked = Math.max(1, options.threads ?? 1);
     const alloc = (n: number): Float64Array => (threadsAsked > 1 ? new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8)).subarray(0, n) : new Float64Array(n));
     const share = (a: Int32Array): Int32Array => (threadsAsked > 1 ? toShared(a) : a);

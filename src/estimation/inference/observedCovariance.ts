@@ -9,7 +9,7 @@
  * standard error (invertInformation.ts).
  */
 import type { Panel } from '../../data/panel.js';
-import { modelAt } from '../fit.js';
+import { engineAt } from '../fit.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
 import type { Covariance } from './covariance.js';
 import { customerScores, observedInformation, scoreOuterProduct } from './information.js';
@@ -79,8 +79,8 @@ export function likelihoodCovariances(
   methods: readonly LikelihoodCovarianceMethod[],
   options: CovarianceOptions = {},
 ): Covariance[] {
-  const { model, eStep } = modelAt(panel, spec, params);
-  const names = model.getParameters().names;
+  const { parts, names, eStep } = engineAt(panel, spec, params);
+  const model = { parts };
   const n = names.length;
   const progress = (phase: 'information' | 'scores') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
   const info = observedInformation(model.parts, eStep, { onProgress: progress('information') });
