@@ -67,13 +67,17 @@ const ARGS = [
 
 const cache = new Map<string, MixtureKernel>();
 
-/** The compiled mixture kernel for K states (cached). */
-export function mixtureKernel(K: number, mode: MixtureKernelMode): MixtureKernel {
+/** Most classes the kernel is compiled for (the class loop is unrolled too). */
+export const MAX_KERNEL_CLASSES = 16;
+
+/** The compiled mixture kernel for K states and C classes (cached). */
+export function mixtureKernel(K: number, C: number, mode: MixtureKernelMode): MixtureKernel {
   if (!Number.isInteger(K) || K < 1) throw new RangeError(`nStates must be an integer >= 1, got ${K}`);
-  const key = `${K}:${mode}`;
+  if (!Number.isInteger(C) || C < 1 || C > MAX_KERNEL_CLASSES) throw new RangeError(`nClasses must be an integer in 1..${MAX_KERNEL_CLASSES}, got ${C}`);
+  const key = `${K}:${C}:${mode}`;
   let f = cache.get(key);
   if (f === undefined) {
-    f = new Function(...ARGS, mixtureKernelSource(K, mode)) as MixtureKernel;
+    f = new Function(...ARGS, mixtureKernelSource(K, C, mode)) as MixtureKernel;
     cache.set(key, f);
   }
   return f;
@@ -85,119 +89,130 @@ function each(K: number, body: (k: number) => string, sep = ' '): string {
   return out.join(sep);
 }
 
-/** The JavaScript source of the kernel body for K states (exported for inspection and tests). */
-export function mixtureKernelSource(K: number, mode: MixtureKernelMode): string {
+/**
+ * The JavaScript source of the kernel body for K states and C classes (exported for inspection
+ * and tests). Both loops over states and over classes are unrolled: every row's indices and voice
+ * are read once for all classes, and each class's recursion keeps its quantities in locals
+ * (a{c}_{k}: alpha, e{c}_{k}: emission column, b{c}_{k}: beta), so C classes cost about C times the
+ * arithmetic of one, with no extra passes over the panel.
+ */
+export function mixtureKernelSource(K: number, C: number, mode: MixtureKernelMode): string {
   const counts = mode === 'counts';
   const KK = K * K;
-  const loadEmission = (r: string) => `
-        ${each(K, (k) => `e${k} = 1;`)}
-        if (v >= 0) { const eb = eP + emisIndex[${r}] * KV + v; ${each(K, (k) => `e${k} = emisProb[eb + V${k}];`)} }`;
-  // as in compileHmmKernel.ts: a log only when the running product of scale factors gets small;
-  // a class in which the sequence is impossible ends its forward pass with llc = -Infinity
-  const foldScale = `
-        if (!(sum > 0)) break fwd;
-        inv = 1 / sum;
-        if (sum < 1e-100) { logAcc += Math.log(sum); } else { prod *= sum; if (prod < 1e-200) { logAcc += Math.log(prod); prod = 1; } }`;
-  const store = (t: string) => (counts ? `${each(K, (k) => `alpha[aw + ${t} + ${k}] = a${k}; emis[aw + ${t} + ${k}] = e${k};`)} invScale[sw + ${t === '0' ? '0' : 't'}] = inv;` : '');
+  const cls = (body: (c: number) => string, sep = '\n') => each(C, body, sep);
+  // emission column of class c at the row whose base is eb (-1: missing voice -> 1)
+  const loadEmission = (c: number) => `if (eb >= 0) { ${each(K, (k) => `e${c}_${k} = emisProb[eS${c} + eb + V${k}];`)} } else { ${each(K, (k) => `e${c}_${k} = 1;`)} }`;
+  // as in compileHmmKernel.ts: a log only when the running product of scale factors gets small; a
+  // class in which the sequence is impossible stops (ok{c} false: llc = -Infinity)
+  const foldScale = (c: number) => `if (!(sum > 0)) { ok${c} = false; } else {
+          inv = 1 / sum;
+          if (sum < 1e-100) { la${c} += Math.log(sum); } else { pr${c} *= sum; if (pr${c} < 1e-200) { la${c} += Math.log(pr${c}); pr${c} = 1; } }`;
+  const store = (c: number, t: string) =>
+    counts ? `${each(K, (k) => `alpha[aw${c} + ${t} + ${k}] = a${c}_${k}; emis[aw${c} + ${t} + ${k}] = e${c}_${k};`)} invScale[sw${c} + ${t === '0' ? '0' : 't'}] = inv;` : '';
   return `'use strict';
   const KV = ${K} * V;
   ${each(K, (k) => `const V${k} = ${k} * V;`)}
+  ${cls((c) => `const aw${c} = ${c} * maxLen * ${K}, sw${c} = ${c} * maxLen, iS${c} = ${c} * initStride, tS${c} = ${c} * transStride, eS${c} = ${c} * emisStride;`)}
   const nSeq = offsets.length - 1;
   let logLik = 0;
-  let v = 0, sum = 0, inv = 0;
-  let ${each(K, (k) => `a${k} = 0, e${k} = 0, b${k} = 0`, ', ')};
+  let v = 0, sum = 0, inv = 0, eb = 0;
+  ${cls((c) => `let ${each(K, (k) => `a${c}_${k} = 0, e${c}_${k} = 0, b${c}_${k} = 0`, ', ')};`)}
   for (let s = 0; s < nSeq; s++) {
     const r0 = offsets[s];
     const T = offsets[s + 1] - r0;
     if (T === 0) { ${counts ? '' : 'if (perSeq !== null) perSeq[s] = 0;'} continue; }
     const mb = memberIndex[s] * C;
-    let mx = -Infinity;
-    for (let c = 0; c < C; c++) {
-      const aw = c * maxLen * ${K};
-      const sw = c * maxLen;
-      const iP = c * initStride + initIndex[s] * ${K};
-      const tP = c * transStride;
-      const eP = c * emisStride;
-      let logAcc = 0, prod = 1, llc = -Infinity;
-      fwd: {
-        let t = 0;
-        v = voice[r0];
-        ${loadEmission('r0')}
-        ${each(K, (k) => `a${k} = initProb[iP + ${k}] * e${k};`)}
-        sum = ${each(K, (k) => `a${k}`, ' + ')};
-        ${foldScale}
-        ${each(K, (k) => `a${k} *= inv;`)}
-        ${store('0')}
-        for (t = 1; t < T; t++) {
-          const r = r0 + t;
-          const tb = tP + transIndex[r] * ${KK};
-          v = voice[r];
-          ${loadEmission('r')}
-          ${each(K, (j) => `const n${j} = (${each(K, (i) => `a${i} * transProb[tb + ${i * K + j}]`, ' + ')}) * e${j};`, '\n          ')}
-          sum = ${each(K, (k) => `n${k}`, ' + ')};
-          ${foldScale}
-          ${each(K, (k) => `a${k} = n${k} * inv;`)}
-          ${store(`t * ${K}`)}
+    const ib = initIndex[s] * ${K};
+    ${cls((c) => `let ok${c} = true, la${c} = 0, pr${c} = 1;`)}
+    // ---- forward of every class
+    let t = 0;
+    v = voice[r0];
+    eb = v >= 0 ? emisIndex[r0] * KV + v : -1;
+    ${cls(
+      (c) => `${loadEmission(c)}
+    ${each(K, (k) => `a${c}_${k} = initProb[iS${c} + ib + ${k}] * e${c}_${k};`)}
+    sum = ${each(K, (k) => `a${c}_${k}`, ' + ')};
+    ${foldScale(c)}
+      ${each(K, (k) => `a${c}_${k} *= inv;`)}
+      ${store(c, '0')}
+    }`,
+    )}
+    for (t = 1; t < T; t++) {
+      const r = r0 + t;
+      const tb = transIndex[r] * ${KK};
+      v = voice[r];
+      eb = v >= 0 ? emisIndex[r] * KV + v : -1;
+      ${cls(
+        (c) => `if (ok${c}) {
+        ${loadEmission(c)}
+        ${each(K, (j) => `const n${j} = (${each(K, (i) => `a${c}_${i} * transProb[tS${c} + tb + ${i * K + j}]`, ' + ')}) * e${c}_${j};`, '\n        ')}
+        sum = ${each(K, (k) => `n${k}`, ' + ')};
+        ${foldScale(c)}
+          ${each(K, (k) => `a${c}_${k} = n${k} * inv;`)}
+          ${store(c, `t * ${K}`)}
         }
-        llc = logAcc + Math.log(prod);
-      }
-      const pc = memberProb[mb + c];
-      const lw = pc > 0 ? llc + Math.log(pc) : -Infinity;
-      logw[c] = lw;
-      if (lw > mx) mx = lw;
+      }`,
+      )}
     }
+    // ---- class weights: w_c = pi_c L_c / sum_c' pi_c' L_c'
+    let mx = -Infinity;
+    ${cls((c) => `const pc${c} = memberProb[mb + ${c}];
+    const lw${c} = ok${c} && pc${c} > 0 ? la${c} + Math.log(pr${c}) + Math.log(pc${c}) : -Infinity;
+    if (lw${c} > mx) mx = lw${c};`)}
     if (mx === -Infinity) return -Infinity;
-    let tot = 0;
-    for (let c = 0; c < C; c++) { const x = Math.exp(logw[c] - mx); logw[c] = x; tot += x; }
+    ${cls((c) => `const x${c} = Math.exp(lw${c} - mx);`)}
+    const tot = ${cls((c) => `x${c}`, ' + ')};
     const ll = mx + Math.log(tot);
     logLik += ll;
     if (perSeq !== null) perSeq[s] = ll;
-    for (let c = 0; c < C; c++) logw[c] = logw[c] / tot;
-    if (classPost !== null) { const pb = s * C; for (let c = 0; c < C; c++) classPost[pb + c] = logw[c]; }
-    ${counts ? backwardSource(K) : ''}
+    ${cls((c) => `const w${c} = x${c} / tot;`)}
+    if (classPost !== null) { const pb = s * C; ${cls((c) => `classPost[pb + ${c}] = w${c};`, ' ')} }
+    ${counts ? backwardSource(K, C) : ''}
   }
   return logLik;`;
 }
 
 /**
- * Backward passes of one sequence, class by class, each weighted by its class weight w (see
- * backwardSource in compileHmmKernel.ts for the recursion; here every count is multiplied by w).
+ * Backward passes of one sequence, all classes in one sweep over its rows, each class's counts
+ * weighted by its class weight w{c} (see backwardSource in compileHmmKernel.ts for the recursion).
  */
-function backwardSource(K: number): string {
+function backwardSource(K: number, C: number): string {
   const KK = K * K;
+  const cls = (body: (c: number) => string, sep = '\n') => each(C, body, sep);
   return `
-    if (gamma !== null) for (let x = r0 * ${K}; x < (r0 + T) * ${K}; x++) gamma[x] = 0;
-    for (let c = 0; c < C; c++) {
-      const w = logw[c];
-      cMember[mb + c] += w;
-      if (w === 0) continue;
-      const aw = c * maxLen * ${K};
-      const sw = c * maxLen;
-      const iP = c * initStride + initIndex[s] * ${K};
-      const tP = c * transStride;
-      const eP = c * emisStride;
-      ${each(K, (k) => `b${k} = 1;`)}
-      for (let t = T - 1; ; t--) {
-        const r = r0 + t;
-        const cc = aw + t * ${K};
-        v = voice[r];
-        ${each(K, (k) => `const g${k} = w * alpha[cc + ${k}] * b${k};`)}
-        if (v >= 0) { const eb = eP + emisIndex[r] * KV + v; ${each(K, (k) => `cEmis[eb + V${k}] += g${k};`)} }
-        if (gamma !== null) { const gb = r * ${K}; ${each(K, (k) => `gamma[gb + ${k}] += g${k};`)} }
-        if (t === 0) { ${each(K, (k) => `cInit[iP + ${k}] += g${k};`)} break; }
-        inv = invScale[sw + t];
-        ${each(K, (k) => `b${k} *= emis[cc + ${k}] * inv;`)}
-        const tb = tP + transIndex[r] * ${KK};
-        const p = cc - ${K};
-        ${each(
-          K,
-          (i) => `const p${i} = w * alpha[p + ${i}];
-        ${each(K, (j) => `const x${i}_${j} = transProb[tb + ${i * K + j}] * b${j}; cTrans[tb + ${i * K + j}] += p${i} * x${i}_${j};`, '\n        ')}
-        const nb${i} = ${each(K, (j) => `x${i}_${j}`, ' + ')};`,
-          '\n        ',
-        )}
-        ${each(K, (k) => `b${k} = nb${k};`)}
-      }
+    ${cls((c) => `cMember[mb + ${c}] += w${c};`, ' ')}
+    ${cls((c) => `${each(K, (k) => `b${c}_${k} = 1;`)}`, ' ')}
+    for (t = T - 1; ; t--) {
+      const r = r0 + t;
+      const cc = t * ${K};
+      v = voice[r];
+      eb = v >= 0 ? emisIndex[r] * KV + v : -1;
+      const gb = r * ${K};
+      if (gamma !== null) { ${each(K, (k) => `gamma[gb + ${k}] = 0;`)} }
+      const tb = t > 0 ? transIndex[r] * ${KK} : 0;
+      ${cls(
+        (c) => `if (w${c} !== 0) {
+        ${each(K, (k) => `const g${k} = w${c} * alpha[aw${c} + cc + ${k}] * b${c}_${k};`)}
+        if (eb >= 0) { ${each(K, (k) => `cEmis[eS${c} + eb + V${k}] += g${k};`)} }
+        if (gamma !== null) { ${each(K, (k) => `gamma[gb + ${k}] += g${k};`)} }
+        if (t === 0) { ${each(K, (k) => `cInit[iS${c} + ib + ${k}] += g${k};`)} }
+        else {
+          inv = invScale[sw${c} + t];
+          ${each(K, (k) => `b${c}_${k} *= emis[aw${c} + cc + ${k}] * inv;`)}
+          const tc = tS${c} + tb;
+          const p = aw${c} + cc - ${K};
+          ${each(
+            K,
+            (i) => `const p${i} = w${c} * alpha[p + ${i}];
+          ${each(K, (j) => `const x${i}_${j} = transProb[tc + ${i * K + j}] * b${c}_${j}; cTrans[tc + ${i * K + j}] += p${i} * x${i}_${j};`, '\n          ')}
+          const nb${i} = ${each(K, (j) => `x${i}_${j}`, ' + ')};`,
+            '\n          ',
+          )}
+          ${each(K, (k) => `b${c}_${k} = nb${k};`)}
+        }
+      }`,
+      )}
+      if (t === 0) break;
     }`;
 }
 
@@ -351,7 +366,7 @@ export function mixtureEStep(
   if (perSeq !== null && perSeq.length !== nSeq) throw new RangeError(`perSeq: length ${perSeq.length}, expected ${nSeq}`);
   const mode: MixtureKernelMode = counts === null ? 'loglik' : 'counts';
   const empty = new Float64Array(0);
-  return mixtureKernel(K, mode)(
+  return mixtureKernel(K, C, mode)(
     C, inp.nVoice, work.maxLen, inp.offsets.subarray(s0, s1 + 1), inp.voice, inp.memberIndex.subarray(s0, s1), inp.memberProb,
     inp.initIndex.subarray(s0, s1), inp.initProb, inp.initStride, inp.transIndex, inp.transProb, inp.transStride,
     inp.emisIndex, inp.emisProb, inp.emisStride, work.alpha, work.emis, work.invScale, work.logw,

@@ -208,7 +208,10 @@ export function createMixtureModel(spec: ModelSpec, designs: MixtureDesigns, off
   const specific = spec.classes.specific;
   const classes: HmmModel[] = [base];
   for (let c = 1; c < C; c++) {
-    const parts = BLOCKS.map((b, i) => (specific.includes(b) ? base.parts[i].clone() : base.parts[i])) as [SubModel, SubModel, SubModel];
+    // a model of its own (not a clone of class 1's parts): clones share one kept probability table
+    // (multinomialLogit.ts), which the classes, evaluated one after the other, would overwrite
+    const own = specific.length ? createModel(classSpecOf(spec), designs, offsets) : base;
+    const parts = BLOCKS.map((b, i) => (specific.includes(b) ? own.parts[i] : base.parts[i])) as [SubModel, SubModel, SubModel];
     classes.push(modelWithParts(base, parts));
   }
   const nRows = offsets[nSeq];
