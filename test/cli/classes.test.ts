@@ -142,6 +142,27 @@ describe('squeaky fit --classes 2', () => {
   });
 });
 
+describe('squeaky select --classes', () => {
+  it('fits every K x C, one folder per model, a C column in the table', async () => {
+    const sel = join(dir, 'sel');
+    const r = await runCli(['select', panelFile, '--states', '2', '--classes', '1..2', '--class-formula', '~ followers', '--shared-slopes', '--starts', '1', '--max-iter', '40', '--se', 'none', '--threads', '1', '--out', sel]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Choosing the numbers of states and classes');
+    expect(readdirSync(sel).filter((n) => n.startsWith('K')).sort()).toEqual(['K2-C1', 'K2-C2']);
+    const rows = JSON.parse(readFileSync(join(sel, 'selection.json'), 'utf8')).rows as Record<string, number>[];
+    expect(rows.map((x) => x.classes)).toEqual([1, 2]);
+    expect(rows[1].parameters).toBe(2 * 14 + 2);
+    expect((await loadFit(join(sel, 'K2-C2', 'fit.json'))).spec.classes?.formula).toBe('~ followers');
+  });
+
+  it('--bootstrap-lr with classes exits 2', async () => {
+    const r = await runCli(['select', panelFile, '--states', '2', '--classes', '2', '--bootstrap-lr', '5', '--out', join(dir, 'never3')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--bootstrap-lr is not supported with --classes yet/);
+  });
+});
+
 describe('class options: bad usage and bad input exit 2, nothing written', () => {
   it('a class formula column that varies within a customer is located (file, customer, periods, values)', async () => {
     const bad = join(dir, 'varying.csv');

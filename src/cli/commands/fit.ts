@@ -14,7 +14,7 @@ import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import { MAX_STARTS, MAX_STATES } from '../../report/fitLimits.js';
 import { MAX_SEED } from '../../estimation/rng.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
-import type { ModelFlags } from '../modelOptions.js';
+import { classOptions, type ModelFlags } from '../modelOptions.js';
 import { addPanelReadOptions, panelReadOptions } from '../panelOptions.js';
 import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
 import { BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES, type BootstrapProgress } from '../../estimation/inference/bootstrapCovariance.js';
@@ -34,23 +34,6 @@ interface FitFlags extends ModelFlags {
   classes?: string;
   classSpecific?: string;
   classFormula?: string;
-}
-
-/** Most latent classes `--classes` accepts. */
-export const MAX_CLASSES = 10;
-
-/** The checked class options (undefined when none is given). */
-export function classOptions(f: { classes?: string; classSpecific?: string; classFormula?: string }): { count?: number; formula?: string; specific?: ('initial' | 'transition' | 'emission')[] } | undefined {
-  const count = intOption('--classes', f.classes, 1, MAX_CLASSES);
-  const list = listOption(f.classSpecific);
-  const blocks = ['initial', 'transition', 'emission'] as const;
-  const specific = list?.map((b) => {
-    const x = blocks.find((k) => k === b.trim().toLowerCase());
-    if (x === undefined) throw new UsageError(`--class-specific: '${b}' is not a block; use a comma-separated list of initial, transition, emission`);
-    return x;
-  });
-  if (count === undefined && specific === undefined && f.classFormula === undefined) return undefined;
-  return { count, formula: f.classFormula, specific };
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
