@@ -21,6 +21,7 @@ import { createModel } from '../../src/model/hmmModel.js';
 import { classPartKey, createMixtureModel, type MixtureModel } from '../../src/model/mixtureModel.js';
 import { BLOCKS } from '../../src/model/subModel.js';
 import { InputError } from '../../src/errors.js';
+import { likelihoodCovariances } from '../../src/estimation/inference/observedCovariance.js';
 import { assertClose, assertLogLikIncreasing, thrown } from '../helpers/assert.js';
 import { covariatePanel, makeSpec, simulateVoice } from './fixtures.js';
 
@@ -308,6 +309,56 @@ describe('fitting a mixture', () => {
     // the fit's log-likelihood is the exact one at its parameters
     const { model, eStep } = mixtureAt(panel, spec, r1.parameters);
     assertClose(eStep.logLik(model.parts), r1.logLik, { atol: 1e-8 });
+  });
+
+  it('observed and robust standard errors of a mixture: finite, symmetric, named as the parameters; the information is minus the Hessian of the exact log-likelihood', () => {
+    const spec = mixtureSpec({ nStates: 2, formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: '~ 1' } }, 2, ['initial', 'transition', 'emission'], '~ z');
+    const rng = new Rng(21);
+    const panel = classPanel(rng, Array.from({ length: 80 }, () => 10), spec.voiceLabels);
+    const plain = createModel(classPlain(spec), buildModelDesigns(panel, spec), panel.offsets);
+    plain.setParameters(Float64Array.from({ length: plain.nParams }, () => rng.normal()));
+    simulateVoice(panel, spec, plain, rng, 0.05);
+    const f = fit(panel, spec, { starts: 1, seed: 2 });
+    const [obs, rob] = likelihoodCovariances(panel, spec, f.parameters, ['observed', 'robust']);
+    const n = f.parameters.names.length;
+    expect(obs.names).toEqual(f.parameters.names);
+    for (const cov of [obs, rob]) {
+      expect(cov.matrix.length).toBe(n * n);
+      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) assertClose(cov.matrix[a * n + b], cov.matrix[b * n + a], { atol: 1e-9, rtol: 1e-6 });
+    }
+    // column j of the Hessian by second differences of the exact (forward) log-likelihood, j the
+    // membership slope (a parameter of the fourth sub-model): the covariance times minus that
+    // column is the unit vector e_j
+    const { model, eStep } = mixtureAt(panel, spec, f.parameters);
+    const theta = model.getParameters().values;
+    const j = f.parameters.names.indexOf('class[2]:z');
+    const h = 1e-4;
+    const ll = (x: Float64Array) => {
+      model.setParameters(x);
+      return eStep.logLik(model.parts);
+    };
+    const col = new Float64Array(n);
+    for (let a = 0; a < n; a++) {
+      const pp = theta.slice(), pm = theta.slice(), mp = theta.slice(), mm = theta.slice();
+      pp[a] += h; pp[j] += h;
+      pm[a] += h; pm[j] -= h;
+      mp[a] -= h; mp[j] += h;
+      mm[a] -= h; mm[j] -= h;
+      col[a] = (ll(pp) - ll(pm) - ll(mp) + ll(mm)) / (4 * h * h);
+    }
+    // parameters without a standard error (at the boundary on this small panel) are left out: the
+    // covariance is the inverse of the information of the others
+    const avail = f.parameters.names.map((nm, i) => (obs.unavailable.includes(nm) ? -1 : i)).filter((i) => i >= 0);
+    expect(avail).toContain(j);
+    expect(avail.length).toBeGreaterThan(n / 2);
+    for (const a of avail) {
+      let s = 0;
+      for (const b of avail) s -= obs.matrix[a * n + b] * col[b];
+      assertClose(s, a === j ? 1 : 0, { atol: 2e-3 }, `(Cov x information)[${f.parameters.names[a]}, ${f.parameters.names[j]}]`);
+    }
+    const se = Math.sqrt(obs.matrix[j * n + j]);
+    expect(se).toBeGreaterThan(0);
+    expect(Number.isFinite(Math.sqrt(rob.matrix[j * n + j]))).toBe(true);
   });
 
   it('a class formula column that varies within a customer is refused, located', () => {
