@@ -27,7 +27,8 @@ import { ModelError } from '../errors.js';
 import { ClassPart } from './classPart.js';
 import { compressDesign } from './compressDesign.js';
 import { createModel, modelWithParts, type HmmModel, type ModelDesigns } from './hmmModel.js';
-import { MultinomialLogit } from './multinomialLogit.js';
+import type { MultinomialLogit } from './multinomialLogit.js';
+import { createInitialModel } from './initialModel.js';
 import type { PatternDesign } from './patternDesign.js';
 import { BLOCKS, type Block, type SubModel } from './subModel.js';
 
@@ -43,19 +44,9 @@ export function classPartKey(c: number, block: Block, specific: boolean): string
   return specific ? `class[${c + 1}].${block}` : block;
 }
 
-/** The membership logit: C outcomes, one group, reference class 1, parameters class-major `class[c]:<col>`. */
+/** The membership logit: C outcomes, one group, reference class 1, parameters class-major `class[c]:<col>` (the initial model's shape). */
 export function createMembershipModel(nClasses: number, design: PatternDesign): MultinomialLogit {
-  const C = nClasses;
-  const nCols = design.nCols;
-  const map = new Int32Array(C * nCols).fill(-1); // [(0*C + c)*nCols + j]
-  const names: string[] = [];
-  for (let c = 1; c < C; c++) {
-    for (let j = 0; j < nCols; j++) {
-      map[c * nCols + j] = names.length;
-      names.push(`class[${c + 1}]:${design.names[j]}`);
-    }
-  }
-  return new MultinomialLogit({ block: 'initial', nGroups: 1, nOut: C, design, map, names, relabel: 'initial' });
+  return createInitialModel(nClasses, design, (c, col) => `class[${c}]:${col}`);
 }
 
 /** ModelError unless the class spec is usable. */

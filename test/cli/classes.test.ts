@@ -17,16 +17,9 @@ import { logLikelihood } from '../../src/estimation/fit.js';
 import { Rng } from '../../src/estimation/rng.js';
 import type { ModelSpec } from '../../src/estimation/spec.js';
 import { assertClose } from '../helpers/assert.js';
+import { TRUTH_SPEC } from './fixtures.js';
 
-const SPEC: ModelSpec = {
-  nStates: 2,
-  voiceLabels: ['complaint', 'compliment', 'neutral', 'silent'],
-  referenceVoice: 'silent',
-  formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: '~ stock(intervention, 0.8)' },
-  transitionType: 'multinomial',
-  sharedSlopes: true,
-  classes: { count: 2, formula: '~ followers', specific: ['initial', 'transition', 'emission'] },
-};
+const SPEC: ModelSpec = { ...TRUTH_SPEC, classes: { count: 2, formula: '~ followers', specific: ['initial', 'transition', 'emission'] } };
 
 function truth(): { names: string[]; values: Float64Array } {
   const one = (c: number): Record<string, number> => ({
