@@ -361,6 +361,26 @@ describe('fitting a mixture', () => {
     expect(Number.isFinite(Math.sqrt(rob.matrix[j * n + j]))).toBe(true);
   });
 
+  it('ordered transitions, shared slopes, a shared emission block and missing voice: monotone fit, the ladder kept in every class', () => {
+    const spec = mixtureSpec({ nStates: 3, transitionType: 'ordered', sharedSlopes: true, formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: '~ x' } }, 2, ['initial', 'transition'], '~ z');
+    const rng = new Rng(41);
+    const panel = classPanel(rng, Array.from({ length: 70 }, () => 9), spec.voiceLabels);
+    const plain = createModel(classPlain(spec), buildModelDesigns(panel, spec), panel.offsets);
+    plain.setParameters(Float64Array.from({ length: plain.nParams }, () => rng.normal()));
+    simulateVoice(panel, spec, plain, rng, 0.25);
+    const f = fit(panel, spec, { starts: 2, seed: 4, ridge: 0 });
+    assertLogLikIncreasing(f.history);
+    expect(f.parameters.names.filter((n) => n.startsWith('emission')).length).toBeGreaterThan(0); // shared: no class prefix
+    expect(f.parameters.names.some((n) => n.startsWith('class[2].emission'))).toBe(false);
+    expect(f.parameters.names).toContain('class[2].transition[1]:lag(intervention)');
+    const { model, eStep } = mixtureAt(panel, spec, f.parameters);
+    assertClose(eStep.logLik(model.parts), f.logLik, { atol: 1e-8 });
+    // states worst-first: the shared emission's baseline complaint probability falls with the state
+    const p = new Float64Array(3 * 3);
+    model.classes[0].parts[2].probabilitiesFor(new Float64Array([1, 0]), 1, p);
+    expect(p[0]).toBeGreaterThanOrEqual(p[2 * 3]);
+  });
+
   it('a class formula column that varies within a customer is refused, located', () => {
     const spec = mixtureSpec({ nStates: 2 }, 2, ['initial', 'transition', 'emission'], '~ x');
     const panel = classPanel(new Rng(1), [3, 4], spec.voiceLabels);
