@@ -9,14 +9,17 @@
  * standard error (invertInformation.ts).
  */
 import type { Panel } from '../../data/panel.js';
-import { modelAt } from '../fit.js';
+import { engineAt } from '../fit.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
 import type { Covariance, ProfileSummary } from './covariance.js';
 import { customerScores, observedInformation, scoreOuterProduct } from './information.js';
 import { invertInformation, sandwich, type InvertedInformation } from './invertInformation.js';
 import { PROFILE_CAP, profileIntervals } from './profileLikelihood.js';
 import { profileCandidates, profileNote, unboundedAlone, waldEndpointFalls } from './profileSelection.js';
-import type { EStep, Parts as EStepParts } from '../eStep.js';
+import type { EStepEngine as EStep } from '../eStep.js';
+import type { SubModel } from '../../model/subModel.js';
+
+type EStepParts = readonly SubModel[];
 
 /** Kept for callers of the earlier names: the cap of the profile search and the 95% fall. */
 export { PROFILE_CAP as FAR, HALF_CHI2_95 } from './profileLikelihood.js';
@@ -76,8 +79,8 @@ export function likelihoodCovariances(
   methods: readonly LikelihoodCovarianceMethod[],
   options: CovarianceOptions = {},
 ): Covariance[] {
-  const { model, eStep } = modelAt(panel, spec, params);
-  const names = model.getParameters().names;
+  const { parts, names, eStep } = engineAt(panel, spec, params);
+  const model = { parts };
   const n = names.length;
   const progress = (phase: 'information' | 'scores') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
   const info = observedInformation(model.parts, eStep, { onProgress: progress('information') });

@@ -29,9 +29,12 @@
  * 1.92 - tolerance proves the Wald interval too short on that side. A tolerance of 0.5 is the fall
  * of a level between 0.91 and 0.97 (chi-square(1) at 2 x 1.42 and 2 x 2.42) instead of 0.95.
  */
-import type { EStep, Parts } from '../eStep.js';
-import { getFlat, runQuasiNewton, setFlat } from '../quasiNewton.js';
-import type { MStepOptions } from '../../model/subModel.js';
+import type { EStepEngine as EStep } from '../eStep.js';
+import type { MStepOptions, SubModel } from '../../model/subModel.js';
+import { getFlat, nParamsOf, runQuasiNewton, setFlat } from '../quasiNewton.js';
+
+/** The sub-models of a model in the order of its flat parameter vector. */
+type Parts = readonly SubModel[];
 
 /** Half the chi-square(1) 0.95 quantile: the fall of the log-likelihood at a 95% likelihood bound. */
 export const HALF_CHI2_95 = 1.920729410347062;
@@ -222,7 +225,7 @@ export function profileIntervals(
   cov: Float64Array | null,
   options: ProfileSearchOptions & { knownUnbounded?: ReadonlyMap<number, { low: boolean; high: boolean }> } = {},
 ): ProfileInterval[] {
-  const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+  const n = nParamsOf(parts);
   const theta = new Float64Array(n);
   getFlat(parts, theta);
   setFlat(parts, theta);

@@ -15,9 +15,13 @@
  *     not a reason: on the example panel the two-sided rule would profile 11 of 32 parameters,
  *     several times the cost of the standard errors, this rule 4.
  */
-import type { EStep, Parts } from '../eStep.js';
-import { getFlat, setFlat } from '../quasiNewton.js';
+import type { EStepEngine as EStep } from '../eStep.js';
+import type { SubModel } from '../../model/subModel.js';
+import { getFlat, nParamsOf, setFlat } from '../quasiNewton.js';
 import { HALF_CHI2_95, PROFILE_CAP, QUADRATIC_TOLERANCE, type ProfileInterval } from './profileLikelihood.js';
+
+/** The sub-models of a model in the order of its flat parameter vector. */
+type Parts = readonly SubModel[];
 
 const Z95 = Math.sqrt(2 * HALF_CHI2_95);
 
@@ -36,7 +40,7 @@ export interface ProfileCandidate {
  * The parts are left at their parameters.
  */
 export function waldEndpointFalls(parts: Parts, eStep: EStep, cov: Float64Array, llMax: number): Float64Array {
-  const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+  const n = nParamsOf(parts);
   if (cov.length !== n * n) throw new RangeError(`cov: length ${cov.length}, expected ${n * n}`);
   const theta = new Float64Array(n);
   getFlat(parts, theta);
@@ -62,7 +66,7 @@ export function waldEndpointFalls(parts: Parts, eStep: EStep, cov: Float64Array,
  * [j*2 + side] = 1 (side 0 below, 1 above). The parts are left at their parameters.
  */
 export function unboundedAlone(parts: Parts, eStep: EStep, llMax: number, cap = PROFILE_CAP): Uint8Array {
-  const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+  const n = nParamsOf(parts);
   const theta = new Float64Array(n);
   getFlat(parts, theta);
   const x = Float64Array.from(theta);
