@@ -23,7 +23,7 @@
 import type { MStepOptions } from '../model/subModel.js';
 import type { EStep, Parts } from './eStep.js';
 import { ConvergenceMonitor, type MonitorSnapshot, type MonitorState } from './convergenceMonitor.js';
-import { getFlat, quasiNewtonApplies, runQuasiNewton, setFlat } from './quasiNewton.js';
+import { getFlat, nParamsOf, quasiNewtonApplies, runQuasiNewton, setFlat } from './quasiNewton.js';
 
 export interface EmOptions {
   maxIter: number;
@@ -80,10 +80,6 @@ const STEP_FACTOR = 4;
  * SQUAREM) is quick to get near the maximum and slow to pin it down, quasi-Newton the reverse.
  */
 export const SWITCH_TOL = 1e-5;
-
-function nParamsOf(parts: Parts): number {
-  return parts[0].nParams + parts[1].nParams + parts[2].nParams;
-}
 
 function mStepAll(parts: Parts, eStep: EStep, options: MStepOptions): void {
   for (const part of parts) part.mStep(eStep.stats, options);

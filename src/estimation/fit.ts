@@ -11,6 +11,7 @@
  */
 import type { Panel } from '../data/panel.js';
 import { buildDesign } from '../data/formula.js';
+import { buildSelectionDesign } from '../data/selectionDesign.js';
 import { ModelError } from '../errors.js';
 import { createModel, complaintIndex, type HmmModel, type ModelDesigns } from '../model/hmmModel.js';
 import type { MStepOptions } from '../model/subModel.js';
@@ -56,11 +57,13 @@ const BOUNDARY = 1e-6;
 
 /** Designs of the three sub-models for a panel. */
 export function buildModelDesigns(panel: Panel, spec: ModelSpec): ModelDesigns {
-  return {
+  const designs: ModelDesigns = {
     initial: buildDesign(panel, spec.formulas.initial),
     transition: buildDesign(panel, spec.formulas.transition),
     emission: buildDesign(panel, spec.formulas.emission),
   };
+  if (spec.formulas.selection !== undefined) designs.selection = buildSelectionDesign(panel, spec.formulas.selection);
+  return designs;
 }
 
 /** The data summary of a fit result (customers, rows, observed rows, periods, voice counts, interventions). */
@@ -154,7 +157,7 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
   const bins = given ? undefined : complaintRateBins(offsets, voice, K, complaintIndex(spec.voiceLabels));
   const e = base.parts[2].design;
   options.onPhase?.(`E-step tables (${e.nPatterns} emission patterns)`);
-  const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1 });
+  const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1, selection: base.selectionRows });
   options.onPhase?.(`EM from ${1 + (options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts))} start(s), E-step on ${eStep.seq.length - 1} shard(s), ${eStep.threads} thread(s)`);
   try {
     return fitWith(base, eStep, summary, spec, options, bins, given);
@@ -255,7 +258,7 @@ function fitWith(
   const reach = finishedAgreement(starts, bestIndex);
   if (reach.warning) warnings.push(reach.warning);
   eStep.computeProbabilities(model.parts);
-  for (const block of ['initial', 'transition', 'emission'] as const) {
+  for (const block of model.parts.map((p) => p.block)) {
     const n = eStep.countBoundary(block, BOUNDARY);
     if (n > 0) warnings.push(`${n} ${block} probabilit${n === 1 ? 'y is' : 'ies are'} within ${BOUNDARY.toExponential()} of 0 or 1: estimates near the boundary are unreliable`);
   }
@@ -331,7 +334,7 @@ function namedValues(model: HmmModel, params: NamedParameters | Float64Array): F
 export function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { model: HmmModel; eStep: EStep } {
   const model = buildModel(panel, spec);
   model.setParameters(namedValues(model, params));
-  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice);
+  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { selection: model.selectionRows });
   return { model, eStep };
 }
 

@@ -58,8 +58,8 @@ export interface QuasiNewtonResult {
 const ARMIJO = 1e-4;
 const MAX_BACKTRACK = 12;
 
-function nParamsOf(parts: Parts): number {
-  return parts[0].nParams + parts[1].nParams + parts[2].nParams;
+export function nParamsOf(parts: Parts): number {
+  return parts.reduce((n, part) => n + part.nParams, 0);
 }
 
 export function getFlat(parts: Parts, out: Float64Array): void {
@@ -114,10 +114,7 @@ export function penaltyMask(parts: Parts, eStep: EStep): Float64Array {
   const saved = new Float64Array(n);
   getFlat(parts, saved);
   setFlat(parts, new Float64Array(n).fill(1));
-  const c = eStep.stats.counts;
-  c.initial.fill(0);
-  c.transition.fill(0);
-  c.emission.fill(0);
+  for (const c of Object.values(eStep.stats.counts)) c.fill(0);
   const g = new Float64Array(n);
   penalisedGradient(parts, eStep, 1, g);
   setFlat(parts, saved);

@@ -19,12 +19,11 @@ export type Responsibilities = (row: number, voice: number, out: Float64Array) =
  * counts g_0, transition counts g_{t-1}(i) g_t(j) into row t's pattern, emission counts g_t at the
  * observed voice.
  */
-export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilities): void {
+export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilities, parts?: Parts): void {
   const { nStates: K, nVoice: V, offsets, voice, initIndex, transIndex, emisIndex } = eStep.inputs;
   const c = eStep.stats.counts;
-  c.initial.fill(0);
-  c.transition.fill(0);
-  c.emission.fill(0);
+  for (const t of Object.values(c)) t.fill(0);
+  const joint = eStep.joint;
   eStep.stats.logLik = NaN;
   let g = new Float64Array(K);
   let prev = new Float64Array(K);
@@ -43,7 +42,10 @@ export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilit
         const b = transIndex[r] * K * K;
         for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) c.transition[b + i * K + j] += prev[i] * g[j];
       }
-      if (v >= 0) {
+      if (joint !== null) {
+        if (parts === undefined || parts.length < 4) throw new RangeError('starts with a selection model need the parts');
+        joint.addResponsibility(parts[2], parts[3], r, g);
+      } else if (v >= 0) {
         const b = emisIndex[r] * K * V + v;
         for (let k = 0; k < K; k++) c.emission[b + k * V] += g[k];
       }
@@ -56,7 +58,7 @@ export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilit
 
 /** Set the parts' parameters by one M-step each from the responsibilities. */
 export function startFromResponsibilities(parts: Parts, eStep: EStep, resp: Responsibilities, mStep: MStepOptions): void {
-  fillCountsFromResponsibilities(eStep, resp);
+  fillCountsFromResponsibilities(eStep, resp, parts);
   for (const part of parts) part.mStep(eStep.stats, mStep);
 }
 

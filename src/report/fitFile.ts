@@ -80,6 +80,7 @@ function checkSpec(c: Checker, v: Json): ModelSpec {
       initial: c.str(f.initial, 'spec.formulas.initial'),
       transition: c.str(f.transition, 'spec.formulas.transition'),
       emission: c.str(f.emission, 'spec.formulas.emission'),
+      ...(f.selection !== undefined ? { selection: c.str(f.selection, 'spec.formulas.selection') } : {}),
     },
     transitionType: transitionType === 'ordered' ? 'ordered' : 'multinomial',
     sharedSlopes: c.bool(o.sharedSlopes, 'spec.sharedSlopes'),
@@ -93,14 +94,14 @@ function checkSpec(c: Checker, v: Json): ModelSpec {
 function blocksFromNames(c: Checker, names: string[]): NamedParameters['blocks'] {
   const blocks: NamedParameters['blocks'] = [];
   names.forEach((n, i) => {
-    const block = (['initial', 'transition', 'emission'] as const).find((b) => n.startsWith(b));
+    const block = (['initial', 'transition', 'emission', 'selection'] as const).find((b) => n.startsWith(b));
     if (block === undefined) {
-      c.fail(`parameters.names[${i}]`, n, "a name starting with 'initial', 'transition' or 'emission'");
+      c.fail(`parameters.names[${i}]`, n, "a name starting with 'initial', 'transition', 'emission' or 'selection'");
       return;
     }
     const last = blocks[blocks.length - 1];
     if (last?.block === block) last.length++;
-    else if (blocks.some((b) => b.block === block)) c.fail(`parameters.names[${i}]`, n, `the ${block} parameters together (blocks in the order initial, transition, emission)`);
+    else if (blocks.some((b) => b.block === block)) c.fail(`parameters.names[${i}]`, n, `the ${block} parameters together (blocks in the order initial, transition, emission, selection)`);
     else blocks.push({ block, start: i, length: 1 });
   });
   return blocks;
@@ -115,9 +116,9 @@ function checkParameters(c: Checker, v: Json, blocksOptional = false): NamedPara
   const blocks = c.arr(o.blocks, 'parameters.blocks').map((b, i) => {
     const bo = c.obj(b, `parameters.blocks[${i}]`) ?? {};
     const block = bo.block;
-    if (block !== 'initial' && block !== 'transition' && block !== 'emission') c.fail(`parameters.blocks[${i}].block`, block, "'initial', 'transition' or 'emission'");
+    if (block !== 'initial' && block !== 'transition' && block !== 'emission' && block !== 'selection') c.fail(`parameters.blocks[${i}].block`, block, "'initial', 'transition', 'emission' or 'selection'");
     return {
-      block: block as 'initial' | 'transition' | 'emission',
+      block: block as 'initial' | 'transition' | 'emission' | 'selection',
       start: c.num(bo.start, `parameters.blocks[${i}].start`, { int: true, min: 0 }),
       length: c.num(bo.length, `parameters.blocks[${i}].length`, { int: true, min: 0 }),
     };

@@ -3,7 +3,7 @@ import type { Block } from '../model/subModel.js';
 /** A parameter name split into its parts (see DESIGN.md: `transition[2->3]:lag(intervention)`). */
 export interface ParameterNameParts {
   block: Block;
-  /** Origin state (transition) or state (emission), 1-based as text; '' when the parameter is shared across states or for the initial block. */
+  /** Origin state (transition) or state (emission, selection), 1-based as text; '' when the parameter is shared across states or for the initial block. */
   state: string;
   /** Destination state (initial, multinomial transition) or voice category (emission); '' for thresholds and shared ordered slopes. */
   outcome: string;
@@ -11,7 +11,7 @@ export interface ParameterNameParts {
   term: string;
 }
 
-const HEAD = /^(initial|transition|emission)(?:\[([^\]]*)\])?:(.*)$/;
+const HEAD = /^(initial|transition|emission|selection)(?:\[([^\]]*)\])?:(.*)$/;
 
 /** Split a parameter name; undefined when it does not follow the naming scheme. */
 export function parseParameterName(name: string): ParameterNameParts | undefined {
@@ -26,6 +26,7 @@ export function parseParameterName(name: string): ParameterNameParts | undefined
     if (arrow >= 0) return { block, state: group.slice(0, arrow), outcome: group.slice(arrow + 2), term: rest };
     return { block, state: group, outcome: '', term: rest };
   }
+  if (block === 'selection') return { block, state: group, outcome: '', term: rest };
   const colon = rest.indexOf(':');
   if (colon < 0) return { block, state: group, outcome: '', term: rest };
   return { block, state: group, outcome: rest.slice(0, colon), term: rest.slice(colon + 1) };

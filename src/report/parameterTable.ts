@@ -121,6 +121,7 @@ export function tableGroups(table: ParameterTable): { title: string; rows: Param
 function groupTitle(r: ParameterRow): string {
   if (r.block === 'initial') return 'Initial state (first period)';
   if (r.block === 'transition') return r.state ? `Transition from state ${r.state}` : 'Transition (shared across origin states)';
+  if (r.block === 'selection') return r.state ? `Selection (the firm intervenes) in state ${r.state}` : 'Selection (slopes shared across states)';
   return r.state ? `Emission in state ${r.state}` : 'Emission (slopes shared across states)';
 }
 

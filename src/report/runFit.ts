@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Panel } from '../data/panel.js';
 import { readPanel, type ReadPanelOptions } from '../data/readPanel.js';
 import { compileFormula } from '../data/formula.js';
+import { compileSelectionFormula } from '../data/selectionDesign.js';
 import { defaultReferenceVoice } from '../data/referenceVoice.js';
 import { fit as fitModel, posterior } from '../estimation/fit.js';
 import type { FitProgress, FitResult } from '../estimation/fitTypes.js';
@@ -138,6 +139,10 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
     const f = options.formulas?.[b];
     if (f !== undefined && f.replace(/\s+/g, '') !== spec.formulas[b].replace(/\s+/g, '')) out.push(`--${b} '${f}' (the fit has '${spec.formulas[b]}')`);
   }
+  const sel = options.formulas?.selection;
+  if (sel !== undefined && sel.replace(/\s+/g, '') !== (spec.formulas.selection ?? '').replace(/\s+/g, '')) {
+    out.push(`--selection '${sel}' (the fit has ${spec.formulas.selection === undefined ? 'no selection model' : `'${spec.formulas.selection}'`})`);
+  }
   if (options.transitionType !== undefined && options.transitionType !== spec.transitionType) out.push(`--transition-type ${options.transitionType} (the fit has ${spec.transitionType})`);
   if (options.sharedSlopes !== undefined && options.sharedSlopes !== spec.sharedSlopes) out.push(`--shared-slopes (the fit has ${spec.sharedSlopes ? 'shared' : 'state-specific'} slopes)`);
   if (options.referenceVoice !== undefined && options.referenceVoice.toLowerCase() !== spec.referenceVoice.toLowerCase()) out.push(`--reference ${options.referenceVoice} (the fit has ${spec.referenceVoice})`);
@@ -177,6 +182,7 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   // Formulas are checked against the panel before any work (FormulaError points into the formula).
   const columns = Object.keys(panel.columns);
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
+  if (spec.formulas.selection !== undefined) compileSelectionFormula(spec.formulas.selection, columns, panel.voiceLabels);
   // The model must be estimable from the panel and the work sane before EM starts.
   const plan = planFit(panel, spec, options.starts);
   const result: FitResult = fitModel(panel, spec, {

@@ -15,7 +15,7 @@ import type { Covariance } from './covariance.js';
 import { customerScores, observedInformation, scoreOuterProduct } from './information.js';
 import { invertInformation, sandwich } from './invertInformation.js';
 import type { EStep, Parts as EStepParts } from '../eStep.js';
-import { getFlat, setFlat } from '../quasiNewton.js';
+import { getFlat, nParamsOf, setFlat } from '../quasiNewton.js';
 
 /**
  * How far (log-odds units) a parameter is moved alone to see whether its likelihood interval is
@@ -35,7 +35,7 @@ const unboundedNote = (names: string) =>
  * parts are left at their parameters.
  */
 function unboundedParameters(parts: EStepParts, eStep: EStep): number[] {
-  const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+  const n = nParamsOf(parts);
   const theta = new Float64Array(n);
   getFlat(parts, theta);
   const ll0 = eStep.logLik(parts);
