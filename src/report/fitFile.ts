@@ -9,6 +9,7 @@ import type { FitResult, StartResult, DataSummary } from '../estimation/fitTypes
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
 import type { PeriodLength } from './effectsTypes.js';
 import { columnRecord } from '../data/panel.js';
+import type { WithoutSelectionFit } from './selectionReport.js';
 
 /**
  * What the intervention-effect report needs besides the parameters, measured on the panel at fit
@@ -30,6 +31,8 @@ export interface SavedFit extends FitResult {
   periodLength?: PeriodLength;
   /** Covariance of the parameter vector (absent when the fit was run with --se none, or by older versions). */
   covariance?: Covariance;
+  /** With a selection model: the same model without it, fitted to the same panel (for the comparison of the channels). */
+  withoutSelection?: WithoutSelectionFit;
 }
 
 export const FIT_FORMAT = 'squeaky-fit';
@@ -63,6 +66,7 @@ export function fitToJson(fit: SavedFit): string {
     effectsBasis: fit.effectsBasis,
     ...(fit.periodLength ? { periodLength: fit.periodLength } : {}),
     ...(fit.covariance ? { covariance: covarianceToJson(fit.covariance) } : {}),
+    ...(fit.withoutSelection ? { withoutSelection: withoutSelectionToJson(fit.withoutSelection) } : {}),
   };
   return JSON.stringify(out, null, 2) + '\n';
 }
@@ -181,6 +185,31 @@ function checkBasis(c: Checker, v: Json, nStates: number): EffectsBasis {
   return { complaintStateMix: mix, complaintRows: c.num(o.complaintRows, 'effectsBasis.complaintRows', { int: true, min: 0 }), covariateMeans };
 }
 
+function withoutSelectionToJson(w: WithoutSelectionFit): Record<string, unknown> {
+  return {
+    logLik: w.logLik,
+    nParams: w.nParams,
+    converged: w.converged,
+    parameters: { names: w.parameters.names, values: Array.from(w.parameters.values), blocks: w.parameters.blocks },
+    effectsBasis: w.effectsBasis,
+    ...(w.covariance ? { covariance: covarianceToJson(w.covariance) } : {}),
+  };
+}
+
+function checkWithoutSelection(c: Checker, v: Json, nStates: number): WithoutSelectionFit {
+  const o = c.obj(v, 'withoutSelection') ?? {};
+  const parameters = checkParameters(c, o.parameters);
+  const w: WithoutSelectionFit = {
+    logLik: c.num(o.logLik, 'withoutSelection.logLik'),
+    nParams: c.num(o.nParams, 'withoutSelection.nParams', { int: true, min: 0 }),
+    converged: c.bool(o.converged, 'withoutSelection.converged'),
+    parameters,
+    effectsBasis: checkBasis(c, o.effectsBasis, nStates),
+  };
+  if (o.covariance !== undefined) w.covariance = checkCovariance(c, o.covariance, parameters.names);
+  return w;
+}
+
 function checkPeriodLength(c: Checker, v: Json): PeriodLength | undefined {
   if (v === undefined) return undefined;
   const o = c.obj(v, 'periodLength') ?? {};
@@ -230,6 +259,7 @@ export function parseFit(text: string, file: string): SavedFit {
   const periodLength = checkPeriodLength(c, o.periodLength);
   if (periodLength) fit.periodLength = periodLength;
   if (o.covariance !== undefined) fit.covariance = checkCovariance(c, o.covariance, parameters.names);
+  if (o.withoutSelection !== undefined) fit.withoutSelection = checkWithoutSelection(c, o.withoutSelection, spec.nStates);
   if (Number.isInteger(fit.nParams) && fit.nParams !== parameters.names.length) c.fail('nParams', fit.nParams, `the number of parameters (${parameters.names.length})`);
   if (c.issues.length) throw new InputError(`${file} is not a valid squeaky fit file`, c.issues.slice(0, 20), Math.max(0, c.issues.length - 20));
   return fit;

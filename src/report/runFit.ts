@@ -25,6 +25,7 @@ import { panelPeriodLength } from './periodLength.js';
 import { samePeriodWarnings } from './samePeriodWarnings.js';
 import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 import { defaultThreads } from '../parallel/runParallel.js';
+import { selectionReport, type SelectionReport, type WithoutSelectionFit } from './selectionReport.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -84,6 +85,8 @@ export interface FitRun {
   panelWarnings: string[];
   /** The panel fitted (for reports drawn from it, e.g. `fit --html`). */
   panel: Panel;
+  /** With a selection model: whom the firm selects and the channels with and without the selection model. */
+  selection?: SelectionReport;
 }
 
 /** The spec asked for, from options and the panel's voice labels. */
@@ -155,7 +158,8 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
  */
 export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
   const result = fitForRun(panel, options);
-  return finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress }), options, panelWarnings);
+  const run = finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress }), options, panelWarnings);
+  return withSelectionComparison(run, options);
 }
 
 /** Fit a panel already in memory with any standard-error method, the bootstrap included. */
@@ -165,7 +169,58 @@ export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = 
     onProgress: options.onSeProgress,
     bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
   });
-  return finishFitRun(panel, result, covariance, options, panelWarnings);
+  return withSelectionComparison(finishFitRun(panel, result, covariance, options, panelWarnings), options);
+}
+
+/**
+ * With a selection model: fit the same model without it to the same panel (same starts, seed,
+ * tolerance; observed standard errors when the fit's are bootstrapped), keep it in the saved fit
+ * (`withoutSelection`) and build the selection report. A fit without a selection model is
+ * returned as it is.
+ */
+function withSelectionComparison(run: FitRun, options: RunFitOptions): FitRun {
+  const spec = run.fit.spec;
+  if (spec.formulas.selection === undefined) return run;
+  const { selection: _dropped, ...formulas } = spec.formulas;
+  const plain: ModelSpec = { ...spec, formulas };
+  options.onPhase?.('the model without selection (for the comparison of the channels)');
+  const result = fitModel(run.panel, plain, {
+    starts: options.starts,
+    finish: options.finish,
+    seed: options.seed,
+    maxIter: options.maxIter,
+    tol: options.tol,
+    ridge: options.ridge,
+    threads: options.threads ?? defaultThreads(),
+  });
+  const se = options.se ?? DEFAULT_SE_METHOD;
+  const covariance = fitCovariance(run.panel, result, se === 'bootstrap' ? 'observed' : se);
+  const withoutSelection: WithoutSelectionFit = {
+    logLik: result.logLik,
+    nParams: result.nParams,
+    converged: result.converged,
+    parameters: result.parameters,
+    effectsBasis: effectsBasis(run.panel, plain, result.parameters),
+    ...(covariance ? { covariance } : {}),
+  };
+  const fit: SavedFit = { ...run.fit, withoutSelection };
+  return { ...run, fit, selection: selectionReportOf(fit, run.effects, options.horizon ?? DEFAULT_HORIZON) };
+}
+
+/** The selection report of a saved fit (undefined without a selection model), with the effects of both models when they can be computed. */
+export function selectionReportOf(fit: SavedFit, effects: EffectsReport | undefined, horizon: number): SelectionReport | undefined {
+  if (fit.spec.formulas.selection === undefined) return undefined;
+  let without: EffectsReport | undefined;
+  const w = fit.withoutSelection;
+  if (w && effects) {
+    const { selection: _dropped, ...formulas } = fit.spec.formulas;
+    try {
+      without = computeEffects({ spec: { ...fit.spec, formulas }, parameters: w.parameters, effectsBasis: w.effectsBasis, periodLength: fit.periodLength, covariance: w.covariance }, { horizon });
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+    }
+  }
+  return selectionReport(fit, effects, without);
 }
 
 /** The fit of `squeaky fit`: the spec from the options (or the --start fit), checked against the panel, then fitted. */
@@ -239,6 +294,7 @@ export function fitRunFolderFiles(run: FitRun): FolderFile[] {
     { name: 'parameters.csv', content: formatTable(run.table, 'csv') },
   ];
   if (run.effects) files.push({ name: 'effects.json', content: JSON.stringify(run.effects, null, 2) + '\n' });
+  if (run.selection) files.push({ name: 'selection.json', content: JSON.stringify(run.selection, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n' });
   return files;
 }
 

@@ -5,6 +5,8 @@ import { loadFit } from '../../report/fitFile.js';
 import { computeEffects, DEFAULT_HORIZON, MAX_HORIZON } from '../../report/computeEffects.js';
 import { formatEffectsText } from '../../report/effects.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
+import { selectionReportOf } from '../../report/runFit.js';
+import { formatSelectionReport } from '../../report/selectionReport.js';
 
 export function effectsCommand(io: CliIO): Command {
   return new Command('effects')
@@ -32,7 +34,9 @@ squeaky prepare).
 When the fit has a covariance (fit --se), every figure has a 95% interval: delta method, or
 bootstrap percentiles when the fit was bootstrapped; an interval including zero is said in words
 ("the data do not settle the sign"). --format json writes every figure per period with its
-interval (the EffectsReport type, the same as effects.json).
+interval (the EffectsReport type, the same as effects.json). A fit with a selection model (fit
+--selection) adds its selection report: the state contrasts of the firm's intervention logit and
+the channels with and without the selection model (JSON: key "selection").
 
 Examples:
   $ squeaky effects squeaky-fit/fit.json
@@ -45,7 +49,11 @@ Examples:
       const format = choiceOption('--format', f.format, ['text', 'json'] as const) ?? 'text';
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const fit = await loadFit(file);
-      const report = computeEffects(periodLength ? { ...fit, periodLength } : fit, { horizon });
-      io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatEffectsText(report));
+      const withLength = periodLength ? { ...fit, periodLength } : fit;
+      const report = computeEffects(withLength, { horizon });
+      // a fit with a selection model: also whom the firm selects and the channels without selection
+      const selection = selectionReportOf(withLength, report, horizon ?? DEFAULT_HORIZON);
+      if (format === 'json') io.out(JSON.stringify(selection ? { ...report, selection } : report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) && selection ? null : v), 2) + '\n');
+      else io.out(formatEffectsText(report) + (selection ? '\n' + formatSelectionReport(selection) : ''));
     });
 }

@@ -7,6 +7,7 @@ import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../repo
 import { loadFit } from '../../report/fitFile.js';
 import { writeFilesAtomic, type FolderFile, type OutputFile } from '../../report/writeAtomic.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
+import { formatSelectionReport } from '../../report/selectionReport.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
@@ -199,6 +200,7 @@ Examples:
         written.push(...outside.map((o) => o.path));
       }
       io.out(formatFitSummary(run.fit, run.table, run.effects));
+      if (run.selection) io.out('\n' + formatSelectionReport(run.selection));
       io.out(`\nWrote ${written.join(', ')}\n`);
     });
 }
