@@ -9,7 +9,8 @@
 //        node benchmarks/selection-recovery.mjs --summarise sel.jsonl   (also part-way through a run)
 // Summary: per parameter and model, the mean, the SD over replications, the bias, the bias in units
 // of the SD ("biasSd") and of the Monte Carlo standard error of the mean ("z" = bias / (SD/sqrt(R)));
-// recovered = |bias| <= 4 SD. Requires a build (npx tsc -p tsconfig.json).
+// recovered = |bias| <= 4 SD; the median and how many estimates ran past 10 on the log-odds scale
+// (atBoundary). Requires a build (npx tsc -p tsconfig.json).
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { simulate } from '../dist/src/estimation/simulate.js';
@@ -76,7 +77,9 @@ function summarise(file) {
       const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, R - 1));
       const truth = truthOf(name);
       const bias = mean - truth;
-      const row = { what: 'parameter', model, name, truth, mean, sd, bias, biasSd: bias / sd, z: bias / (sd / Math.sqrt(R)), recovered: Math.abs(bias) <= 4 * sd };
+      // an estimate beyond 10 on the log-odds scale ran to the boundary (a transition never seen after an intervention)
+      const atBoundary = xs.filter((x) => Math.abs(x) > 10).length;
+      const row = { what: 'parameter', model, name, truth, mean, median: median(xs), sd, bias, biasSd: bias / sd, z: bias / (sd / Math.sqrt(R)), recovered: Math.abs(bias) <= 4 * sd, atBoundary };
       rows.push(row);
       line(row);
     }
