@@ -73,3 +73,66 @@ describe('E-step with the selection outcome', () => {
 function randomValuesFor(panel: ReturnType<typeof tinyPanel>, spec: ReturnType<typeof tinySpec>): Float64Array {
   return randomValues(createModel(spec, buildModelDesigns(panel, spec), panel.offsets), 7);
 }
+
+describe('E-step with the selection outcome on shards and threads', () => {
+  it('1 and 2 threads give the same bits; sharded equals unsharded to rounding', async () => {
+    const { EStep } = await import('../../src/estimation/eStep.js');
+    const panel = tinyPanel(77, Array.from({ length: 40 }, (_, i) => 3 + (i % 5)), 0.3, 0.1);
+    const spec = tinySpec(3);
+    const { model } = modelAt(panel, spec, randomValuesFor(panel, spec));
+    const make = (threads: number, shardRows?: number) => new EStep(model.parts, 3, 3, panel.offsets, panel.voice, { threads, shardRows, selection: model.selectionRows });
+    const one = make(1, 30);
+    const two = make(2, 30);
+    const whole = make(1);
+    try {
+      expect(one.seq.length - 1).toBeGreaterThan(2);
+      const l1 = one.run(model.parts);
+      const l2 = two.run(model.parts);
+      const lw = whole.run(model.parts);
+      expect(l2).toBe(l1);
+      for (const b of ['initial', 'transition', 'emission', 'selection'] as const) {
+        expect(Array.from(two.stats.counts[b])).toEqual(Array.from(one.stats.counts[b]));
+        assertClose(one.stats.counts[b], whole.stats.counts[b], { atol: 1e-10 }, b);
+      }
+      assertClose(l1, lw, { atol: 1e-10 }, 'log-likelihood');
+    } finally {
+      two.close();
+    }
+  });
+});
+
+describe('simulate with a selection model', () => {
+  it('draws interventions from the selection model of the true state (not the policy), reproducibly', async () => {
+    const { simulate } = await import('../../src/estimation/simulate.js');
+    const spec = tinySpec(2);
+    const skeleton = tinyPanel(1, [3], 0);
+    const model = createModel(spec, buildModelDesigns(skeleton, spec), skeleton.offsets);
+    const names = model.getParameters().names;
+    const given: Record<string, number> = { 'selection[1]:(Intercept)': -0.5, 'selection[2]:(Intercept)': -3, 'selection:voice_complaint': 1.2, 'selection:lag(intervention)': -1 };
+    const values = Float64Array.from(names, (n) => given[n] ?? (n.includes('Intercept') ? -1 : 0));
+    const params = { names, values, blocks: [] };
+    const opts = { customers: 3000, periods: 6, policy: { afterComplaint: 1, otherwise: 1 }, seed: 9, missing: 0.2 };
+    const a = simulate(spec, params, opts);
+    const b = simulate(spec, params, opts);
+    expect(Array.from(b.panel.columns.intervention)).toEqual(Array.from(a.panel.columns.intervention));
+    expect(Object.keys(a.panel.columns)).toEqual(['intervention']);
+    // empirical intervention rates by state and voice, in periods whose previous period had none
+    const iv = a.panel.columns.intervention;
+    const T = 6;
+    const tally = new Map<string, [number, number]>();
+    for (let r = 0; r < iv.length; r++) {
+      if (r % T === 0 || iv[r - 1] !== 0 || a.panel.voice[r] < 0) continue;
+      const key = `${a.states[r]}|${a.panel.voice[r] === 0 ? 1 : 0}`;
+      const t = tally.get(key) ?? [0, 0];
+      t[0] += iv[r];
+      t[1] += 1;
+      tally.set(key, t);
+    }
+    for (const [key, [hits, n]] of tally) {
+      const [k, vc] = key.split('|').map(Number);
+      const p = 1 / (1 + Math.exp(-(given[`selection[${k + 1}]:(Intercept)`] + given['selection:voice_complaint'] * vc)));
+      expect(n).toBeGreaterThan(300);
+      expect(Math.abs(hits / n - p), `${key}: ${hits}/${n} vs ${p}`).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n) + 1e-3);
+    }
+  });
+});
