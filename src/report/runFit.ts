@@ -5,7 +5,7 @@ import { compileFormula } from '../data/formula.js';
 import { compileSelectionFormula } from '../data/selectionDesign.js';
 import { defaultReferenceVoice } from '../data/referenceVoice.js';
 import { fit as fitModel, posterior } from '../estimation/fit.js';
-import type { FitProgress, FitResult } from '../estimation/fitTypes.js';
+import type { FitOptions, FitProgress, FitResult } from '../estimation/fitTypes.js';
 import { DEFAULT_FORMULAS, type ModelSpec, type NamedParameters } from '../estimation/spec.js';
 import { ModelError, UsageError } from '../errors.js';
 import { computeEffects, DEFAULT_HORIZON } from './computeEffects.js';
@@ -26,6 +26,7 @@ import { samePeriodWarnings } from './samePeriodWarnings.js';
 import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 import { defaultThreads } from '../parallel/runParallel.js';
 import { selectionReport, type SelectionReport, type WithoutSelectionFit } from './selectionReport.js';
+import { specWithoutSelection } from './voiceModelFit.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -181,18 +182,9 @@ export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = 
 function withSelectionComparison(run: FitRun, options: RunFitOptions): FitRun {
   const spec = run.fit.spec;
   if (spec.formulas.selection === undefined) return run;
-  const { selection: _dropped, ...formulas } = spec.formulas;
-  const plain: ModelSpec = { ...spec, formulas };
+  const plain = specWithoutSelection(spec);
   options.onPhase?.('the model without selection (for the comparison of the channels)');
-  const result = fitModel(run.panel, plain, {
-    starts: options.starts,
-    finish: options.finish,
-    seed: options.seed,
-    maxIter: options.maxIter,
-    tol: options.tol,
-    ridge: options.ridge,
-    threads: options.threads ?? defaultThreads(),
-  });
+  const result = fitModel(run.panel, plain, estimationOptions(options));
   const se = options.se ?? DEFAULT_SE_METHOD;
   const covariance = fitCovariance(run.panel, result, se === 'bootstrap' ? 'observed' : se);
   const withoutSelection: WithoutSelectionFit = {
@@ -213,14 +205,26 @@ export function selectionReportOf(fit: SavedFit, effects: EffectsReport | undefi
   let without: EffectsReport | undefined;
   const w = fit.withoutSelection;
   if (w && effects) {
-    const { selection: _dropped, ...formulas } = fit.spec.formulas;
     try {
-      without = computeEffects({ spec: { ...fit.spec, formulas }, parameters: w.parameters, effectsBasis: w.effectsBasis, periodLength: fit.periodLength, covariance: w.covariance }, { horizon });
+      without = computeEffects({ spec: specWithoutSelection(fit.spec), parameters: w.parameters, effectsBasis: w.effectsBasis, periodLength: fit.periodLength, covariance: w.covariance }, { horizon });
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
     }
   }
   return selectionReport(fit, effects, without);
+}
+
+/** The estimation options of a run (starts, seed, tolerances, threads). */
+function estimationOptions(options: RunFitOptions): FitOptions {
+  return {
+    starts: options.starts,
+    finish: options.finish,
+    seed: options.seed,
+    maxIter: options.maxIter,
+    tol: options.tol,
+    ridge: options.ridge,
+    threads: options.threads ?? defaultThreads(),
+  };
 }
 
 /** The fit of `squeaky fit`: the spec from the options (or the --start fit), checked against the panel, then fitted. */
@@ -241,15 +245,9 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   // The model must be estimable from the panel and the work sane before EM starts.
   const plan = planFit(panel, spec, options.starts);
   const result: FitResult = fitModel(panel, spec, {
-    starts: options.starts,
-    finish: options.finish,
-    seed: options.seed,
-    maxIter: options.maxIter,
-    tol: options.tol,
-    ridge: options.ridge,
+    ...estimationOptions(options),
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
-    threads: options.threads ?? defaultThreads(),
     onPhase: options.onPhase,
   });
   return { ...result, warnings: [...plan.warnings, ...result.warnings] };

@@ -13,17 +13,22 @@ export function isSelectionParameter(name: string): boolean {
   return name.startsWith('selection[') || name.startsWith('selection:');
 }
 
+/** The spec without its selection formula. */
+export function specWithoutSelection(spec: ModelSpec): ModelSpec {
+  const { selection: _dropped, ...formulas } = spec.formulas;
+  return { ...spec, formulas };
+}
+
 /** The fit without its selection block (see the file header). */
 export function voiceModelFit<F extends { spec: ModelSpec; parameters: NamedParameters; covariance?: Covariance }>(fit: F): F {
   if (fit.spec.formulas.selection === undefined) return fit;
-  const { selection: _dropped, ...formulas } = fit.spec.formulas;
   const keep = fit.parameters.names.map((n, i) => (isSelectionParameter(n) ? -1 : i)).filter((i) => i >= 0);
   const parameters: NamedParameters = {
     names: keep.map((i) => fit.parameters.names[i]),
     values: Float64Array.from(keep, (i) => fit.parameters.values[i]),
     blocks: fit.parameters.blocks.filter((b) => b.block !== 'selection'),
   };
-  const out: F = { ...fit, spec: { ...fit.spec, formulas }, parameters };
+  const out: F = { ...fit, spec: specWithoutSelection(fit.spec), parameters };
   const cov = fit.covariance;
   if (cov !== undefined) {
     const n = cov.names.length;

@@ -7,10 +7,10 @@
  */
 import type { Panel } from '../../src/data/panel.js';
 import { columnRecord } from '../../src/data/panel.js';
-import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { Rng } from '../../src/estimation/rng.js';
 import type { ModelSpec } from '../../src/estimation/spec.js';
 import type { HmmModel } from '../../src/model/hmmModel.js';
+import { rowProbabilities } from './bruteForceModel.js';
 
 export const LABELS = ['complaint', 'compliment', 'silent'];
 export const SELECTION = '~ voice_complaint + lag(intervention)';
@@ -76,16 +76,7 @@ export function bruteForceJoint(panel: Panel, spec: ModelSpec, model: HmmModel):
   const complaint = spec.voiceLabels.indexOf('complaint');
   const iv = panel.columns.intervention;
   const n = panel.voice.length;
-  const d = buildModelDesigns(panel, { ...spec, formulas: { ...spec.formulas, selection: undefined } });
-  const row = (des: { names: string[]; values: Float64Array }, r: number) => des.values.slice(r * des.names.length, (r + 1) * des.names.length);
-  const init = new Float64Array(n * K);
-  const trans = new Float64Array(n * K * K);
-  const emis = new Float64Array(n * K * V);
-  for (let r = 0; r < n; r++) {
-    model.parts[0].probabilitiesFor(row(d.initial, r), 1, init.subarray(r * K, (r + 1) * K));
-    model.parts[1].probabilitiesFor(row(d.transition, r), 1, trans.subarray(r * K * K, (r + 1) * K * K));
-    model.parts[2].probabilitiesFor(row(d.emission, r), 1, emis.subarray(r * K * V, (r + 1) * K * V));
-  }
+  const { init, trans, emis } = rowProbabilities(panel, spec, model);
   const bC = value('selection:voice_complaint');
   const bL = value('selection:lag(intervention)');
   const selProb = (k: number, vc: number, lagD: number, dd: number): number => {
