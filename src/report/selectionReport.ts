@@ -141,7 +141,8 @@ export function formatSelectionReport(r: SelectionReport): string {
     lines.push(`  ${c.label.padEnd(20)} ${num(c.estimate).padStart(9)} ${num(c.se).padStart(10)} ${num(c.z, 2).padStart(7)} ${pText(c.p).padStart(8)}   ${ci}`);
   }
   const sig = r.contrasts.filter((c) => c.low > 0);
-  if (r.contrasts.length && sig.length === r.contrasts.length) lines.push('  The firm answers worse-state customers more than their voice and history explain: interventions carry information about the state.');
+  if (r.contrasts.length === 0) lines.push('  (one state: there is no state to contrast; the selection model is a logit of the interventions on its terms)');
+  else if (sig.length === r.contrasts.length) lines.push('  The firm answers worse-state customers more than their voice and history explain: interventions carry information about the state.');
   else if (r.contrasts.some((c) => c.high < 0)) lines.push('  The firm answers better-state customers more than their voice and history explain.');
   else if (r.contrasts.every((c) => Number.isFinite(c.low))) lines.push('  No clear selection on the state beyond voice and history: the intervals include 0.');
   if (r.withoutSelection) {

@@ -25,6 +25,7 @@ describe('E-step with the selection outcome', () => {
       assertClose(ll, brute.logLik, { atol: 1e-10 }, 'log-likelihood');
       assertClose(gamma, brute.gamma, { atol: 1e-10 }, 'posterior');
       assertClose(eStep.logLik(m2.parts), brute.logLik, { atol: 1e-10 }, 'forward log-likelihood');
+      expect(Array.from(eStep.viterbi(m2.parts))).toEqual(Array.from(brute.viterbi));
       expect(m2.parts.length).toBe(4);
     });
 

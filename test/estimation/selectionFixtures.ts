@@ -61,6 +61,8 @@ export interface JointBruteForce {
   logLik: number;
   /** Posterior state probabilities [r*K + k]. */
   gamma: Float64Array;
+  /** The most probable state path (0-based state per row). */
+  viterbi: Int32Array;
 }
 
 /** Enumeration of the joint likelihood (see the file header); `model` holds the parameters. */
@@ -96,6 +98,7 @@ export function bruteForceJoint(panel: Panel, spec: ModelSpec, model: HmmModel):
     return s;
   };
   const gamma = new Float64Array(n * K);
+  const viterbi = new Int32Array(n);
   let logLik = 0;
   for (let i = 0; i + 1 < panel.offsets.length; i++) {
     const r0 = panel.offsets[i];
@@ -117,9 +120,12 @@ export function bruteForceJoint(panel: Panel, spec: ModelSpec, model: HmmModel):
       paths.push(path.slice());
     }
     logLik += Math.log(total);
+    let best = 0;
+    weights.forEach((w, j) => (w > weights[best] ? (best = j) : 0));
+    viterbi.set(paths[best], r0);
     paths.forEach((pp, j) => {
       for (let t = 0; t < T; t++) gamma[(r0 + t) * K + pp[t]] += weights[j] / total;
     });
   }
-  return { logLik, gamma };
+  return { logLik, gamma, viterbi };
 }
