@@ -18,6 +18,10 @@
  *     summed posterior weight of state k over the unit's rows, the same sums (same rows, same order)
  *     as the per-pattern table's non-zero entries, K values per unit; the emission M-step reads them
  *     grouped by pattern (stats.observed.emission is the GroupedUnits), one softmax per pattern.
+ * With a selection sub-model (the firm's intervention as a second outcome) the kernel always reads
+ * per-row tables: emisProb[r*K + k] is the joint probability of the row's voice and intervention
+ * (jointEmission.ts), the kernel's per-row state weights are kept aside, and stats.counts.emission
+ * and stats.counts.selection are per-pattern tables filled from them after every run.
  */
 import type { Block, EStepStatistics, GroupedUnits, Parts, SubModel } from '../model/subModel.js';
 import type { SelectionRows } from '../data/selectionDesign.js';

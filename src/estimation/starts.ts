@@ -17,7 +17,8 @@ export type Responsibilities = (row: number, voice: number, out: Float64Array) =
 /**
  * Pseudo statistics from responsibilities into eStep.stats.counts (zeroed first): first-period
  * counts g_0, transition counts g_{t-1}(i) g_t(j) into row t's pattern, emission counts g_t at the
- * observed voice.
+ * observed voice (with a selection sub-model, emission and selection counts through the E-step's
+ * joint tables: pass the parts).
  */
 export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilities, parts?: Parts): void {
   const { nStates: K, nVoice: V, offsets, voice, initIndex, transIndex, emisIndex } = eStep.inputs;
