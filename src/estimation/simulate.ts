@@ -33,6 +33,8 @@ import type { ModelSpec, NamedParameters } from './spec.js';
 import { Rng } from './rng.js';
 import { createModel, complaintIndex, checkSpec, type ModelDesigns } from '../model/hmmModel.js';
 import { ModelError, UsageError } from '../errors.js';
+import { createMixtureModel } from '../model/mixtureModel.js';
+import type { SubModel } from '../model/subModel.js';
 
 export interface SimulationPolicy {
   /** Probability that the firm intervenes in a period in which the customer complained. */
@@ -59,6 +61,8 @@ export interface SimulationResult {
   panel: Panel;
   /** True state per row, 0-based (state 1 = 0), row-major like the panel. */
   states: Int32Array;
+  /** With latent classes (spec.classes): each customer's true class, 0-based, drawn from the membership model. */
+  classes?: Int32Array;
 }
 
 const SUBMODELS = ['initial', 'transition', 'emission'] as const;
@@ -192,15 +196,40 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
   // rows of other columns either (scale(x) standardises over the whole panel, for instance);
   // otherwise on the whole panel, whose later interventions are still 0 and cannot matter.
   const local = compiled.map((f, b) => dynamic[b] && historyLocal(f, panel, designs[b], N, T));
-  const modelDesigns: ModelDesigns = { initial: designs[0], transition: designs[1], emission: designs[2] };
-  if (selF) {
-    // (the design only sets up the selection sub-model's shape; its rows are evaluated period by period)
-    const unitStart = Int32Array.from({ length: n + 1 }, (_, r) => r);
-    modelDesigns.selection = { design: selF.evaluate(panel), rows: { unitStart, unitVoice: new Int32Array(n).fill(-1), outcome: new Int32Array(n) } };
+  const rng = new Rng(options.seed);
+  // One class: the model itself; with classes, each customer's class is drawn first (membership
+  // logit on the first row of its customer-level design) and its class's sub-models used throughout.
+  let classParts: (readonly [SubModel, SubModel, SubModel])[];
+  let classOf: Int32Array | undefined;
+  let selection: SubModel | undefined; // the firm's selection model (one class only)
+  const modelDesigns = { initial: designs[0], transition: designs[1], emission: designs[2] } as ModelDesigns;
+  if (spec.classes) {
+    const mf = compileFormula(spec.classes.formula, names);
+    if (mf.variables.includes('intervention')) throw new ModelError(`cannot simulate: the class formula '${spec.classes.formula}' reads intervention; class membership is a customer-level model`);
+    const membership = mf.evaluate(panel);
+    const mixture = createMixtureModel(spec, { ...modelDesigns, membership }, offsets);
+    mixture.setParameters(orderedValues(mixture.getParameters().names, params));
+    classParts = mixture.classes.map((m) => [m.parts[0], m.parts[1], m.parts[2]] as const);
+    const C = mixture.nClasses;
+    const mc = membership.names.length;
+    const rows = new Float64Array(N * mc);
+    for (let i = 0; i < N; i++) rows.set(membership.values.subarray(i * T * mc, (i * T + 1) * mc), i * mc);
+    const pi = new Float64Array(N * C);
+    mixture.membership.probabilitiesFor(rows, N, pi);
+    classOf = new Int32Array(N);
+    for (let i = 0; i < N; i++) classOf[i] = rng.categorical(pi, i * C, C);
+  } else {
+    if (selF) {
+      // (the design only sets up the selection sub-model's shape; its rows are evaluated period by period)
+      const unitStart = Int32Array.from({ length: n + 1 }, (_, r) => r);
+      modelDesigns.selection = { design: selF.evaluate(panel), rows: { unitStart, unitVoice: new Int32Array(n).fill(-1), outcome: new Int32Array(n) } };
+    }
+    const model = createModel(spec, modelDesigns, offsets);
+    model.setParameters(orderedValues(model.getParameters().names, params));
+    classParts = [[model.parts[0], model.parts[1], model.parts[2]]];
+    selection = model.parts[3];
   }
-  const model = createModel(spec, modelDesigns, offsets);
-  model.setParameters(orderedValues(model.getParameters().names, params));
-  const [initial, transition, emission, selection] = model.parts;
+  const nClasses = classParts.length;
   const selCols = selF ? selF.names.length : 0;
   const selRows = new Float64Array(N * selCols); // [customer*selCols + col]
   const selProb = new Float64Array(N * K * 2); // [(customer*K + k)*2 + d]
@@ -210,16 +239,16 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
   const rowsNow = nCols.map((c) => new Float64Array(N * c)); // row-major [customer*nCols + col]
   // The design rows actually used, kept to check at the end that the final designs reproduce them.
   const used = nCols.map((c) => new Float64Array(n * c)); // row-major [row*nCols + col]
-  const initProb = new Float64Array(N * K); // [customer*K + k]
-  const transProb = new Float64Array(N * K * K); // [(customer*K + i)*K + j]
-  const emisProb = new Float64Array(N * K * V); // [(customer*K + k)*V + c]
+  // per class c: [c][customer*K + k], [c][(customer*K + i)*K + j], [c][(customer*K + k)*V + v]
+  const initProb = classParts.map(() => new Float64Array(N * K));
+  const transProb = classParts.map(() => new Float64Array(N * K * K));
+  const emisProb = classParts.map(() => new Float64Array(N * K * V));
   const states = new Int32Array(n);
   const voice = panel.voice;
   const intervention = columns.intervention;
   const complaint = complaintIndex(spec.voiceLabels);
   const missing = options.missing ?? 0;
   const { afterComplaint, otherwise } = options.policy;
-  const rng = new Rng(options.seed);
 
   for (let t = 0; t < T; t++) {
     // Formulas that read interventions are evaluated on the history so far (periods 1..t+1 of
@@ -230,19 +259,23 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
       else if (t > 0 && dynamic[b]) gatherPeriod(compiled[b].evaluate(panel), nCols[b], N, T, t, T, rowsNow[b], used[b]);
       else gatherPeriod(designs[b], nCols[b], N, T, t, T, rowsNow[b], used[b]);
     }
-    if (t === 0) initial.probabilitiesFor(rowsNow[0], N, initProb);
-    else transition.probabilitiesFor(rowsNow[1], N, transProb);
-    emission.probabilitiesFor(rowsNow[2], N, emisProb);
+    for (let c = 0; c < nClasses; c++) {
+      const [initial, transition, emission] = classParts[c];
+      if (t === 0) initial.probabilitiesFor(rowsNow[0], N, initProb[c]);
+      else transition.probabilitiesFor(rowsNow[1], N, transProb[c]);
+      emission.probabilitiesFor(rowsNow[2], N, emisProb[c]);
+    }
     for (let i = 0; i < N; i++) {
       const r = i * T + t;
-      const s = t === 0 ? rng.categorical(initProb, i * K, K) : rng.categorical(transProb, (i * K + states[r - 1]) * K, K);
+      const c = classOf === undefined ? 0 : classOf[i];
+      const s = t === 0 ? rng.categorical(initProb[c], i * K, K) : rng.categorical(transProb[c], (i * K + states[r - 1]) * K, K);
       states[r] = s;
-      let v = rng.categorical(emisProb, (i * K + s) * V, V);
+      let v = rng.categorical(emisProb[c], (i * K + s) * V, V);
       drawn[i] = v;
       if (missing > 0 && rng.uniform() < missing) v = -1;
       voice[r] = v;
       if (selF) {
-        for (let c = 0; c < V; c++) columns[voiceCols[c]][r] = v === c ? 1 : 0;
+        for (let u = 0; u < V; u++) columns[voiceCols[u]][r] = v === u ? 1 : 0;
         continue;
       }
       intervention[r] = rng.uniform() < (v === complaint ? afterComplaint : otherwise) ? 1 : 0;
@@ -258,7 +291,7 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
       });
       const d = selF.evaluate(hist, current).values;
       for (let i = 0; i < N; i++) for (let j = 0; j < selCols; j++) selRows[i * selCols + j] = d[(i * (t + 1) + t) * selCols + j];
-      selection.probabilitiesFor(selRows, N, selProb);
+      selection!.probabilitiesFor(selRows, N, selProb);
       for (let i = 0; i < N; i++) intervention[i * T + t] = rng.uniform() < selProb[(i * K + states[i * T + t]) * 2 + 1] ? 1 : 0;
     }
   }
@@ -272,7 +305,7 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
       if (final[e] !== u[e]) throw new Error(`simulate: the ${SUBMODELS[b]} design changed after its period was simulated (value ${e})`);
     }
   }
-  return { panel, states };
+  return classOf ? { panel, states, classes: classOf } : { panel, states };
 }
 
 /**

@@ -13,7 +13,6 @@
 import type { Design } from '../data/design.js';
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
 import type { Block, Parts, SubModel } from './subModel.js';
-import { BLOCKS } from './subModel.js';
 import { compressDesign } from './compressDesign.js';
 import { createInitialModel } from './initialModel.js';
 import { createTransitionModel } from './transitionModel.js';
@@ -83,7 +82,7 @@ class Model implements HmmModel {
     readonly spec: ModelSpec,
     readonly parts: Parts,
     /** Mean emission design row over all panel rows. */
-    private readonly meanEmissionRow: Float64Array,
+    readonly meanEmissionRow: Float64Array,
     readonly selectionRows?: SelectionRows,
   ) {
     this.nStates = spec.nStates;
@@ -99,7 +98,7 @@ class Model implements HmmModel {
     this.parts.forEach((part, b) => {
       part.getParams(values, start);
       names.push(...part.parameterNames());
-      blocks.push({ block: BLOCKS[b] as Block, start, length: part.nParams });
+      blocks.push({ block: part.block, start, length: part.nParams });
       start += part.nParams;
     });
     return { names, values, blocks };
@@ -148,6 +147,15 @@ class Model implements HmmModel {
     const [i, t, e, ...rest] = this.parts.map((p) => p.clone());
     return new Model(this.spec, [i, t, e, ...rest], this.meanEmissionRow, this.selectionRows);
   }
+}
+
+/**
+ * A model with the same spec and labelling rule as `base` over other sub-models of the same shapes
+ * (a class of a mixture: its own parts, or some shared with other classes).
+ */
+export function modelWithParts(base: HmmModel, parts: readonly [SubModel, SubModel, SubModel]): HmmModel {
+  if (!(base instanceof Model)) throw new RangeError('modelWithParts needs a model made by createModel');
+  return new Model(base.spec, parts, base.meanEmissionRow);
 }
 
 function checkDesign(name: string, d: Design, nRows: number): void {

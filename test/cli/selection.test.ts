@@ -37,6 +37,7 @@ describe('fit --selection', () => {
     expect(err).toContain('~ voice_complaint + intervention\n' + ' '.repeat(2 + '~ voice_complaint + '.length) + '^');
     await expectRefused(dir, ['fit', panelFile, '--selection', '~ lead(voice_complaint)', '--out', join(dir, 'bad')], /future/);
     await expectRefused(dir, ['fit', panelFile, '--selection', '~ voice_complaint - 1', '--out', join(dir, 'bad')], /selection formula needs its intercept/);
+    await expectRefused(dir, ['fit', panelFile, '--selection', '~ voice_complaint', '--classes', '2', '--out', join(dir, 'bad')], /--selection is not supported with --classes/);
   });
 
   it('fits the joint model, the model without selection, and reports both; table, effects, decode and simulate read the fit', async () => {

@@ -23,8 +23,11 @@
  * evaluated at the fit's (penalised) maximum; with the default ridge of 1e-8 the two maxima
  * coincide to ~1e-8 in every coefficient.
  */
-import type { EStep, Parts } from '../eStep.js';
+import type { EStepEngine as EStep } from '../eStep.js';
+import type { SubModel } from '../../model/subModel.js';
 import { getFlat, nParamsOf, penalisedGradient, setFlat } from '../quasiNewton.js';
+
+type Parts = readonly SubModel[];
 
 /** Relative step of the central differences (see the file header). */
 export const INFORMATION_STEP = 1e-4;
