@@ -80,13 +80,22 @@ export class JointEmission {
       const pe = eIdx[r] * K;
       const u0 = unitStart[r];
       const nu = unitStart[r + 1] - u0;
+      if (nu === 1 || d < 0) {
+        // one unit (the common case): the branches once per row, not per state
+        const eb = pe * V + v; // E[eb + k*V] = P(v | k)
+        const sb = sIdx[u0] * K * 2 + d; // S[sb + 2k] = P(d | k)
+        const o = r * K;
+        if (v >= 0 && d >= 0) {
+          if (log) for (let k = 0; k < K; k++) out[o + k] = E[eb + k * V] + S[sb + 2 * k];
+          else for (let k = 0; k < K; k++) out[o + k] = E[eb + k * V] * S[sb + 2 * k];
+        } else if (v >= 0) for (let k = 0; k < K; k++) out[o + k] = E[eb + k * V];
+        else if (d >= 0) for (let k = 0; k < K; k++) out[o + k] = S[sb + 2 * k];
+        else out.fill(log ? 0 : 1, o, o + K);
+        continue;
+      }
       for (let k = 0; k < K; k++) {
         const o = r * K + k;
-        if (nu === 1 || d < 0) {
-          const e = v >= 0 ? E[(pe + k) * V + v] : log ? 0 : 1;
-          const s = d >= 0 ? S[(sIdx[u0] * K + k) * 2 + d] : log ? 0 : 1;
-          out[o] = log ? e + s : e * s;
-        } else if (!log) {
+        if (!log) {
           let acc = 0;
           for (let u = u0; u < u0 + nu; u++) acc += E[(pe + k) * V + unitVoice[u]] * S[(sIdx[u] * K + k) * 2 + d];
           out[o] = acc;
@@ -124,14 +133,21 @@ export class JointEmission {
       const pe = eIdx[r] * K;
       const u0 = unitStart[r];
       const nu = unitStart[r + 1] - u0;
+      if (nu === 1 || d < 0) {
+        const o = r * K;
+        if (v >= 0) {
+          const eb = pe * V + v;
+          for (let k = 0; k < K; k++) ce[eb + k * V] += gamma[o + k];
+        }
+        if (d >= 0) {
+          const sb = sIdx[u0] * K * 2 + d;
+          for (let k = 0; k < K; k++) cs[sb + 2 * k] += gamma[o + k];
+        }
+        continue;
+      }
       for (let k = 0; k < K; k++) {
         const g = gamma[r * K + k];
         if (g === 0) continue;
-        if (nu === 1 || d < 0) {
-          if (v >= 0) ce[(pe + k) * V + v] += g;
-          if (d >= 0) cs[(sIdx[u0] * K + k) * 2 + d] += g;
-          continue;
-        }
         const j = joint[r * K + k];
         if (!(j > 0)) continue;
         for (let u = u0; u < u0 + nu; u++) {
