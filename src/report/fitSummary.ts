@@ -70,7 +70,7 @@ export function formatFitSummary(fit: FitResult, table: ParameterTable, effects?
 
 /** How the emission slopes are laid out, or nothing when the emission formula has no slopes. */
 function emissionSlopes(fit: Pick<FitResult, 'spec' | 'parameters'>): string {
-  const hasSlopes = fit.parameters.names.some((n) => n.startsWith('emission') && !n.endsWith(':(Intercept)'));
+  const hasSlopes = fit.parameters.names.some((n) => n.replace(/^class\[\d+\]\./, '').startsWith('emission') && !n.endsWith(':(Intercept)'));
   if (!hasSlopes) return '';
   return fit.spec.sharedSlopes ? 'slopes shared across states; ' : 'state-specific slopes; ';
 }
