@@ -15,7 +15,7 @@ import { ModelError } from '../errors.js';
 import { createModel, complaintIndex, type HmmModel, type ModelDesigns } from '../model/hmmModel.js';
 import type { MStepOptions } from '../model/subModel.js';
 import { VERSION } from '../version.js';
-import { EStep } from './eStep.js';
+import { EStep, type EStepOptions } from './eStep.js';
 import { runEm, type EmResult } from './em.js';
 import type { DataSummary, FitOptions, FitResult, StartResult } from './fitTypes.js';
 import { Rng } from './rng.js';
@@ -327,11 +327,14 @@ function namedValues(model: HmmModel, params: NamedParameters | Float64Array): F
   return Float64Array.from(expected, (n) => params.values[pos.get(n)!]);
 }
 
-/** A model of `spec` for a panel with the given parameters, and its E-step. */
-export function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { model: HmmModel; eStep: EStep } {
+/**
+ * A model of `spec` for a panel with the given parameters, and its E-step (`eStepOptions`, e.g.
+ * threads: the caller then closes it).
+ */
+export function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array, eStepOptions?: EStepOptions): { model: HmmModel; eStep: EStep } {
   const model = buildModel(panel, spec);
   model.setParameters(namedValues(model, params));
-  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice);
+  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, eStepOptions);
   return { model, eStep };
 }
 

@@ -150,7 +150,8 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
  */
 export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
   const result = fitForRun(panel, options);
-  return finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress }), options, panelWarnings);
+  const threads = options.threads ?? defaultThreads();
+  return finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress, threads }), options, panelWarnings);
 }
 
 /** Fit a panel already in memory with any standard-error method, the bootstrap included. */
@@ -158,6 +159,7 @@ export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = 
   const result = fitForRun(panel, options);
   const covariance = await fitCovarianceAsync(panel, result, options.se ?? DEFAULT_SE_METHOD, {
     onProgress: options.onSeProgress,
+    threads: options.threads ?? defaultThreads(),
     bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
   });
   return finishFitRun(panel, result, covariance, options, panelWarnings);

@@ -75,7 +75,8 @@ function progressPrinter(io: CliIO): {
       shown = true;
     },
     se: (phase, done, total) => {
-      const line = `standard errors: ${phase === 'scores' ? 'customer scores' : 'observed information'} ${done}/${total} parameters`;
+      const what = phase === 'scores' ? 'customer scores' : phase === 'bounds' ? 'likelihood-interval checks' : 'observed information';
+      const line = `standard errors: ${what} ${done}/${total} parameters`;
       if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
       else if (due(done === total)) io.err(line + '\n');
       shown = true;

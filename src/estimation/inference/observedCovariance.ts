@@ -16,6 +16,7 @@ import { customerScores, observedInformation, scoreOuterProduct } from './inform
 import { invertInformation, sandwich } from './invertInformation.js';
 import type { EStep, Parts as EStepParts } from '../eStep.js';
 import { getFlat, setFlat } from '../quasiNewton.js';
+import type { HmmModel } from '../../model/hmmModel.js';
 
 /**
  * How far (log-odds units) a parameter is moved alone to see whether its likelihood interval is
@@ -34,7 +35,7 @@ const unboundedNote = (names: string) =>
  * unbounded too.) The curvature at the maximum says nothing useful about such a parameter. The
  * parts are left at their parameters.
  */
-function unboundedParameters(parts: EStepParts, eStep: EStep): number[] {
+function unboundedParameters(parts: EStepParts, eStep: EStep, onProgress?: (done: number, total: number) => void): number[] {
   const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
   const theta = new Float64Array(n);
   getFlat(parts, theta);
@@ -52,6 +53,7 @@ function unboundedParameters(parts: EStepParts, eStep: EStep): number[] {
       }
     }
     x[i] = theta[i];
+    onProgress?.(i + 1, n);
   }
   setFlat(parts, theta);
   return out;
@@ -61,8 +63,10 @@ function unboundedParameters(parts: EStepParts, eStep: EStep): number[] {
 export type LikelihoodCovarianceMethod = 'observed' | 'robust';
 
 export interface CovarianceOptions {
-  /** Progress of the 2n evaluations: phase, done, total. */
-  onProgress?: (phase: 'information' | 'scores', done: number, total: number) => void;
+  /** Progress of the 2n evaluations (and of the likelihood-interval checks, 'bounds'): phase, done, total. */
+  onProgress?: (phase: 'information' | 'scores' | 'bounds', done: number, total: number) => void;
+  /** Threads of the E-steps (default 1; the same numbers for every value). */
+  threads?: number;
 }
 
 /**
@@ -76,16 +80,24 @@ export function likelihoodCovariances(
   methods: readonly LikelihoodCovarianceMethod[],
   options: CovarianceOptions = {},
 ): Covariance[] {
-  const { model, eStep } = modelAt(panel, spec, params);
+  const { model, eStep } = modelAt(panel, spec, params, { threads: options.threads });
+  try {
+    return covariancesAt(model, eStep, methods, options);
+  } finally {
+    eStep.close();
+  }
+}
+
+function covariancesAt(model: HmmModel, eStep: EStep, methods: readonly LikelihoodCovarianceMethod[], options: CovarianceOptions): Covariance[] {
   const names = model.getParameters().names;
   const n = names.length;
-  const progress = (phase: 'information' | 'scores') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
+  const progress = (phase: 'information' | 'scores' | 'bounds') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
   const info = observedInformation(model.parts, eStep, { onProgress: progress('information') });
   const inv = invertInformation(info, names);
   // A warning, not a removal: removing them would hold them fixed in the others' standard errors
   // (understating, e.g., their own transition's intercept: coverage 0.925 instead of 0.955 in
   // benchmarks/coverage.mjs), and leave only the replicates whose interval happens to be bounded.
-  const unbounded = unboundedParameters(model.parts, eStep).filter((i) => !inv.unavailable.includes(i));
+  const unbounded = unboundedParameters(model.parts, eStep, progress('bounds')).filter((i) => !inv.unavailable.includes(i));
   if (unbounded.length) inv.notes.push(unboundedNote(unbounded.map((i) => names[i]).join(', ')));
   const unavailable = inv.unavailable.map((i) => names[i]);
   let scores: Float64Array | undefined;
