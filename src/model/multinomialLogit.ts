@@ -187,8 +187,13 @@ export class MultinomialLogit implements SubModel {
       t.set(this.cacheBox.table);
       this.cacheBox.table = t;
     }
-    const patterns = sab(this.design.patterns.length).subarray(0, this.design.patterns.length);
-    patterns.set(this.design.patterns);
+    let patterns = this.design.patterns;
+    if (!(patterns.buffer instanceof SharedArrayBuffer)) {
+      // the design (shared with clones) keeps the shared copy: one copy of the patterns, not two
+      patterns = sab(patterns.length).subarray(0, patterns.length);
+      patterns.set(this.design.patterns);
+      this.design.patterns = patterns;
+    }
     const d = this.passData(counts, units, patterns, sab);
     // groupedProbabilities into the E-step's shared table then also runs on the pool
     if (units !== null && unitProbs !== undefined && unitProbs.buffer instanceof SharedArrayBuffer) d.unitProbs = unitProbs;
