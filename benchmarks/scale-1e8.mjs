@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { loadModelSource } from '../dist/src/report/modelSource.js';
 import { simulate } from '../dist/src/estimation/simulate.js';
+import { panelCsv } from '../dist/src/data/writePanel.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -54,26 +55,17 @@ async function generate() {
   const write = async (s) => {
     if (!out.write(s)) await once(out, 'drain');
   };
-  await write('customer,period,voice,intervention\n');
   const width = String(C).length;
   let last = 0;
   for (let b = 0; b * BLOCK < C; b++) {
     const n = Math.min(BLOCK, C - b * BLOCK);
     const { panel } = simulate(truth.spec, truth.parameters, { customers: n, periods: T, policy: { afterComplaint: 0.5, otherwise: 0.02 }, seed: S + b });
-    const iv = panel.columns.intervention;
-    let buf = '';
-    for (let i = 0; i < n; i++) {
-      const id = `c${String(b * BLOCK + i + 1).padStart(width, '0')},`;
-      for (let r = panel.offsets[i]; r < panel.offsets[i + 1]; r++) {
-        const v = panel.voice[r];
-        buf += id + panel.period[r] + ',' + (v < 0 ? '' : panel.voiceLabels[v]) + ',' + iv[r] + '\n';
-      }
-      if (buf.length > 1 << 20) {
-        await write(buf);
-        buf = '';
-      }
-    }
-    await write(buf);
+    panel.customers = panel.customers.map((_, i) => `c${String(b * BLOCK + i + 1).padStart(width, '0')}`);
+    // the project's panel writer; its first chunk is the header row, written once
+    let chunk = 0;
+    await panelCsv(panel)(async (text) => {
+      if (chunk++ > 0 || b === 0) await write(text);
+    });
     if (Date.now() - last > 3000) {
       last = Date.now();
       log(`generating ${panelFile}: ${b * BLOCK + n} of ${C} customers`);

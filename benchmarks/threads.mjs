@@ -116,5 +116,6 @@ const f = (x) => x.toFixed(2);
 process.stderr.write(
   `threads ${many.threads} vs 1 on ${rows} rows (load ${f(result.load[0])} on ${result.cores} cores): ` +
     `E-step speed-up ${f(result.eStepSpeedup)} (target 1.8), EM iteration speed-up ${f(result.iterationSpeedup)} (target 1.6); ` +
-    `serial ${f(serial)} ms of ${f(median(many.iteration))} ms per iteration (at most ${f(result.amdahlIterationSpeedup)}x)\n`,
+    `serial ${f(serial)} ms of ${f(median(many.iteration))} ms per iteration (at most ${f(result.amdahlIterationSpeedup)}x); ` +
+    `CPU per iteration (all threads) ${f(result.iterationCpuMs.one)} ms on 1 thread, ${f(result.iterationCpuMs.many)} ms on ${many.threads}\n`,
 );
