@@ -314,12 +314,15 @@ export class EStep {
       ['transition', inp.cTrans],
       ['emission', inp.cEmis],
     ];
-    // each shard copies its shared units' probabilities in and zeroes its count entries itself
-    // (forwardBackwardShard with inp.copies); the shared units are reduced after every shard
+    // the own units' counts are zeroed first; each shard copies its shared units' probabilities in
+    // and zeroes its copies itself (forwardBackwardShard with inp.copies); the shared units are
+    // reduced after every shard
     if (this.pool !== null && gamma === undefined) {
+      if (mode === 'counts') this.pool.zero();
       this.pool.run(mode);
       if (mode === 'counts') this.pool.reduce();
     } else {
+      if (mode === 'counts') for (const [b, c] of counts) c.fill(0, 0, this.sharded[b].nUnits * this.sharded[b].unitSize);
       for (let s = 0; s < nShards; s++) forwardBackwardShard(inp, this.work, s, mode, gamma ?? null);
       if (mode === 'counts') for (const [b, c] of counts) reduceShared(c, this.sharded[b]);
     }

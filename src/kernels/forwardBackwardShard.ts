@@ -1,7 +1,7 @@
 import { hmmKernel, type HmmKernelMode } from './compileHmmKernel.js';
 import type { FbWork } from './forwardBackward.js';
 import type { HmmInputs } from './hmmInputs.js';
-import { spreadShardCopies, type ShardCopies } from './shardCopies.js';
+import { spreadShardCopies, zeroShardCopies, type ShardCopies } from './shardCopies.js';
 
 /**
  * What one shard of the E-step reads and writes: kernel inputs whose tables may extend past the
@@ -10,9 +10,9 @@ import { spreadShardCopies, type ShardCopies } from './shardCopies.js';
  * log-likelihood out [s]. Every array may live in shared memory (worker threads).
  *
  * With `copies` (initial, transition, emission tables; see shardCopies.ts) each shard first copies
- * the probabilities of the shared units it uses into its own copies and, with counts, zeroes the
- * count entries its rows add to, so that nothing is done for the whole table in one thread.
- * Without, the caller does both.
+ * the probabilities of the shared units it uses into its own copies and, with counts, zeroes its
+ * copies' counts; the caller zeroes the tables' own units before (zeroOwnCounts). Without
+ * `copies`, the caller does all of it.
  */
 export interface ShardInputs extends HmmInputs {
   cInit: Float64Array;
@@ -21,38 +21,6 @@ export interface ShardInputs extends HmmInputs {
   seq: Int32Array;
   shardLogLik: Float64Array;
   copies?: readonly [ShardCopies, ShardCopies, ShardCopies];
-}
-
-/**
- * Set to 0 every count entry the forward-backward over shard s adds to (the entries of its rows'
- * units and of its copies): the first-period entries of its sequences, the transition entries of
- * every row after a sequence's first, the observed voice's emission entries.
- */
-export function zeroShardCounts(inp: ShardInputs, s: number): void {
-  const K = inp.nStates;
-  const V = inp.nVoice;
-  const KK = K * K;
-  const KV = K * V;
-  const { offsets, voice, initIndex, transIndex, emisIndex, cInit, cTrans, cEmis } = inp;
-  const s1 = inp.seq[s + 1];
-  for (let q = inp.seq[s]; q < s1; q++) {
-    const r0 = offsets[q];
-    const r1 = offsets[q + 1];
-    if (r1 === r0) continue;
-    const ib = initIndex[q] * K;
-    for (let k = 0; k < K; k++) cInit[ib + k] = 0;
-    for (let r = r0; r < r1; r++) {
-      if (r > r0) {
-        const tb = transIndex[r] * KK;
-        for (let x = 0; x < KK; x++) cTrans[tb + x] = 0;
-      }
-      const v = voice[r];
-      if (v >= 0) {
-        const eb = emisIndex[r] * KV + v;
-        for (let k = 0; k < K; k++) cEmis[eb + k * V] = 0;
-      }
-    }
-  }
 }
 
 /**
@@ -67,11 +35,42 @@ export function forwardBackwardShard(inp: ShardInputs, work: FbWork, s: number, 
     spreadShardCopies(inp.initProb, inp.copies[0], s);
     spreadShardCopies(inp.transProb, inp.copies[1], s);
     spreadShardCopies(inp.emisProb, inp.copies[2], s);
-    if (mode === 'counts') zeroShardCounts(inp, s);
+    if (mode === 'counts') {
+      zeroShardCopies(inp.cInit, inp.copies[0], s);
+      zeroShardCopies(inp.cTrans, inp.copies[1], s);
+      zeroShardCopies(inp.cEmis, inp.copies[2], s);
+    }
   }
   const kernel = hmmKernel(inp.nStates, mode);
   inp.shardLogLik[s] = kernel(
     inp.nVoice, inp.offsets.subarray(s0, s1 + 1), inp.voice, inp.initIndex.subarray(s0, s1), inp.initProb, inp.transIndex, inp.transProb,
     inp.emisIndex, inp.emisProb, work.alpha, work.emis, work.invScale, inp.cInit, inp.cTrans, inp.cEmis, mode === 'counts' ? gamma : null, null,
   );
+}
+
+/** Count entries per item of zeroOwnCounts (2 MiB of doubles). */
+export const ZERO_CHUNK = 1 << 18;
+
+/** The own units' count entries (before any copy) of the three tables, in items of ZERO_CHUNK entries. */
+export function zeroOwnItems(inp: ShardInputs): number {
+  let n = 0;
+  for (const sc of inp.copies ?? []) n += Math.ceil((sc.nUnits * sc.unitSize) / ZERO_CHUNK);
+  return n;
+}
+
+/** Item `item` of zeroOwnCounts: ZERO_CHUNK entries of one table's own units set to 0. */
+export function zeroOwnCounts(inp: ShardInputs, item: number): void {
+  const tables = [inp.cInit, inp.cTrans, inp.cEmis];
+  let i = item;
+  for (let b = 0; b < 3; b++) {
+    const sc = inp.copies![b];
+    const own = sc.nUnits * sc.unitSize;
+    const n = Math.ceil(own / ZERO_CHUNK);
+    if (i < n) {
+      tables[b].fill(0, i * ZERO_CHUNK, Math.min(own, (i + 1) * ZERO_CHUNK));
+      return;
+    }
+    i -= n;
+  }
+  throw new RangeError(`zeroing item ${item} out of range`);
 }

@@ -10,12 +10,13 @@
  *   ctrl Int32Array(CTRL_LENGTH) in shared memory: [GEN] generation, [NEXT] next shard to take,
  *   [DONE] items finished, [CMD] 1 = forward-backward with counts, 2 = forward pass only, 3 = exit,
  *   4 = the chunks of M-step pass [PASS] in mode [MODE], 5 = the reduction of the shards' count
- *   copies (REDUCE_CHUNK shared units per item); [FAILED] 1 when an item threw (its message
+ *   copies (REDUCE_CHUNK shared units per item), 6 = zero the count tables' own units (ZERO_CHUNK
+ *   entries per item); [FAILED] 1 when an item threw (its message
  *   in the worker's stderr). NEXT carries the generation (see drainShards).
  */
 import { Worker } from 'node:worker_threads';
 import { createFbWork, type FbWork } from '../kernels/forwardBackward.js';
-import { forwardBackwardShard, type ShardInputs } from '../kernels/forwardBackwardShard.js';
+import { forwardBackwardShard, zeroOwnCounts, zeroOwnItems, type ShardInputs } from '../kernels/forwardBackwardShard.js';
 import { compiledUrl } from './runParallel.js';
 import { passChunks, runPassChunk, type LogitPassData } from '../model/logitPassChunks.js';
 import { reduceShardCopies } from '../kernels/shardCopies.js';
@@ -29,7 +30,7 @@ export const FAILED = 4;
 export const PASS = 5;
 export const MODE = 6;
 export const CTRL_LENGTH = 7;
-const COMMANDS = { counts: 1, loglik: 2, exit: 3, pass: 4, reduce: 5 } as const;
+const COMMANDS = { counts: 1, loglik: 2, exit: 3, pass: 4, reduce: 5, zero: 6 } as const;
 /** Shared units per item of the reduction of the shards' count copies (fixed, so the items are too). */
 export const REDUCE_CHUNK = 4096;
 
@@ -71,6 +72,7 @@ export const MAX_ITEMS = ITEM_MASK;
 function itemCount(inputs: ShardInputs, passes: readonly LogitPassData[], cmd: number, pass: number): number {
   if (cmd === COMMANDS.pass) return passChunks(passes[pass].nPatterns);
   if (cmd === COMMANDS.reduce) return reduceItems(inputs);
+  if (cmd === COMMANDS.zero) return zeroOwnItems(inputs);
   return inputs.seq.length - 1;
 }
 
@@ -95,6 +97,7 @@ export function drainShards(inputs: ShardInputs, work: FbWork, passes: readonly 
     try {
       if (cmd === COMMANDS.pass) runPassChunk(passes[pass], s, mode, nb);
       else if (cmd === COMMANDS.reduce) runReduceItem(inputs, s);
+      else if (cmd === COMMANDS.zero) zeroOwnCounts(inputs, s);
       else forwardBackwardShard(inputs, work, s, cmd === COMMANDS.counts ? 'counts' : 'loglik');
     } catch (e) {
       Atomics.store(ctrl, FAILED, 1);
@@ -149,6 +152,11 @@ export class EStepPool {
   /** Run every chunk of registered M-step pass `index` in `mode` (logitPassChunks.ts). */
   runPass(index: number, mode: number): void {
     this.start(COMMANDS.pass, index, mode);
+  }
+
+  /** Set the count tables' own units to 0 (before run('counts')), in fixed chunks. */
+  zero(): void {
+    if (zeroOwnItems(this.inputs) > 0) this.start(COMMANDS.zero);
   }
 
   /** Reduce the shards' count copies of every shared unit (after run('counts')), in shard order. */
