@@ -155,7 +155,7 @@ console.log(
     logLik: fitJson.logLik,
     phasesS: {
       read: span(/^reading/),
-      designs: span(/^building the designs/),
+      designs: span(/^building the designs/, /^E-step tables/),
       eStepTables: span(/^E-step tables/),
       em: span(/^EM from/, /^standard errors$/, /^the report/),
       standardErrors: span(/^standard errors$/, /^the report/),

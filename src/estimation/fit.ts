@@ -114,16 +114,24 @@ function checkPanelSpec(panel: Panel, spec: ModelSpec): void {
  * The model of `spec` on a panel's designs. The full designs are temporaries: once compressed into
  * the sub-models' patterns they are released (they are the largest buffers of a big panel).
  */
-function buildModel(panel: Panel, spec: ModelSpec): HmmModel {
+function buildModel(panel: Panel, spec: ModelSpec, onPhase?: (description: string) => void): HmmModel {
   checkPanelSpec(panel, spec);
-  return createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
+  if (onPhase === undefined) return createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
+  // the same designs, one sub-model at a time, each announced (a large panel takes a while)
+  const designs = {} as ModelDesigns;
+  for (const b of ['initial', 'transition', 'emission'] as const) {
+    onPhase(`designs: ${b} ${spec.formulas[b]}`);
+    designs[b] = buildDesign(panel, spec.formulas[b]);
+  }
+  onPhase('designs: distinct rows (patterns)');
+  return createModel(spec, designs, panel.offsets);
 }
 
 /** Fit the model of `spec` to a panel. */
 export function fit(panel: Panel, spec: ModelSpec, options: FitOptions = {}): FitResult {
   checkFitOptions(options);
   options.onPhase?.(`building the designs (${panel.voice.length} rows)`);
-  return fitModel(buildModel(panel, spec), panel.offsets, panel.voice, dataSummary(panel), spec, options);
+  return fitModel(buildModel(panel, spec, options.onPhase), panel.offsets, panel.voice, dataSummary(panel), spec, options);
 }
 
 /** Fit from ready-made designs (one row per panel row each). */

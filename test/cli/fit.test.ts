@@ -84,7 +84,8 @@ describe('squeaky fit (in-process)', () => {
     expect(lines.filter((l) => l.startsWith('start 2/2')).length).toBe(3);
     // reading: the megabytes read, ending at the file's size; standard errors: the last parameter of each step
     const size = (statSync(ws.panel).size / 1e6).toFixed(0);
-    expect(lines).toContain(`reading: ${size} of ${size} MB (100%)`);
+    expect(lines).toContain(`reading: ${size} of ${size} MB (100%); checking and ordering the rows`);
+    expect(lines.filter((l) => l.startsWith('[') && l.includes('] designs: ')).length).toBe(4); // initial, transition, emission, patterns
     expect(lines.some((l) => /^standard errors: observed information (\d+)\/\1 parameters$/.test(l))).toBe(true);
     expect(lines.some((l) => /^standard errors: likelihood-interval checks (\d+)\/\1 parameters$/.test(l))).toBe(true);
     const quiet = await runCli(['fit', ws.panel, ...FAST, '--max-iter', '3', '--quiet', '--out', join(ws.dir, 'p3')], { errIsTTY: true });

@@ -58,7 +58,8 @@ function progressPrinter(io: CliIO): {
   return {
     reading: (bytesRead, totalBytes) => {
       const mb = (b: number): string => (b / 1e6).toFixed(0);
-      const line = `reading: ${mb(bytesRead)} of ${mb(totalBytes)} MB (${((100 * bytesRead) / totalBytes).toFixed(0)}%)`;
+      const end = bytesRead >= totalBytes ? '; checking and ordering the rows' : '';
+      const line = `reading: ${mb(bytesRead)} of ${mb(totalBytes)} MB (${((100 * bytesRead) / totalBytes).toFixed(0)}%)${end}`;
       if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
       else if (due(bytesRead >= totalBytes)) io.err(line + '\n');
       shown = true;
