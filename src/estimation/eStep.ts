@@ -31,6 +31,21 @@ import { noCopies, panelShards, reduceShared, shardIndex, type ShardedIndex } fr
 /** The three sub-models in Block order (initial, transition, emission). */
 export type Parts = readonly [SubModel, SubModel, SubModel];
 
+/**
+ * What the EM driver, the quasi-Newton phase and the information code need from an E-step: the
+ * one-class EStep here and the mixture's (mixtureEStep.ts) both provide it.
+ */
+export interface EStepEngine {
+  readonly stats: EStepStatistics;
+  readonly nSeq: number;
+  /** E-step at the parts' current parameters (counts into stats); returns the log-likelihood. */
+  run(parts: readonly SubModel[]): number;
+  /** Log-likelihood by the forward pass alone; per-sequence values into perSequence when given. */
+  logLik(parts: readonly SubModel[], perSequence?: Float64Array): number;
+  /** Stop its worker threads, if it has any. */
+  close?(): void;
+}
+
 /** Table length of a sub-model: nPatterns * nGroups * nOut. */
 function tableLength(part: SubModel): number {
   return part.design.nPatterns * part.nGroups * part.nOut;

@@ -27,6 +27,8 @@ import type { ModelSpec, NamedParameters } from './spec.js';
 import { Rng } from './rng.js';
 import { createModel, complaintIndex, checkSpec, type ModelDesigns } from '../model/hmmModel.js';
 import { ModelError, UsageError } from '../errors.js';
+import { createMixtureModel } from '../model/mixtureModel.js';
+import type { SubModel } from '../model/subModel.js';
 
 export interface SimulationPolicy {
   /** Probability that the firm intervenes in a period in which the customer complained. */
@@ -53,6 +55,8 @@ export interface SimulationResult {
   panel: Panel;
   /** True state per row, 0-based (state 1 = 0), row-major like the panel. */
   states: Int32Array;
+  /** With latent classes (spec.classes): each customer's true class, 0-based, drawn from the membership model. */
+  classes?: Int32Array;
 }
 
 const SUBMODELS = ['initial', 'transition', 'emission'] as const;
@@ -181,24 +185,48 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
   // rows of other columns either (scale(x) standardises over the whole panel, for instance);
   // otherwise on the whole panel, whose later interventions are still 0 and cannot matter.
   const local = compiled.map((f, b) => dynamic[b] && historyLocal(f, panel, designs[b], N, T));
-  const model = createModel(spec, { initial: designs[0], transition: designs[1], emission: designs[2] } as ModelDesigns, offsets);
-  model.setParameters(orderedValues(model.getParameters().names, params));
-  const [initial, transition, emission] = model.parts;
+  const rng = new Rng(options.seed);
+  // One class: the model itself; with classes, each customer's class is drawn first (membership
+  // logit on the first row of its customer-level design) and its class's sub-models used throughout.
+  let classParts: (readonly [SubModel, SubModel, SubModel])[];
+  let classOf: Int32Array | undefined;
+  const modelDesigns = { initial: designs[0], transition: designs[1], emission: designs[2] } as ModelDesigns;
+  if (spec.classes) {
+    const mf = compileFormula(spec.classes.formula, names);
+    if (mf.variables.includes('intervention')) throw new ModelError(`cannot simulate: the class formula '${spec.classes.formula}' reads intervention; class membership is a customer-level model`);
+    const membership = mf.evaluate(panel);
+    const mixture = createMixtureModel(spec, { ...modelDesigns, membership }, offsets);
+    mixture.setParameters(orderedValues(mixture.getParameters().names, params));
+    classParts = mixture.classes.map((m) => m.parts);
+    const C = mixture.nClasses;
+    const mc = membership.names.length;
+    const rows = new Float64Array(N * mc);
+    for (let i = 0; i < N; i++) rows.set(membership.values.subarray(i * T * mc, (i * T + 1) * mc), i * mc);
+    const pi = new Float64Array(N * C);
+    mixture.membership.probabilitiesFor(rows, N, pi);
+    classOf = new Int32Array(N);
+    for (let i = 0; i < N; i++) classOf[i] = rng.categorical(pi, i * C, C);
+  } else {
+    const model = createModel(spec, modelDesigns, offsets);
+    model.setParameters(orderedValues(model.getParameters().names, params));
+    classParts = [model.parts];
+  }
+  const nClasses = classParts.length;
 
   const nCols = designs.map((d) => d.names.length);
   const rowsNow = nCols.map((c) => new Float64Array(N * c)); // row-major [customer*nCols + col]
   // The design rows actually used, kept to check at the end that the final designs reproduce them.
   const used = nCols.map((c) => new Float64Array(n * c)); // row-major [row*nCols + col]
-  const initProb = new Float64Array(N * K); // [customer*K + k]
-  const transProb = new Float64Array(N * K * K); // [(customer*K + i)*K + j]
-  const emisProb = new Float64Array(N * K * V); // [(customer*K + k)*V + c]
+  // per class c: [c][customer*K + k], [c][(customer*K + i)*K + j], [c][(customer*K + k)*V + v]
+  const initProb = classParts.map(() => new Float64Array(N * K));
+  const transProb = classParts.map(() => new Float64Array(N * K * K));
+  const emisProb = classParts.map(() => new Float64Array(N * K * V));
   const states = new Int32Array(n);
   const voice = panel.voice;
   const intervention = columns.intervention;
   const complaint = complaintIndex(spec.voiceLabels);
   const missing = options.missing ?? 0;
   const { afterComplaint, otherwise } = options.policy;
-  const rng = new Rng(options.seed);
 
   for (let t = 0; t < T; t++) {
     // Formulas that read interventions are evaluated on the history so far (periods 1..t+1 of
@@ -209,14 +237,18 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
       else if (t > 0 && dynamic[b]) gatherPeriod(compiled[b].evaluate(panel), nCols[b], N, T, t, T, rowsNow[b], used[b]);
       else gatherPeriod(designs[b], nCols[b], N, T, t, T, rowsNow[b], used[b]);
     }
-    if (t === 0) initial.probabilitiesFor(rowsNow[0], N, initProb);
-    else transition.probabilitiesFor(rowsNow[1], N, transProb);
-    emission.probabilitiesFor(rowsNow[2], N, emisProb);
+    for (let c = 0; c < nClasses; c++) {
+      const [initial, transition, emission] = classParts[c];
+      if (t === 0) initial.probabilitiesFor(rowsNow[0], N, initProb[c]);
+      else transition.probabilitiesFor(rowsNow[1], N, transProb[c]);
+      emission.probabilitiesFor(rowsNow[2], N, emisProb[c]);
+    }
     for (let i = 0; i < N; i++) {
       const r = i * T + t;
-      const s = t === 0 ? rng.categorical(initProb, i * K, K) : rng.categorical(transProb, (i * K + states[r - 1]) * K, K);
+      const c = classOf === undefined ? 0 : classOf[i];
+      const s = t === 0 ? rng.categorical(initProb[c], i * K, K) : rng.categorical(transProb[c], (i * K + states[r - 1]) * K, K);
       states[r] = s;
-      let v = rng.categorical(emisProb, (i * K + s) * V, V);
+      let v = rng.categorical(emisProb[c], (i * K + s) * V, V);
       if (missing > 0 && rng.uniform() < missing) v = -1;
       voice[r] = v;
       intervention[r] = rng.uniform() < (v === complaint ? afterComplaint : otherwise) ? 1 : 0;
@@ -231,7 +263,7 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
       if (final[e] !== u[e]) throw new Error(`simulate: the ${SUBMODELS[b]} design changed after its period was simulated (value ${e})`);
     }
   }
-  return { panel, states };
+  return classOf ? { panel, states, classes: classOf } : { panel, states };
 }
 
 /**

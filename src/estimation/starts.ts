@@ -10,6 +10,7 @@
 import type { MStepOptions } from '../model/subModel.js';
 import type { EStep, Parts } from './eStep.js';
 import type { Rng } from './rng.js';
+import type { HmmInputs } from '../kernels/hmmInputs.js';
 
 /** Fill `out` (length K) with the responsibilities of `row` (need not be normalised; must be >= 0, not all 0). */
 export type Responsibilities = (row: number, voice: number, out: Float64Array) => void;
@@ -20,32 +21,51 @@ export type Responsibilities = (row: number, voice: number, out: Float64Array) =
  * observed voice.
  */
 export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilities): void {
-  const { nStates: K, nVoice: V, offsets, voice, initIndex, transIndex, emisIndex } = eStep.inputs;
   const c = eStep.stats.counts;
   c.initial.fill(0);
   c.transition.fill(0);
   c.emission.fill(0);
   eStep.stats.logLik = NaN;
+  addResponsibilityCounts(eStep.inputs, eStep.voice, resp, { initial: c.initial, transition: c.transition, emission: c.emission });
+}
+
+/** Where addResponsibilityCounts reads a panel: the kernel's layout (hmmInputs.ts) without the tables. */
+export type ResponsibilityLayout = Pick<HmmInputs, 'nStates' | 'nVoice' | 'offsets' | 'voice' | 'initIndex' | 'transIndex' | 'emisIndex'>;
+
+/**
+ * ADD the pseudo statistics of `resp` to the count tables (layouts of hmmInputs.ts), every count of
+ * sequence s multiplied by weight[s] when given (a customer's class weight). `panelVoice` is the
+ * panel's voice, passed to resp (layout.voice may be voice' of per-row emission tables).
+ */
+export function addResponsibilityCounts(
+  layout: ResponsibilityLayout,
+  panelVoice: Int32Array,
+  resp: Responsibilities,
+  out: { initial: Float64Array; transition: Float64Array; emission: Float64Array },
+  weight?: Float64Array,
+): void {
+  const { nStates: K, nVoice: V, offsets, voice, initIndex, transIndex, emisIndex } = layout;
   let g = new Float64Array(K);
   let prev = new Float64Array(K);
   for (let s = 0; s + 1 < offsets.length; s++) {
+    const w = weight === undefined ? 1 : weight[s];
     for (let r = offsets[s]; r < offsets[s + 1]; r++) {
       const v = voice[r];
-      resp(r, eStep.voice[r], g); // the panel's voice (inputs.voice is voice' with per-row emission tables)
+      resp(r, panelVoice[r], g);
       let sum = 0;
       for (let k = 0; k < K; k++) sum += g[k];
       if (!(sum > 0)) throw new RangeError(`responsibilities of row ${r} do not sum to a positive number`);
       for (let k = 0; k < K; k++) g[k] /= sum;
       if (r === offsets[s]) {
         const b = initIndex[s] * K;
-        for (let k = 0; k < K; k++) c.initial[b + k] += g[k];
+        for (let k = 0; k < K; k++) out.initial[b + k] += w * g[k];
       } else {
         const b = transIndex[r] * K * K;
-        for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) c.transition[b + i * K + j] += prev[i] * g[j];
+        for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) out.transition[b + i * K + j] += w * prev[i] * g[j];
       }
       if (v >= 0) {
         const b = emisIndex[r] * K * V + v;
-        for (let k = 0; k < K; k++) c.emission[b + k * V] += g[k];
+        for (let k = 0; k < K; k++) out.emission[b + k * V] += w * g[k];
       }
       const t = prev;
       prev = g;

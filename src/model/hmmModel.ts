@@ -73,7 +73,7 @@ class Model implements HmmModel {
     readonly spec: ModelSpec,
     readonly parts: readonly [SubModel, SubModel, SubModel],
     /** Mean emission design row over all panel rows. */
-    private readonly meanEmissionRow: Float64Array,
+    readonly meanEmissionRow: Float64Array,
   ) {
     this.nStates = spec.nStates;
     this.nVoice = spec.voiceLabels.length;
@@ -136,6 +136,15 @@ class Model implements HmmModel {
   clone(): HmmModel {
     return new Model(this.spec, [this.parts[0].clone(), this.parts[1].clone(), this.parts[2].clone()], this.meanEmissionRow);
   }
+}
+
+/**
+ * A model with the same spec and labelling rule as `base` over other sub-models of the same shapes
+ * (a class of a mixture: its own parts, or some shared with other classes).
+ */
+export function modelWithParts(base: HmmModel, parts: readonly [SubModel, SubModel, SubModel]): HmmModel {
+  if (!(base instanceof Model)) throw new RangeError('modelWithParts needs a model made by createModel');
+  return new Model(base.spec, parts, base.meanEmissionRow);
 }
 
 function checkDesign(name: string, d: Design, nRows: number): void {

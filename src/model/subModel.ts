@@ -15,6 +15,8 @@ export const BLOCKS: readonly Block[] = ['initial', 'transition', 'emission'];
  */
 export interface SubModel {
   readonly block: Block;
+  /** Where the E-step keeps this part's counts when that is not `block` (a part of one class of a mixture). */
+  readonly countsKey?: string;
   readonly nGroups: number;
   readonly nOut: number;
   readonly design: PatternDesign;
@@ -100,7 +102,11 @@ export interface MStepReport {
  */
 export interface EStepStatistics {
   logLik: number;
-  counts: Record<Block, Float64Array>;
+  /**
+   * Keyed by block; inside a mixture of classes by each part's `countsKey` (class parts have their
+   * own tables, see mixtureModel.ts), so read them with partCounts / partObserved.
+   */
+  counts: Record<string, Float64Array>;
   /**
    * Per-unit (observed-outcome) counts, for a block whose sub-model has `observedProbabilities`:
    * when `observed[block]` is set, `counts[block]` is row-major [u*nGroups + g], the weight of group
@@ -108,7 +114,22 @@ export interface EStepStatistics {
    * ignored), instead of the per-pattern table. When it is a GroupedUnits, counts[block] is
    * [u*nGroups + g] over those units. The M-step is the same maximisation either way.
    */
-  observed?: Partial<Record<Block, ObservedUnits>>;
+  observed?: Partial<Record<string, ObservedUnits>>;
+}
+
+/** The key of a part's tables in EStepStatistics: its own countsKey (a class's part), else its block. */
+export function countsKeyOf(part: SubModel): string {
+  return part.countsKey ?? part.block;
+}
+
+/** The E-step counts a part's gradient, Hessian and objective read. */
+export function partCounts(stats: EStepStatistics, part: SubModel): Float64Array {
+  return stats.counts[countsKeyOf(part)];
+}
+
+/** The observed units of a part's counts (per-row or grouped layouts), if any. */
+export function partObserved(stats: EStepStatistics, part: SubModel): ObservedUnits | undefined {
+  return stats.observed?.[countsKeyOf(part)];
 }
 
 /**

@@ -15,8 +15,8 @@
  *   in the worker's stderr). NEXT carries the generation (see drainShards).
  */
 import { Worker } from 'node:worker_threads';
-import { createFbWork, type FbWork } from '../kernels/forwardBackward.js';
-import { forwardBackwardShard, zeroOwnCounts, zeroOwnItems, type ShardInputs } from '../kernels/forwardBackwardShard.js';
+import { createShardWork, runShard, type AnyShardInputs as ShardInputs, type ShardWork as FbWork } from '../kernels/mixtureShard.js';
+import { zeroOwnCounts, zeroOwnItems, type ShardInputs as OneClassInputs } from '../kernels/forwardBackwardShard.js';
 import { compiledUrl } from './runParallel.js';
 import { passChunks, runPassChunk, type LogitPassData } from '../model/logitPassChunks.js';
 import { reduceShardCopies } from '../kernels/shardCopies.js';
@@ -34,20 +34,30 @@ const COMMANDS = { counts: 1, loglik: 2, exit: 3, pass: 4, reduce: 5, zero: 6 } 
 /** Shared units per item of the reduction of the shards' count copies (fixed, so the items are too). */
 export const REDUCE_CHUNK = 4096;
 
+/** The shard copies of one-class inputs (the mixture E-step spreads and reduces its own). */
+function copiesOf(inputs: ShardInputs): OneClassInputs['copies'] {
+  return 'copies' in inputs ? inputs.copies : undefined;
+}
+
 /** The count tables of the three blocks, in the order of inputs.copies. */
-function countTables(inputs: ShardInputs): [Float64Array, Float64Array, Float64Array] {
+function countTables(inputs: OneClassInputs): [Float64Array, Float64Array, Float64Array] {
   return [inputs.cInit, inputs.cTrans, inputs.cEmis];
 }
 
 /** Items of the reduction: every block's shared units in chunks of REDUCE_CHUNK, block by block. */
 function reduceItems(inputs: ShardInputs): number {
   let n = 0;
-  for (const sc of inputs.copies ?? []) n += Math.ceil(sc.shared.length / REDUCE_CHUNK);
+  for (const sc of copiesOf(inputs) ?? []) n += Math.ceil(sc.shared.length / REDUCE_CHUNK);
   return n;
 }
 
+/** Own count entries to zero, in items of ZERO_CHUNK (one-class inputs with copies only). */
+function zeroItems(inputs: ShardInputs): number {
+  return copiesOf(inputs) === undefined ? 0 : zeroOwnItems(inputs as OneClassInputs);
+}
+
 /** Reduction item `item` (see reduceItems). */
-function runReduceItem(inputs: ShardInputs, item: number): void {
+function runReduceItem(inputs: OneClassInputs, item: number): void {
   const tables = countTables(inputs);
   let i = item;
   for (let b = 0; b < 3; b++) {
@@ -72,7 +82,7 @@ export const MAX_ITEMS = ITEM_MASK;
 function itemCount(inputs: ShardInputs, passes: readonly LogitPassData[], cmd: number, pass: number): number {
   if (cmd === COMMANDS.pass) return passChunks(passes[pass].nPatterns);
   if (cmd === COMMANDS.reduce) return reduceItems(inputs);
-  if (cmd === COMMANDS.zero) return zeroOwnItems(inputs);
+  if (cmd === COMMANDS.zero) return zeroItems(inputs);
   return inputs.seq.length - 1;
 }
 
@@ -96,9 +106,9 @@ export function drainShards(inputs: ShardInputs, work: FbWork, passes: readonly 
     if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
     try {
       if (cmd === COMMANDS.pass) runPassChunk(passes[pass], s, mode, nb);
-      else if (cmd === COMMANDS.reduce) runReduceItem(inputs, s);
-      else if (cmd === COMMANDS.zero) zeroOwnCounts(inputs, s);
-      else forwardBackwardShard(inputs, work, s, cmd === COMMANDS.counts ? 'counts' : 'loglik');
+      else if (cmd === COMMANDS.reduce) runReduceItem(inputs as OneClassInputs, s);
+      else if (cmd === COMMANDS.zero) zeroOwnCounts(inputs as OneClassInputs, s);
+      else runShard(inputs, work, s, cmd === COMMANDS.counts ? 'counts' : 'loglik');
     } catch (e) {
       Atomics.store(ctrl, FAILED, 1);
       process.stderr.write(`E-step item ${s} failed: ${(e as Error).stack ?? String(e)}\n`);
@@ -111,7 +121,7 @@ export function drainShards(inputs: ShardInputs, work: FbWork, passes: readonly 
 /** True when every array of the inputs lives in shared memory (what the workers need). */
 export function isShared(inputs: ShardInputs): boolean {
   const shared = (o: object): boolean => Object.values(o).every((v) => !ArrayBuffer.isView(v) || (v as Int32Array).buffer instanceof SharedArrayBuffer);
-  return shared(inputs) && (inputs.copies ?? []).every(shared);
+  return shared(inputs) && (copiesOf(inputs) ?? []).every(shared);
 }
 
 export class EStepPool {
@@ -131,7 +141,7 @@ export class EStepPool {
     private readonly passes: readonly LogitPassData[] = [],
   ) {
     if (!isShared(inputs)) throw new RangeError('E-step pool: every input array must be backed by a SharedArrayBuffer');
-    this.work = createFbWork(inputs.nStates, maxLen);
+    this.work = createShardWork(inputs, maxLen);
     const url = new URL(compiledUrl(new URL(import.meta.url.endsWith('.ts') ? './eStepWorker.ts' : './eStepWorker.js', import.meta.url).href));
     for (let t = 1; t < threads; t++) {
       const w = new Worker(url, { workerData: { inputs, ctrl: this.ctrl, maxLen, passes } });
@@ -156,7 +166,7 @@ export class EStepPool {
 
   /** Set the count tables' own units to 0 (before run('counts')), in fixed chunks. */
   zero(): void {
-    if (zeroOwnItems(this.inputs) > 0) this.start(COMMANDS.zero);
+    if (zeroItems(this.inputs) > 0) this.start(COMMANDS.zero);
   }
 
   /** Reduce the shards' count copies of every shared unit (after run('counts')), in shard order. */

@@ -34,7 +34,7 @@ function termsOf(fit: SavedFit): Record<(typeof BLOCKS)[number], Set<string>> {
   const out = { initial: new Set<string>(), transition: new Set<string>(), emission: new Set<string>() };
   for (const name of fit.parameters.names) {
     const p = parseParameterName(name);
-    if (!p || /^cut\[/.test(p.term)) continue;
+    if (!p || p.block === 'membership' || /^cut\[/.test(p.term)) continue;
     out[p.block].add(p.term.replace(/\s+/g, ''));
   }
   return out;
@@ -52,6 +52,12 @@ export function nestingProblems(full: SavedFit, restricted: SavedFit): string[] 
   if (a.referenceVoice.toLowerCase() !== b.referenceVoice.toLowerCase()) problems.push(`the reference voices differ (${a.referenceVoice} and ${b.referenceVoice})`);
   if (a.transitionType !== b.transitionType) problems.push(`the transition types differ (${a.transitionType} and ${b.transitionType})`);
   if (a.sharedSlopes && !b.sharedSlopes) problems.push('the full model shares emission slopes across states and the restricted one does not: state-specific slopes do not nest in shared ones');
+  const ca = a.classes?.count ?? 1;
+  const cb = b.classes?.count ?? 1;
+  if (ca !== cb) problems.push(`the numbers of classes differ (${ca} and ${cb}): fewer classes put parameters on the boundary, where the chi-square reference does not hold; compare them by BIC (squeaky select --classes)`);
+  else if (a.classes && b.classes && (a.classes.specific.join(',') !== b.classes.specific.join(',') || a.classes.formula.replace(/\s+/g, '') !== b.classes.formula.replace(/\s+/g, ''))) {
+    problems.push(`the class models differ (class-specific ${a.classes.specific.join(',')} with membership ${a.classes.formula}, and ${b.classes.specific.join(',')} with ${b.classes.formula}): test nested class models by refitting with the same class options`);
+  }
   const ta = termsOf(full);
   const tb = termsOf(restricted);
   for (const block of BLOCKS) {

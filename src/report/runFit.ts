@@ -24,6 +24,7 @@ import { panelPeriodLength } from './periodLength.js';
 import { samePeriodWarnings } from './samePeriodWarnings.js';
 import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 import { defaultThreads } from '../parallel/runParallel.js';
+import { classFit, classSummary } from './classFits.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -67,6 +68,12 @@ export interface RunFitOptions {
   onBootstrapProgress?: BootstrapOptions['onProgress'];
   /** Called as each long phase begins (reading, designs, E-step tables, EM, report). */
   onPhase?: (description: string) => void;
+  /**
+   * Latent classes of customers (default one class): `count` classes, membership a multinomial
+   * logit on `formula` (customer-level columns, default '~ 1'), `specific` the blocks with their own
+   * parameters in every class (default all three; the others are shared).
+   */
+  classes?: { count?: number; formula?: string; specific?: ('initial' | 'transition' | 'emission')[] };
 }
 
 /** Everything `squeaky fit` produces. */
@@ -83,6 +90,21 @@ export interface FitRun {
   panelWarnings: string[];
   /** The panel fitted (for reports drawn from it, e.g. `fit --html`). */
   panel: Panel;
+  /** With latent classes: the intervention-effect report of every class (class 1 first); `effects` is then undefined. */
+  classEffects?: EffectsReport[];
+}
+
+/** The class part of a spec from the options (undefined for one class); UsageError for class options without classes. */
+export function classesFor(options: RunFitOptions): ModelSpec['classes'] {
+  const cl = options.classes;
+  const count = cl?.count ?? 1;
+  if (count < 2) {
+    if (cl?.formula !== undefined) throw new UsageError('--class-formula applies with --classes 2 or more');
+    if (cl?.specific !== undefined) throw new UsageError('--class-specific applies with --classes 2 or more');
+    return undefined;
+  }
+  const specific = (['initial', 'transition', 'emission'] as const).filter((b) => cl?.specific === undefined || cl.specific.includes(b));
+  return { count, formula: cl?.formula ?? '~ 1', specific };
 }
 
 /** The spec asked for, from options and the panel's voice labels. */
@@ -91,6 +113,7 @@ export function specFor(panel: Panel, options: RunFitOptions): ModelSpec {
   const ref = options.referenceVoice ?? defaultReferenceVoice(labels);
   const refIndex = labels.findIndex((l) => l.toLowerCase() === ref.toLowerCase());
   if (refIndex < 0) throw new UsageError(`--reference '${ref}' is not a voice label of the panel (${labels.join(', ')})`);
+  const classes = classesFor(options);
   return {
     nStates: options.states ?? DEFAULT_STATES,
     voiceLabels: [...labels],
@@ -98,6 +121,7 @@ export function specFor(panel: Panel, options: RunFitOptions): ModelSpec {
     formulas: { ...DEFAULT_FORMULAS, ...options.formulas },
     transitionType: options.transitionType ?? 'multinomial',
     sharedSlopes: options.sharedSlopes ?? false,
+    ...(classes ? { classes } : {}),
   };
 }
 
@@ -141,6 +165,10 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
   if (options.transitionType !== undefined && options.transitionType !== spec.transitionType) out.push(`--transition-type ${options.transitionType} (the fit has ${spec.transitionType})`);
   if (options.sharedSlopes !== undefined && options.sharedSlopes !== spec.sharedSlopes) out.push(`--shared-slopes (the fit has ${spec.sharedSlopes ? 'shared' : 'state-specific'} slopes)`);
   if (options.referenceVoice !== undefined && options.referenceVoice.toLowerCase() !== spec.referenceVoice.toLowerCase()) out.push(`--reference ${options.referenceVoice} (the fit has ${spec.referenceVoice})`);
+  if (options.classes !== undefined) {
+    const asked = classesFor(options);
+    if (JSON.stringify(asked ?? null) !== JSON.stringify(spec.classes ?? null)) out.push(`--classes ${asked?.count ?? 1} (the fit has ${spec.classes ? `${spec.classes.count} classes, specific ${spec.classes.specific.join(',')}, membership ${spec.classes.formula}` : 'one class'})`);
+  }
   return out;
 }
 
@@ -179,6 +207,8 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   // Formulas are checked against the panel before any work (FormulaError points into the formula).
   const columns = Object.keys(panel.columns);
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
+  if (spec.classes) compileFormula(spec.classes.formula, columns);
+  if (spec.classes && options.se === 'bootstrap') throw new UsageError('--se bootstrap is not supported with --classes yet: use --se observed or --se robust');
   // The model must be estimable from the panel and the work sane before EM starts.
   const plan = planFit(panel, spec, options.starts);
   const result: FitResult = fitModel(panel, spec, {
@@ -201,24 +231,30 @@ function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | 
   options.onPhase?.('the report');
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
+  if (result.spec.classes) saved.classes = classSummary(panel, result.spec, result.parameters, basis.covariateMeans);
   const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
   if (periodLength) saved.periodLength = periodLength;
   if (covariance) saved.covariance = covariance;
   let effects: EffectsReport | undefined;
+  let classEffects: EffectsReport[] | undefined;
   let effectsProblem: string | undefined;
   try {
-    effects = computeEffects(saved, { horizon: options.horizon ?? DEFAULT_HORIZON });
+    if (saved.classes) classEffects = saved.classes.shares.map((_, c) => computeEffects(classFit(saved, c), { horizon: options.horizon ?? DEFAULT_HORIZON }));
+    else effects = computeEffects(saved, { horizon: options.horizon ?? DEFAULT_HORIZON });
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     effectsProblem = `no intervention-effect report: ${e.message}`;
   }
   saved.warnings = fitWarnings(saved, effects);
+  classEffects?.forEach((ce, c) => {
+    for (const w of fitWarnings({ ...saved, warnings: [], converged: true, starts: [] }, ce)) saved.warnings.push(`class ${c + 1}: ${w}`);
+  });
   for (const w of samePeriodWarnings(saved.spec)) if (!saved.warnings.includes(w)) saved.warnings.push(w);
   if (effectsProblem) saved.warnings.push(effectsProblem);
   if (covariance) saved.warnings.push(...covariance.notes);
   if (covariance) saved.warnings.push(...bootstrapWarnings(covariance));
   const table = parameterTable(saved, { warnings: saved.warnings });
-  return { fit: saved, table, effects, panelWarnings, panel };
+  return { fit: saved, table, effects, panelWarnings, panel, ...(classEffects ? { classEffects } : {}) };
 }
 
 /** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */
@@ -235,7 +271,13 @@ export function fitRunFolderFiles(run: FitRun): FolderFile[] {
     { name: 'parameters.csv', content: formatTable(run.table, 'csv') },
   ];
   if (run.effects) files.push({ name: 'effects.json', content: JSON.stringify(run.effects, null, 2) + '\n' });
+  if (run.classEffects) files.push({ name: 'effects.json', content: JSON.stringify(classEffectsJson(run.fit, run.classEffects), null, 2) + '\n' });
   return files;
+}
+
+/** effects.json of a fit with classes: every class's report with its posterior share. */
+export function classEffectsJson(fit: SavedFit, reports: EffectsReport[]): { classes: { class: number; share: number; report: EffectsReport }[] } {
+  return { classes: reports.map((report, c) => ({ class: c + 1, share: fit.classes?.shares[c] ?? NaN, report })) };
 }
 
 /**
