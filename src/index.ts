@@ -144,3 +144,12 @@ export { sweepStale } from './report/writeAtomic.js';
 export { planFit, designWarnings, MAX_STATES, MAX_STARTS, MAX_TERMS } from './report/fitLimits.js';
 export { parseDecimal, parseWhole } from './data/strictNumber.js';
 export { covariatePaths, exogenousColumns } from './report/covariatePaths.js';
+
+// The firm's selection model (fit --selection)
+export { buildSelectionDesign, compileSelectionFormula, voiceColumnName, voiceColumnNames, withVoiceColumns } from './data/selectionDesign.js';
+export type { SelectionDesign, SelectionRows } from './data/selectionDesign.js';
+export { createSelectionModel } from './model/selectionModel.js';
+export { selectionReport, formatSelectionReport } from './report/selectionReport.js';
+export type { SelectionReport, SelectionContrast, ChannelComparison, EffectComparison, WithoutSelectionFit } from './report/selectionReport.js';
+export { selectionReportOf } from './report/runFit.js';
+export { voiceModelFit, isSelectionParameter, specWithoutSelection } from './report/voiceModelFit.js';

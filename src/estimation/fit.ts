@@ -11,6 +11,7 @@
  */
 import type { Panel } from '../data/panel.js';
 import { buildDesign } from '../data/formula.js';
+import { buildSelectionDesign } from '../data/selectionDesign.js';
 import { ModelError } from '../errors.js';
 import { createModel, complaintIndex, type HmmModel, type ModelDesigns } from '../model/hmmModel.js';
 import { partCounts, partObserved, type SubModel } from '../model/subModel.js';
@@ -35,11 +36,13 @@ import { FIT_DEFAULTS, boundaryWarnings, runStarts } from './fitStarts.js';
 
 /** Designs of the three sub-models for a panel. */
 export function buildModelDesigns(panel: Panel, spec: ModelSpec): ModelDesigns {
-  return {
+  const designs: ModelDesigns = {
     initial: buildDesign(panel, spec.formulas.initial),
     transition: buildDesign(panel, spec.formulas.transition),
     emission: buildDesign(panel, spec.formulas.emission),
   };
+  if (spec.formulas.selection !== undefined) designs.selection = buildSelectionDesign(panel, spec.formulas.selection);
+  return designs;
 }
 
 /** The data summary of a fit result (customers, rows, observed rows, periods, voice counts, interventions). */
@@ -143,7 +146,7 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
   const bins = given ? undefined : complaintRateBins(offsets, voice, K, complaintIndex(spec.voiceLabels));
   const e = base.parts[2].design;
   options.onPhase?.(`E-step tables (${e.nPatterns} emission patterns)`);
-  const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1 });
+  const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1, selection: base.selectionRows });
   options.onPhase?.(`EM from ${1 + (options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts))} start(s), E-step on ${eStep.seq.length - 1} shard(s), ${eStep.threads} thread(s)`);
   try {
     const K = base.nStates;
@@ -155,7 +158,7 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
       relabel: (model) => void model.relabelWorstFirst(),
       boundaryWarnings: (model) => {
         eStep.computeProbabilities(model.parts);
-        return boundaryWarnings((block, eps) => eStep.countBoundary(block, eps));
+        return boundaryWarnings((block, eps) => eStep.countBoundary(block, eps), model.parts.map((p) => p.block));
       },
     });
   } finally {
@@ -193,7 +196,7 @@ export function namedValues(model: { getParameters(): NamedParameters }, params:
 export function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array, eStepOptions?: EStepOptions): { model: HmmModel; eStep: EStep } {
   const model = buildModel(panel, spec);
   model.setParameters(namedValues(model, params));
-  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, eStepOptions);
+  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { ...eStepOptions, selection: model.selectionRows });
   return { model, eStep };
 }
 

@@ -4,7 +4,7 @@
  * (the one-class HmmModel and the mixture of classes). What differs by model kind (how a start is
  * made, the labelling rule, the boundary check) comes in as FitHooks, so the loop is written once.
  */
-import type { MStepOptions, SubModel } from '../model/subModel.js';
+import { BLOCKS, type Block, type MStepOptions, type SubModel } from '../model/subModel.js';
 import { ModelError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { EStepEngine } from './eStep.js';
@@ -55,9 +55,9 @@ const START_NEWTON_ITER = 3;
 export const BOUNDARY = 1e-6;
 
 /** The boundary warnings of an E-step's probability tables (see BOUNDARY). */
-export function boundaryWarnings(countBoundary: (block: 'initial' | 'transition' | 'emission', eps: number) => number): string[] {
+export function boundaryWarnings(countBoundary: (block: Block, eps: number) => number, blocks: readonly Block[] = BLOCKS): string[] {
   const out: string[] = [];
-  for (const block of ['initial', 'transition', 'emission'] as const) {
+  for (const block of blocks) {
     const n = countBoundary(block, BOUNDARY);
     if (n > 0) out.push(`${n} ${block} probabilit${n === 1 ? 'y is' : 'ies are'} within ${BOUNDARY.toExponential()} of 0 or 1: estimates near the boundary are unreliable`);
   }

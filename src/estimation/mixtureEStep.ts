@@ -22,7 +22,11 @@ import { mixtureShard } from '../kernels/mixtureShard.js';
 import { EStepPool } from '../parallel/eStepPool.js';
 import { classPartKey, MEMBERSHIP_KEY, type MixtureModel } from '../model/mixtureModel.js';
 import type { EStepEngine } from './eStep.js';
+import { ModelError } from '../errors.js';
 import { noCopies, panelShards, reduceShared, shardIndex, spreadShared, type ShardedIndex } from './shards.js';
+
+/** Largest probability + count tables the mixture E-step allocates (the one-class E-step's per-row/per-unit layouts are not offered with classes). */
+export const MAX_TABLE_BYTES = 2 ** 31;
 
 export interface MixtureEStepOptions {
   /** Threads for the kernel (default 1); results do not depend on it. */
@@ -95,6 +99,14 @@ export class MixtureEStep implements EStepEngine {
       ['emission', emission, K * V, rowStart, model.specific.emission, (r) => voice[r] < 0],
     ];
     const sharded = nShards > 1;
+    let bytes = 0;
+    for (const [, part, unitSize, , specific] of specs) bytes += 2 * 8 * part.design.nPatterns * unitSize * (specific ? C : 1);
+    if (bytes > MAX_TABLE_BYTES) {
+      throw new ModelError(
+        `the E-step tables of ${C} classes would take ${(bytes / 2 ** 30).toFixed(1)} GiB (the emission design has ${emission.design.nPatterns} distinct rows); ` +
+          'with classes the tables are kept per design pattern: use fewer classes, share the emission block (--class-specific initial,transition), or a coarser emission covariate',
+      );
+    }
     this.tables = {} as Record<Table, TableInfo>;
     const index = {} as Record<Table, Int32Array>;
     for (const [t, part, unitSize, itemStart, specific, skip] of specs) {

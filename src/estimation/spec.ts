@@ -10,6 +10,13 @@ export interface ModelSpec {
     initial: string;
     transition: string;
     emission: string;
+    /**
+     * The firm's selection model (optional; absent = interventions are inputs only): a logit of
+     * the period's intervention with a state-specific intercept plus these terms, which may read
+     * this period's voice (voice_<label> columns) and the customer's history, not this period's
+     * intervention or later periods.
+     */
+    selection?: string;
   };
   transitionType: 'multinomial' | 'ordered';
   /** Emission covariate slopes shared across states (intercepts stay state-specific). */
@@ -38,8 +45,9 @@ export interface NamedParameters {
   names: string[];
   values: Float64Array;
   /**
-   * Contiguous block ranges within `values`, in order initial, transition, emission; with classes
-   * in the order of mixtureModel.ts, class blocks with their 1-based `class`, then `membership`.
+   * Contiguous block ranges within `values`, in order initial, transition, emission (, selection);
+   * with classes in the order of mixtureModel.ts, class blocks with their 1-based `class`, then
+   * `membership`.
    */
-  blocks: { block: 'initial' | 'transition' | 'emission' | 'membership'; start: number; length: number; class?: number }[];
+  blocks: { block: 'initial' | 'transition' | 'emission' | 'selection' | 'membership'; start: number; length: number; class?: number }[];
 }

@@ -18,15 +18,20 @@ export type Responsibilities = (row: number, voice: number, out: Float64Array) =
 /**
  * Pseudo statistics from responsibilities into eStep.stats.counts (zeroed first): first-period
  * counts g_0, transition counts g_{t-1}(i) g_t(j) into row t's pattern, emission counts g_t at the
- * observed voice.
+ * observed voice (with a selection sub-model, emission and selection counts through the E-step's
+ * joint tables: pass the parts).
  */
-export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilities): void {
+export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilities, parts?: Parts): void {
   const c = eStep.stats.counts;
-  c.initial.fill(0);
-  c.transition.fill(0);
-  c.emission.fill(0);
+  for (const t of Object.values(c)) t.fill(0);
+  const joint = eStep.joint;
   eStep.stats.logLik = NaN;
-  addResponsibilityCounts(eStep.inputs, eStep.voice, resp, { initial: c.initial, transition: c.transition, emission: c.emission });
+  let emission: ((row: number, g: Float64Array) => void) | undefined;
+  if (joint !== null) {
+    if (parts === undefined || parts.length < 4) throw new RangeError('starts with a selection model need the parts');
+    emission = (row, g) => joint.addResponsibility(parts[2], parts[3], row, g);
+  }
+  addResponsibilityCounts(eStep.inputs, eStep.voice, resp, { initial: c.initial, transition: c.transition, emission: c.emission }, undefined, emission);
 }
 
 /** Where addResponsibilityCounts reads a panel: the kernel's layout (hmmInputs.ts) without the tables. */
@@ -43,6 +48,8 @@ export function addResponsibilityCounts(
   resp: Responsibilities,
   out: { initial: Float64Array; transition: Float64Array; emission: Float64Array },
   weight?: Float64Array,
+  /** Instead of the emission counts: add row r's normalised responsibilities g (the joint tables of a selection model). */
+  emission?: (row: number, g: Float64Array) => void,
 ): void {
   const { nStates: K, nVoice: V, offsets, voice, initIndex, transIndex, emisIndex } = layout;
   let g = new Float64Array(K);
@@ -63,7 +70,8 @@ export function addResponsibilityCounts(
         const b = transIndex[r] * K * K;
         for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) out.transition[b + i * K + j] += w * prev[i] * g[j];
       }
-      if (v >= 0) {
+      if (emission !== undefined) emission(r, g);
+      else if (v >= 0) {
         const b = emisIndex[r] * K * V + v;
         for (let k = 0; k < K; k++) out.emission[b + k * V] += w * g[k];
       }
@@ -76,7 +84,7 @@ export function addResponsibilityCounts(
 
 /** Set the parts' parameters by one M-step each from the responsibilities. */
 export function startFromResponsibilities(parts: Parts, eStep: EStep, resp: Responsibilities, mStep: MStepOptions): void {
-  fillCountsFromResponsibilities(eStep, resp);
+  fillCountsFromResponsibilities(eStep, resp, parts);
   for (const part of parts) part.mStep(eStep.stats, mStep);
 }
 

@@ -28,6 +28,8 @@
  *   perSeq      out [s] per-sequence log-likelihood, or null
  * Returns the log-likelihood; -Infinity as soon as some sequence has probability 0 in every class.
  */
+import { checkHmmInputs } from './hmmInputs.js';
+
 export type MixtureKernelMode = 'loglik' | 'counts';
 
 export type MixtureKernel = (
@@ -271,63 +273,41 @@ export function createMixtureWork(nClasses: number, nStates: number, maxLen: num
   };
 }
 
-/** Patterns in a class table, or a RangeError when its length does not fit the stride. */
-function checkTable(name: string, table: Float64Array, stride: number, C: number, per: number): number {
+/** Class 1's table (the whole table when shared), after checking that C class tables fit the stride. */
+function classTable(name: string, table: Float64Array, stride: number, C: number, per: number): Float64Array {
   if (!Number.isInteger(stride) || stride < 0 || stride % per !== 0) throw new RangeError(`${name} stride ${stride} is not a non-negative multiple of ${per}`);
   const own = stride === 0 ? table.length : stride;
-  if (own % per !== 0) throw new RangeError(`${name}: length ${table.length} is not a multiple of ${per}`);
   if (table.length < (C - 1) * stride + own) throw new RangeError(`${name}: length ${table.length}, expected at least ${(C - 1) * stride + own} for ${C} classes`);
-  return own / per;
+  return table.subarray(0, own);
 }
 
 /**
  * Check every size and index (O(nRows)): RangeError on a mismatch. Done once when a mixture E-step
- * is set up. Returns the longest sequence length.
+ * is set up. The panel and class 1's tables are checked as the one-class kernel's inputs
+ * (hmmInputs.ts); then the strides, the membership table and index. Returns the longest sequence.
  */
 export function checkMixtureInputs(inp: MixtureInputs, counts?: MixtureCounts): number {
   const { nClasses: C, nStates: K, nVoice: V } = inp;
   if (!Number.isInteger(C) || C < 1) throw new RangeError(`nClasses must be an integer >= 1, got ${C}`);
-  if (!Number.isInteger(K) || K < 1) throw new RangeError(`nStates must be an integer >= 1, got ${K}`);
-  if (!Number.isInteger(V) || V < 1) throw new RangeError(`nVoice must be an integer >= 1, got ${V}`);
+  const maxLen = checkHmmInputs({
+    ...inp,
+    initProb: classTable('initProb', inp.initProb, inp.initStride, C, K),
+    transProb: classTable('transProb', inp.transProb, inp.transStride, C, K * K),
+    emisProb: classTable('emisProb', inp.emisProb, inp.emisStride, C, K * V),
+  });
   const nSeq = inp.offsets.length - 1;
-  if (nSeq < 0) throw new RangeError('offsets must have length nSeq+1 >= 1');
-  if (inp.offsets[0] !== 0) throw new RangeError(`offsets[0] must be 0, got ${inp.offsets[0]}`);
-  const nRows = inp.offsets[nSeq];
-  if (inp.voice.length !== nRows) throw new RangeError(`voice: length ${inp.voice.length}, expected ${nRows} rows`);
   if (inp.memberIndex.length !== nSeq) throw new RangeError(`memberIndex: length ${inp.memberIndex.length}, expected ${nSeq} sequences`);
-  if (inp.initIndex.length !== nSeq) throw new RangeError(`initIndex: length ${inp.initIndex.length}, expected ${nSeq} sequences`);
-  if (inp.transIndex.length !== nRows) throw new RangeError(`transIndex: length ${inp.transIndex.length}, expected ${nRows} rows`);
-  if (inp.emisIndex.length !== nRows) throw new RangeError(`emisIndex: length ${inp.emisIndex.length}, expected ${nRows} rows`);
   if (inp.memberProb.length % C !== 0) throw new RangeError(`memberProb: length ${inp.memberProb.length} is not a multiple of ${C}`);
   const nMember = inp.memberProb.length / C;
-  const nInit = checkTable('initProb', inp.initProb, inp.initStride, C, K);
-  const nTrans = checkTable('transProb', inp.transProb, inp.transStride, C, K * K);
-  const nEmis = checkTable('emisProb', inp.emisProb, inp.emisStride, C, K * V);
+  for (let s = 0; s < nSeq; s++) {
+    const m = inp.memberIndex[s];
+    if (!(m >= 0 && m < nMember)) throw new RangeError(`memberIndex[${s}] = ${m} outside [0, ${nMember})`);
+  }
   if (counts) {
     if (counts.member.length !== inp.memberProb.length) throw new RangeError(`member counts: length ${counts.member.length}, expected ${inp.memberProb.length}`);
     if (counts.init.length !== inp.initProb.length) throw new RangeError(`initial counts: length ${counts.init.length}, expected ${inp.initProb.length}`);
     if (counts.trans.length !== inp.transProb.length) throw new RangeError(`transition counts: length ${counts.trans.length}, expected ${inp.transProb.length}`);
     if (counts.emis.length !== inp.emisProb.length) throw new RangeError(`emission counts: length ${counts.emis.length}, expected ${inp.emisProb.length}`);
-  }
-  let maxLen = 0;
-  for (let s = 0; s < nSeq; s++) {
-    const len = inp.offsets[s + 1] - inp.offsets[s];
-    if (len < 0) throw new RangeError(`offsets must be non-decreasing (sequence ${s})`);
-    if (len > maxLen) maxLen = len;
-    const p = inp.initIndex[s];
-    if (!(p >= 0 && p < nInit)) throw new RangeError(`initIndex[${s}] = ${p} outside [0, ${nInit})`);
-    const m = inp.memberIndex[s];
-    if (!(m >= 0 && m < nMember)) throw new RangeError(`memberIndex[${s}] = ${m} outside [0, ${nMember})`);
-    for (let r = inp.offsets[s] + 1; r < inp.offsets[s + 1]; r++) {
-      const q = inp.transIndex[r];
-      if (!(q >= 0 && q < nTrans)) throw new RangeError(`transIndex[${r}] = ${q} outside [0, ${nTrans})`);
-    }
-  }
-  for (let r = 0; r < nRows; r++) {
-    const v = inp.voice[r];
-    if (!(v >= -1 && v < V)) throw new RangeError(`voice[${r}] = ${v} outside [-1, ${V})`);
-    const e = inp.emisIndex[r];
-    if (!(e >= 0 && e < nEmis)) throw new RangeError(`emisIndex[${r}] = ${e} outside [0, ${nEmis})`);
   }
   return maxLen;
 }

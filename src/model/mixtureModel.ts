@@ -30,7 +30,7 @@ import { createModel, modelWithParts, type HmmModel, type ModelDesigns } from '.
 import type { MultinomialLogit } from './multinomialLogit.js';
 import { createInitialModel } from './initialModel.js';
 import type { PatternDesign } from './patternDesign.js';
-import { BLOCKS, type Block, type SubModel } from './subModel.js';
+import { BLOCKS, type Block, type CoreBlock, type SubModel } from './subModel.js';
 
 export interface MixtureDesigns extends ModelDesigns {
   /** Membership design, one row per panel row (constant within each customer; the first row is used). */
@@ -63,7 +63,7 @@ export class MixtureModel {
   readonly nStates: number;
   readonly nVoice: number;
   /** Per block, whether every class has its own sub-model. */
-  readonly specific: Record<Block, boolean>;
+  readonly specific: Record<CoreBlock, boolean>;
   /** The wrapped membership logit (countsKey 'membership'). */
   readonly membership: ClassPart;
   /** The flat parameter vector's parts, in its order (see the file header). */
@@ -192,6 +192,9 @@ export function classSpecOf(spec: ModelSpec): ModelSpec {
  */
 export function createMixtureModel(spec: ModelSpec, designs: MixtureDesigns, offsets: Int32Array): MixtureModel {
   if (spec.classes === undefined) throw new ModelError('createMixtureModel needs a spec with classes');
+  if (spec.formulas.selection !== undefined) {
+    throw new ModelError('a selection model (--selection) with latent classes (--classes) is not supported: fit one of them, or the selection model with one class');
+  }
   checkClassSpec(spec.classes);
   const base = createModel(classSpecOf(spec), designs, offsets);
   const nSeq = offsets.length - 1;

@@ -1,9 +1,17 @@
 import type { PatternDesign } from './patternDesign.js';
 import type { LogitPassData } from './logitPassChunks.js';
 
-/** The three sub-models of DESIGN.md. */
-export type Block = 'initial' | 'transition' | 'emission';
-export const BLOCKS: readonly Block[] = ['initial', 'transition', 'emission'];
+/**
+ * The three sub-models of DESIGN.md and the optional fourth, the firm's selection model (the
+ * intervention as a second observed outcome of each period, see selectionModel.ts).
+ */
+export type CoreBlock = 'initial' | 'transition' | 'emission';
+export type Block = CoreBlock | 'selection';
+/** The three blocks every model has, in order (a selection sub-model, when present, comes after them). */
+export const BLOCKS: readonly CoreBlock[] = ['initial', 'transition', 'emission'];
+
+/** The sub-models of a model in Block order: initial, transition, emission, then (optional) selection. */
+export type Parts = readonly [SubModel, SubModel, SubModel, ...SubModel[]];
 
 /**
  * Every sub-model is a conditional categorical regression over design patterns:
@@ -11,6 +19,7 @@ export const BLOCKS: readonly Block[] = ['initial', 'transition', 'emission'];
  *   initial:    nGroups = 1,        nOut = K       (state of the first period)
  *   transition: nGroups = K origin, nOut = K destination
  *   emission:   nGroups = K state,  nOut = nVoice
+ *   selection:  nGroups = K state,  nOut = 2 (no intervention, intervention)
  * Probability tables and E-step counts share one layout: row-major [(p*nGroups + g)*nOut + c].
  */
 export interface SubModel {

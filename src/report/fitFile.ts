@@ -9,6 +9,7 @@ import type { FitResult, StartResult, DataSummary } from '../estimation/fitTypes
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
 import type { PeriodLength } from './effectsTypes.js';
 import { columnRecord } from '../data/panel.js';
+import type { WithoutSelectionFit } from './selectionReport.js';
 import type { ClassSummary } from './classFits.js';
 
 /**
@@ -31,6 +32,8 @@ export interface SavedFit extends FitResult {
   periodLength?: PeriodLength;
   /** Covariance of the parameter vector (absent when the fit was run with --se none, or by older versions). */
   covariance?: Covariance;
+  /** With a selection model: the same model without it, fitted to the same panel (for the comparison of the channels). */
+  withoutSelection?: WithoutSelectionFit;
   /** With latent classes: the posterior class shares and each class's effects basis (classFits.ts). */
   classes?: ClassSummary;
 }
@@ -67,6 +70,7 @@ export function fitToJson(fit: SavedFit): string {
     ...(fit.classes ? { classes: fit.classes } : {}),
     ...(fit.periodLength ? { periodLength: fit.periodLength } : {}),
     ...(fit.covariance ? { covariance: covarianceToJson(fit.covariance) } : {}),
+    ...(fit.withoutSelection ? { withoutSelection: withoutSelectionToJson(fit.withoutSelection) } : {}),
   };
   return JSON.stringify(out, null, 2) + '\n';
 }
@@ -84,6 +88,7 @@ function checkSpec(c: Checker, v: Json): ModelSpec {
       initial: c.str(f.initial, 'spec.formulas.initial'),
       transition: c.str(f.transition, 'spec.formulas.transition'),
       emission: c.str(f.emission, 'spec.formulas.emission'),
+      ...(f.selection !== undefined ? { selection: c.str(f.selection, 'spec.formulas.selection') } : {}),
     },
     transitionType: transitionType === 'ordered' ? 'ordered' : 'multinomial',
     sharedSlopes: c.bool(o.sharedSlopes, 'spec.sharedSlopes'),
@@ -110,14 +115,14 @@ function blocksFromNames(c: Checker, names: string[]): NamedParameters['blocks']
   const blocks: NamedParameters['blocks'] = [];
   if (names.some((n) => n.startsWith('class['))) return classBlocksFromNames(c, names);
   names.forEach((n, i) => {
-    const block = (['initial', 'transition', 'emission'] as const).find((b) => n.startsWith(b));
+    const block = (['initial', 'transition', 'emission', 'selection'] as const).find((b) => n.startsWith(b));
     if (block === undefined) {
-      c.fail(`parameters.names[${i}]`, n, "a name starting with 'initial', 'transition' or 'emission'");
+      c.fail(`parameters.names[${i}]`, n, "a name starting with 'initial', 'transition', 'emission' or 'selection'");
       return;
     }
     const last = blocks[blocks.length - 1];
     if (last?.block === block) last.length++;
-    else if (blocks.some((b) => b.block === block)) c.fail(`parameters.names[${i}]`, n, `the ${block} parameters together (blocks in the order initial, transition, emission)`);
+    else if (blocks.some((b) => b.block === block)) c.fail(`parameters.names[${i}]`, n, `the ${block} parameters together (blocks in the order initial, transition, emission, selection)`);
     else blocks.push({ block, start: i, length: 1 });
   });
   return blocks;
@@ -151,7 +156,9 @@ function checkParameters(c: Checker, v: Json, blocksOptional = false): NamedPara
   const blocks = c.arr(o.blocks, 'parameters.blocks').map((b, i) => {
     const bo = c.obj(b, `parameters.blocks[${i}]`) ?? {};
     const block = bo.block;
-    if (block !== 'initial' && block !== 'transition' && block !== 'emission' && block !== 'membership') c.fail(`parameters.blocks[${i}].block`, block, "'initial', 'transition', 'emission' or 'membership'");
+    if (block !== 'initial' && block !== 'transition' && block !== 'emission' && block !== 'selection' && block !== 'membership') {
+      c.fail(`parameters.blocks[${i}].block`, block, "'initial', 'transition', 'emission', 'selection' or 'membership'");
+    }
     const out: NamedParameters['blocks'][number] = {
       block: block as NamedParameters['blocks'][number]['block'],
       start: c.num(bo.start, `parameters.blocks[${i}].start`, { int: true, min: 0 }),
@@ -218,6 +225,31 @@ function checkBasis(c: Checker, v: Json, nStates: number): EffectsBasis {
   return { complaintStateMix: mix, complaintRows: c.num(o.complaintRows, 'effectsBasis.complaintRows', { int: true, min: 0 }), covariateMeans };
 }
 
+function withoutSelectionToJson(w: WithoutSelectionFit): Record<string, unknown> {
+  return {
+    logLik: w.logLik,
+    nParams: w.nParams,
+    converged: w.converged,
+    parameters: { names: w.parameters.names, values: Array.from(w.parameters.values), blocks: w.parameters.blocks },
+    effectsBasis: w.effectsBasis,
+    ...(w.covariance ? { covariance: covarianceToJson(w.covariance) } : {}),
+  };
+}
+
+function checkWithoutSelection(c: Checker, v: Json, nStates: number): WithoutSelectionFit {
+  const o = c.obj(v, 'withoutSelection') ?? {};
+  const parameters = checkParameters(c, o.parameters);
+  const w: WithoutSelectionFit = {
+    logLik: c.num(o.logLik, 'withoutSelection.logLik'),
+    nParams: c.num(o.nParams, 'withoutSelection.nParams', { int: true, min: 0 }),
+    converged: c.bool(o.converged, 'withoutSelection.converged'),
+    parameters,
+    effectsBasis: checkBasis(c, o.effectsBasis, nStates),
+  };
+  if (o.covariance !== undefined) w.covariance = checkCovariance(c, o.covariance, parameters.names);
+  return w;
+}
+
 function checkClasses(c: Checker, v: Json, spec: ModelSpec): ClassSummary {
   const o = c.obj(v, 'classes') ?? {};
   const C = spec.classes?.count;
@@ -278,6 +310,7 @@ export function parseFit(text: string, file: string): SavedFit {
   if (periodLength) fit.periodLength = periodLength;
   if (o.classes !== undefined) fit.classes = checkClasses(c, o.classes, spec);
   if (o.covariance !== undefined) fit.covariance = checkCovariance(c, o.covariance, parameters.names);
+  if (o.withoutSelection !== undefined) fit.withoutSelection = checkWithoutSelection(c, o.withoutSelection, spec.nStates);
   if (Number.isInteger(fit.nParams) && fit.nParams !== parameters.names.length) c.fail('nParams', fit.nParams, `the number of parameters (${parameters.names.length})`);
   if (c.issues.length) throw new InputError(`${file} is not a valid squeaky fit file`, c.issues.slice(0, 20), Math.max(0, c.issues.length - 20));
   return fit;

@@ -19,7 +19,7 @@ export function formatFitHeader(fit: FitResult): string {
     `squeaky ${fit.version}: ${s.nStates}-state model of ${d.source ?? 'the panel'}`,
     `Data: ${d.customers} customers, ${d.rows} rows (${d.observations} observed voices), periods ${d.periods.min}..${d.periods.max}, ${d.interventions} interventions`,
     `      voices: ${Object.entries(d.voiceCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-    `Model: initial ${s.formulas.initial}; transition ${s.formulas.transition} (${s.transitionType}); emission ${s.formulas.emission} (${emissionSlopes(fit)}reference voice ${s.referenceVoice})`,
+    `Model: initial ${s.formulas.initial}; transition ${s.formulas.transition} (${s.transitionType}); emission ${s.formulas.emission} (${emissionSlopes(fit)}reference voice ${s.referenceVoice})${s.formulas.selection !== undefined ? `; selection ${s.formulas.selection} (the firm's interventions: an intercept per state, shared slopes)` : ''}`,
     ...(s.classes ? [classLine(fit)] : []),
     `Log-likelihood ${fit.logLik.toFixed(4)}   parameters ${fit.nParams}   AIC ${fit.aic.toFixed(2)}   BIC ${fit.bic.toFixed(2)}`,
     `EM: ${fit.status}`,
@@ -70,7 +70,7 @@ export function formatFitSummary(fit: FitResult, table: ParameterTable, effects?
 
 /** How the emission slopes are laid out, or nothing when the emission formula has no slopes. */
 function emissionSlopes(fit: Pick<FitResult, 'spec' | 'parameters'>): string {
-  const hasSlopes = fit.parameters.names.some((n) => n.startsWith('emission') && !n.endsWith(':(Intercept)'));
+  const hasSlopes = fit.parameters.names.some((n) => n.replace(/^class\[\d+\]\./, '').startsWith('emission') && !n.endsWith(':(Intercept)'));
   if (!hasSlopes) return '';
   return fit.spec.sharedSlopes ? 'slopes shared across states; ' : 'state-specific slopes; ';
 }

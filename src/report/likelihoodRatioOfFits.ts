@@ -34,7 +34,7 @@ function termsOf(fit: SavedFit): Record<(typeof BLOCKS)[number], Set<string>> {
   const out = { initial: new Set<string>(), transition: new Set<string>(), emission: new Set<string>() };
   for (const name of fit.parameters.names) {
     const p = parseParameterName(name);
-    if (!p || p.block === 'membership' || /^cut\[/.test(p.term)) continue;
+    if (!p || p.block === 'membership' || p.block === 'selection' || /^cut\[/.test(p.term)) continue;
     out[p.block].add(p.term.replace(/\s+/g, ''));
   }
   return out;
@@ -51,6 +51,10 @@ export function nestingProblems(full: SavedFit, restricted: SavedFit): string[] 
   if (la !== lb) problems.push(`the voice labels differ (${a.voiceLabels.join(', ')} and ${b.voiceLabels.join(', ')})`);
   if (a.referenceVoice.toLowerCase() !== b.referenceVoice.toLowerCase()) problems.push(`the reference voices differ (${a.referenceVoice} and ${b.referenceVoice})`);
   if (a.transitionType !== b.transitionType) problems.push(`the transition types differ (${a.transitionType} and ${b.transitionType})`);
+  const sa = a.formulas.selection !== undefined;
+  if (sa !== (b.formulas.selection !== undefined)) {
+    problems.push(`only the ${sa ? 'full' : 'restricted'} model has a selection model: its likelihood is of the voices and the interventions, the other's of the voices given the interventions, so the two are not comparable`);
+  }
   if (a.sharedSlopes && !b.sharedSlopes) problems.push('the full model shares emission slopes across states and the restricted one does not: state-specific slopes do not nest in shared ones');
   const ca = a.classes?.count ?? 1;
   const cb = b.classes?.count ?? 1;

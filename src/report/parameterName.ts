@@ -6,7 +6,7 @@ export interface ParameterNameParts {
   block: Block | 'membership';
   /** The 1-based class (as text) of a class-specific parameter (`class[2].transition[1->2]:x`) or of a membership coefficient; absent otherwise. */
   class?: string;
-  /** Origin state (transition) or state (emission), 1-based as text; '' when the parameter is shared across states or for the initial block. */
+  /** Origin state (transition) or state (emission, selection), 1-based as text; '' when the parameter is shared across states or for the initial block. */
   state: string;
   /** Destination state (initial, multinomial transition) or voice category (emission); '' for thresholds and shared ordered slopes. */
   outcome: string;
@@ -14,7 +14,7 @@ export interface ParameterNameParts {
   term: string;
 }
 
-const HEAD = /^(initial|transition|emission)(?:\[([^\]]*)\])?:(.*)$/;
+const HEAD = /^(initial|transition|emission|selection)(?:\[([^\]]*)\])?:(.*)$/;
 
 const CLASS_PREFIX = /^class\[(\d+)\]\.(.*)$/;
 const MEMBERSHIP = /^class\[(\d+)\]:(.*)$/;
@@ -43,6 +43,7 @@ function parsePlainName(name: string): ParameterNameParts | undefined {
     if (arrow >= 0) return { block, state: group.slice(0, arrow), outcome: group.slice(arrow + 2), term: rest };
     return { block, state: group, outcome: '', term: rest };
   }
+  if (block === 'selection') return { block, state: group, outcome: '', term: rest };
   const colon = rest.indexOf(':');
   if (colon < 0) return { block, state: group, outcome: '', term: rest };
   return { block, state: group, outcome: rest.slice(0, colon), term: rest.slice(colon + 1) };

@@ -129,6 +129,7 @@ function groupTitle(r: ParameterRow): string {
 function plainGroupTitle(r: ParameterRow): string {
   if (r.block === 'initial') return 'Initial state (first period)';
   if (r.block === 'transition') return r.state ? `Transition from state ${r.state}` : 'Transition (shared across origin states)';
+  if (r.block === 'selection') return r.state ? `Selection (the firm intervenes) in state ${r.state}` : 'Selection (slopes shared across states)';
   return r.state ? `Emission in state ${r.state}` : 'Emission (slopes shared across states)';
 }
 

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import type { Panel } from '../data/panel.js';
 import { readPanel, type ReadPanelOptions } from '../data/readPanel.js';
 import { compileFormula } from '../data/formula.js';
+import { compileSelectionFormula } from '../data/selectionDesign.js';
 import { defaultReferenceVoice } from '../data/referenceVoice.js';
 import { fit as fitModel, posterior } from '../estimation/fit.js';
-import type { FitProgress, FitResult } from '../estimation/fitTypes.js';
+import type { FitOptions, FitProgress, FitResult } from '../estimation/fitTypes.js';
 import { DEFAULT_FORMULAS, type ModelSpec, type NamedParameters } from '../estimation/spec.js';
 import { ModelError, UsageError } from '../errors.js';
 import { computeEffects, DEFAULT_HORIZON } from './computeEffects.js';
@@ -24,6 +25,8 @@ import { panelPeriodLength } from './periodLength.js';
 import { samePeriodWarnings } from './samePeriodWarnings.js';
 import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 import { defaultThreads } from '../parallel/runParallel.js';
+import { selectionReport, type SelectionReport, type WithoutSelectionFit } from './selectionReport.js';
+import { specWithoutSelection } from './voiceModelFit.js';
 import { classFit, classSummary } from './classFits.js';
 
 export const DEFAULT_STATES = 3;
@@ -90,6 +93,8 @@ export interface FitRun {
   panelWarnings: string[];
   /** The panel fitted (for reports drawn from it, e.g. `fit --html`). */
   panel: Panel;
+  /** With a selection model: whom the firm selects and the channels with and without the selection model. */
+  selection?: SelectionReport;
   /** With latent classes: the intervention-effect report of every class (class 1 first); `effects` is then undefined. */
   classEffects?: EffectsReport[];
 }
@@ -162,6 +167,10 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
     const f = options.formulas?.[b];
     if (f !== undefined && f.replace(/\s+/g, '') !== spec.formulas[b].replace(/\s+/g, '')) out.push(`--${b} '${f}' (the fit has '${spec.formulas[b]}')`);
   }
+  const sel = options.formulas?.selection;
+  if (sel !== undefined && sel.replace(/\s+/g, '') !== (spec.formulas.selection ?? '').replace(/\s+/g, '')) {
+    out.push(`--selection '${sel}' (the fit has ${spec.formulas.selection === undefined ? 'no selection model' : `'${spec.formulas.selection}'`})`);
+  }
   if (options.transitionType !== undefined && options.transitionType !== spec.transitionType) out.push(`--transition-type ${options.transitionType} (the fit has ${spec.transitionType})`);
   if (options.sharedSlopes !== undefined && options.sharedSlopes !== spec.sharedSlopes) out.push(`--shared-slopes (the fit has ${spec.sharedSlopes ? 'shared' : 'state-specific'} slopes)`);
   if (options.referenceVoice !== undefined && options.referenceVoice.toLowerCase() !== spec.referenceVoice.toLowerCase()) out.push(`--reference ${options.referenceVoice} (the fit has ${spec.referenceVoice})`);
@@ -179,7 +188,8 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
 export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
   const result = fitForRun(panel, options);
   const threads = options.threads ?? defaultThreads();
-  return finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress, threads }), options, panelWarnings);
+  const run = finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress, threads }), options, panelWarnings);
+  return withSelectionComparison(run, options);
 }
 
 /** Fit a panel already in memory with any standard-error method, the bootstrap included. */
@@ -190,7 +200,61 @@ export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = 
     threads: options.threads ?? defaultThreads(),
     bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
   });
-  return finishFitRun(panel, result, covariance, options, panelWarnings);
+  return withSelectionComparison(finishFitRun(panel, result, covariance, options, panelWarnings), options);
+}
+
+/**
+ * With a selection model: fit the same model without it to the same panel (same starts, seed,
+ * tolerance; observed standard errors when the fit's are bootstrapped), keep it in the saved fit
+ * (`withoutSelection`) and build the selection report. A fit without a selection model is
+ * returned as it is.
+ */
+function withSelectionComparison(run: FitRun, options: RunFitOptions): FitRun {
+  const spec = run.fit.spec;
+  if (spec.formulas.selection === undefined) return run;
+  const plain = specWithoutSelection(spec);
+  options.onPhase?.('the model without selection (for the comparison of the channels)');
+  const result = fitModel(run.panel, plain, estimationOptions(options));
+  const se = options.se ?? DEFAULT_SE_METHOD;
+  const covariance = fitCovariance(run.panel, result, se === 'bootstrap' ? 'observed' : se);
+  const withoutSelection: WithoutSelectionFit = {
+    logLik: result.logLik,
+    nParams: result.nParams,
+    converged: result.converged,
+    parameters: result.parameters,
+    effectsBasis: effectsBasis(run.panel, plain, result.parameters),
+    ...(covariance ? { covariance } : {}),
+  };
+  const fit: SavedFit = { ...run.fit, withoutSelection };
+  return { ...run, fit, selection: selectionReportOf(fit, run.effects, options.horizon ?? DEFAULT_HORIZON) };
+}
+
+/** The selection report of a saved fit (undefined without a selection model), with the effects of both models when they can be computed. */
+export function selectionReportOf(fit: SavedFit, effects: EffectsReport | undefined, horizon: number): SelectionReport | undefined {
+  if (fit.spec.formulas.selection === undefined) return undefined;
+  let without: EffectsReport | undefined;
+  const w = fit.withoutSelection;
+  if (w && effects) {
+    try {
+      without = computeEffects({ spec: specWithoutSelection(fit.spec), parameters: w.parameters, effectsBasis: w.effectsBasis, periodLength: fit.periodLength, covariance: w.covariance }, { horizon });
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+    }
+  }
+  return selectionReport(fit, effects, without);
+}
+
+/** The estimation options of a run (starts, seed, tolerances, threads). */
+function estimationOptions(options: RunFitOptions): FitOptions {
+  return {
+    starts: options.starts,
+    finish: options.finish,
+    seed: options.seed,
+    maxIter: options.maxIter,
+    tol: options.tol,
+    ridge: options.ridge,
+    threads: options.threads ?? defaultThreads(),
+  };
 }
 
 /** The fit of `squeaky fit`: the spec from the options (or the --start fit), checked against the panel, then fitted. */
@@ -207,20 +271,16 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   // Formulas are checked against the panel before any work (FormulaError points into the formula).
   const columns = Object.keys(panel.columns);
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
+  if (spec.formulas.selection !== undefined) compileSelectionFormula(spec.formulas.selection, columns, panel.voiceLabels);
   if (spec.classes) compileFormula(spec.classes.formula, columns);
+  if (spec.classes && spec.formulas.selection !== undefined) throw new UsageError('--selection is not supported with --classes: fit the selection model with one class, or the classes without it');
   if (spec.classes && options.se === 'bootstrap') throw new UsageError('--se bootstrap is not supported with --classes yet: use --se observed or --se robust');
   // The model must be estimable from the panel and the work sane before EM starts.
   const plan = planFit(panel, spec, options.starts);
   const result: FitResult = fitModel(panel, spec, {
-    starts: options.starts,
-    finish: options.finish,
-    seed: options.seed,
-    maxIter: options.maxIter,
-    tol: options.tol,
-    ridge: options.ridge,
+    ...estimationOptions(options),
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
-    threads: options.threads ?? defaultThreads(),
     onPhase: options.onPhase,
   });
   return { ...result, warnings: [...plan.warnings, ...result.warnings] };
@@ -271,6 +331,7 @@ export function fitRunFolderFiles(run: FitRun): FolderFile[] {
     { name: 'parameters.csv', content: formatTable(run.table, 'csv') },
   ];
   if (run.effects) files.push({ name: 'effects.json', content: JSON.stringify(run.effects, null, 2) + '\n' });
+  if (run.selection) files.push({ name: 'selection.json', content: JSON.stringify(run.selection, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n' });
   if (run.classEffects) files.push({ name: 'effects.json', content: JSON.stringify(classEffectsJson(run.fit, run.classEffects), null, 2) + '\n' });
   return files;
 }

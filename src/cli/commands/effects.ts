@@ -5,8 +5,9 @@ import { loadFit } from '../../report/fitFile.js';
 import { computeEffects, DEFAULT_HORIZON, MAX_HORIZON } from '../../report/computeEffects.js';
 import { formatEffectsText } from '../../report/effects.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
+import { formatSelectionReport } from '../../report/selectionReport.js';
 import { classFit } from '../../report/classFits.js';
-import { classEffectsJson } from '../../report/runFit.js';
+import { classEffectsJson, selectionReportOf } from '../../report/runFit.js';
 
 export function effectsCommand(io: CliIO): Command {
   return new Command('effects')
@@ -35,7 +36,9 @@ When the fit has a covariance (fit --se), every figure has a 95% interval: delta
 bootstrap percentiles when the fit was bootstrapped; an interval including zero is said in words
 ("the data do not settle the sign"). --format json writes every figure per period with its
 interval (the EffectsReport type, the same as effects.json). A fit with latent classes gets one
-report per class (json: { classes: [{ class, share, report }] }).
+report per class (json: { classes: [{ class, share, report }] }). A fit with a selection model
+(fit --selection) adds its selection report: the state contrasts of the firm's intervention logit
+and the channels with and without the selection model (JSON: key "selection").
 
 Examples:
   $ squeaky effects squeaky-fit/fit.json
@@ -57,6 +60,9 @@ Examples:
         return;
       }
       const report = computeEffects(fit, { horizon });
-      io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatEffectsText(report));
+      // a fit with a selection model: also whom the firm selects and the channels without selection
+      const selection = selectionReportOf(fit, report, horizon ?? DEFAULT_HORIZON);
+      if (format === 'json') io.out(JSON.stringify(selection ? { ...report, selection } : report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) && selection ? null : v), 2) + '\n');
+      else io.out(formatEffectsText(report) + (selection ? '\n' + formatSelectionReport(selection) : ''));
     });
 }

@@ -7,6 +7,7 @@ import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../repo
 import { loadFit } from '../../report/fitFile.js';
 import { writeFilesAtomic, type FolderFile, type OutputFile } from '../../report/writeAtomic.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
+import { formatSelectionReport } from '../../report/selectionReport.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
@@ -31,6 +32,7 @@ interface FitFlags extends ModelFlags {
   html?: string | boolean;
   bootstrap?: string;
   bootstrapType?: string;
+  selection?: string;
   classes?: string;
   classSpecific?: string;
   classFormula?: string;
@@ -105,6 +107,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--initial <formula>', `formula of the initial-state model (default '${DEFAULT_FORMULAS.initial}')`)
     .option('--transition <formula>', `formula of the transition model (default '${DEFAULT_FORMULAS.transition}')`)
     .option('--emission <formula>', `formula of the emission (voice) model (default '${DEFAULT_FORMULAS.emission}')`)
+    .option('--selection <formula>', "model the firm's interventions too: a logit of each period's intervention with an intercept per state plus these terms (this period's voice as voice_complaint, voice_compliment, ...; lag(intervention), stock(intervention, d), covariates), e.g. '~ voice_complaint + lag(intervention)'; also fits the model without it and compares the channels")
     .option('--transition-type <type>', 'multinomial or ordered (default multinomial)')
     .option('--shared-slopes', 'emission covariate slopes shared across states (intercepts stay state-specific)')
     .option('--reference <voice>', 'reference voice category of the emission logits (default silent when present, else neutral)')
@@ -141,6 +144,7 @@ Examples:
   $ squeaky fit data/example-panel.csv
   $ squeaky fit panel.csv --states 2 --transition-type ordered --starts 10 --seed 7 --out fit2
   $ squeaky fit panel.csv --se robust --out fit-robust                     # customer-clustered SEs
+  $ squeaky fit panel.csv --selection "~ voice_complaint + lag(intervention)" --out fit-sel   # whom the firm answers
   $ squeaky fit panel.csv --se bootstrap --bootstrap 200 --threads 2 --out fit-boot
   $ squeaky fit panel.csv --se bootstrap --bootstrap-type parametric --seed 3 --out fit-pboot
   $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
@@ -180,6 +184,7 @@ Examples:
       if (f.initial !== undefined) formulas.initial = f.initial;
       if (f.transition !== undefined) formulas.transition = f.transition;
       if (f.emission !== undefined) formulas.emission = f.emission;
+      if (f.selection !== undefined) formulas.selection = f.selection;
       const show = !f.quiet && (io.errIsTTY || Boolean(f.progress));
       const progress = progressPrinter(io);
       let run;
@@ -228,6 +233,7 @@ Examples:
         written.push(...outside.map((o) => o.path));
       }
       io.out(formatFitSummary(run.fit, run.table, run.effects, run.classEffects));
+      if (run.selection) io.out('\n' + formatSelectionReport(run.selection));
       io.out(`\nWrote ${written.join(', ')}\n`);
     });
 }
