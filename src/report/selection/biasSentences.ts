@@ -77,8 +77,8 @@ export function biasSentences(full: NetEffect, naive: NetEffect, horizon: number
     out.push(
       `Relationship channel (customers moved to better states): the full model ${amount(f.relationship, 'complaint')}, the propensity-free model ${amount(n.relationship, 'complaint')}` +
         (r === 0 ? '.' : `: ignoring the squeaky wheel ${r > 0 ? 'understates' : 'overstates'} how far an intervention improves the relationship, by ${Math.abs(r).toFixed(3)} complaints over ${horizon} periods.`) +
-        ` The full model's net figure on complaints adds the propensity channel (customers readier to voice: ${amount(f.propensity, 'complaint')}), which the propensity-free model leaves out` +
-        (Number.isFinite(d) && d !== 0 ? `, so its net figure on complaints lies ${Math.abs(d).toFixed(3)} ${d > 0 ? 'above (worse than)' : 'below (better than)'} the full model's.` : '.'),
+        ` The full model's net figure on complaints adds the propensity channel (customers readier to voice: ${amount(f.propensity, 'complaint')}); the propensity-free model leaves it out` +
+        (Number.isFinite(d) && d !== 0 ? `, and its net figure on complaints lies ${Math.abs(d).toFixed(3)} ${d > 0 ? 'above (worse than)' : 'below (better than)'} the full model's.` : '.'),
     );
   }
   const fl = channels.full.longRun;

@@ -83,7 +83,7 @@ describe('biasSentences', () => {
     );
     expect(s[1]).toBe(
       'Relationship channel (customers moved to better states): the full model 0.310 fewer complaints, the propensity-free model 0.080 fewer complaints: ignoring the squeaky wheel understates how far an intervention improves the relationship, by 0.230 complaints over 30 periods. ' +
-        "The full model's net figure on complaints adds the propensity channel (customers readier to voice: 0.280 more complaints), which the propensity-free model leaves out, so its net figure on complaints lies 0.050 below (better than) the full model's.",
+        "The full model's net figure on complaints adds the propensity channel (customers readier to voice: 0.280 more complaints); the propensity-free model leaves it out, and its net figure on complaints lies 0.050 below (better than) the full model's.",
     );
     expect(s[2]).toBe(
       'In the long run (until the intervention\'s effects die out): the propensity-free model 0.090 fewer complaints and 0.140 more compliments, the full model 0.100 fewer complaints and 0.180 more compliments; relationship channel alone: the full model 0.380 fewer complaints, the propensity-free model 0.090 fewer complaints.',
