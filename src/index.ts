@@ -29,6 +29,17 @@ export { simulate } from './estimation/simulate.js';
 export type { SimulateOptions, SimulationPolicy, SimulationResult, SimulatedCovariate } from './estimation/simulate.js';
 export { Rng } from './estimation/rng.js';
 
+// Latent classes of customers (a mixture of models; spec.classes).
+export type { ClassSpec } from './estimation/spec.js';
+export { MixtureModel, createMixtureModel, classSpecOf } from './model/mixtureModel.js';
+export type { MixtureDesigns } from './model/mixtureModel.js';
+export { fitMixture, mixtureAt, mixturePosterior, mixtureViterbi, membershipDesign, buildMixtureDesigns } from './estimation/fitMixture.js';
+export type { MixturePosterior } from './estimation/fitMixture.js';
+export { MixtureEStep } from './estimation/mixtureEStep.js';
+export { classFit, classSummary, classParameterIndex } from './report/classFits.js';
+export type { ClassSummary } from './report/classFits.js';
+export { classesFor, classEffectsJson } from './report/runFit.js';
+
 // Bootstrap inference: replicates on worker threads, states matched to the fit's labelling.
 export { bootstrapCovariance, bootstrapWarnings, sampleCovariance, unstableParameters, BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES } from './estimation/inference/bootstrapCovariance.js';
 export type { BootstrapOptions, BootstrapProgress, BootstrapType } from './estimation/inference/bootstrapCovariance.js';
@@ -133,3 +144,12 @@ export { sweepStale } from './report/writeAtomic.js';
 export { planFit, designWarnings, MAX_STATES, MAX_STARTS, MAX_TERMS } from './report/fitLimits.js';
 export { parseDecimal, parseWhole } from './data/strictNumber.js';
 export { covariatePaths, exogenousColumns } from './report/covariatePaths.js';
+
+// The firm's selection model (fit --selection)
+export { buildSelectionDesign, compileSelectionFormula, voiceColumnName, voiceColumnNames, withVoiceColumns } from './data/selectionDesign.js';
+export type { SelectionDesign, SelectionRows } from './data/selectionDesign.js';
+export { createSelectionModel } from './model/selectionModel.js';
+export { selectionReport, formatSelectionReport } from './report/selectionReport.js';
+export type { SelectionReport, SelectionContrast, ChannelComparison, EffectComparison, WithoutSelectionFit } from './report/selectionReport.js';
+export { selectionReportOf } from './report/runFit.js';
+export { voiceModelFit, isSelectionParameter, specWithoutSelection } from './report/voiceModelFit.js';

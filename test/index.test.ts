@@ -8,6 +8,12 @@ describe('library entry point', () => {
     }
   });
 
+  it('exports the latent-class API', () => {
+    for (const name of ['fitMixture', 'mixtureAt', 'mixturePosterior', 'mixtureViterbi', 'createMixtureModel', 'MixtureModel', 'MixtureEStep', 'classFit', 'classSummary', 'membershipDesign']) {
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+    }
+  });
+
   it('exports the bootstrap', () => {
     for (const name of ['bootstrapCovariance', 'bootstrapWarnings', 'resampleCustomers', 'voiceSimulator', 'stateAligner', 'bestAssignment', 'runFitOnPanelAsync']) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');

@@ -11,6 +11,7 @@ import type { PlainFitOptions } from '../report/selection/fitJob.js';
 import type { ReadPanelOptions } from '../data/readPanel.js';
 import type { CliIO } from './io.js';
 import { choiceOption, intOption, listOption, numberOption } from './options.js';
+import { UsageError } from '../errors.js';
 import { addPanelReadOptions, panelReadOptions, type PanelReadFlags } from './panelOptions.js';
 
 export interface ModelFlags extends PanelReadFlags {
@@ -84,4 +85,21 @@ export function modelOptionValues(f: ModelFlags): { fit: PlainFitOptions; read: 
 export function progressLines(io: CliIO, f: ModelFlags): ((line: string) => void) | undefined {
   const show = !f.quiet && (io.errIsTTY || Boolean(f.progress));
   return show ? (line) => io.err(line + '\n') : undefined;
+}
+
+/** Most latent classes `--classes` accepts. */
+export const MAX_CLASSES = 10;
+
+/** The checked class options (undefined when none is given). */
+export function classOptions(f: { classes?: string; classSpecific?: string; classFormula?: string }): { count?: number; formula?: string; specific?: ('initial' | 'transition' | 'emission')[] } | undefined {
+  const count = intOption('--classes', f.classes, 1, MAX_CLASSES);
+  const list = listOption(f.classSpecific);
+  const blocks = ['initial', 'transition', 'emission'] as const;
+  const specific = list?.map((b) => {
+    const x = blocks.find((k) => k === b.trim().toLowerCase());
+    if (x === undefined) throw new UsageError(`--class-specific: '${b}' is not a block; use a comma-separated list of initial, transition, emission`);
+    return x;
+  });
+  if (count === undefined && specific === undefined && f.classFormula === undefined) return undefined;
+  return { count, formula: f.classFormula, specific };
 }

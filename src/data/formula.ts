@@ -46,8 +46,18 @@ export interface CompiledFormula {
   intercept: boolean;
   /** Panel columns the formula reads. */
   variables: string[];
-  /** One design row per panel row; throws FormulaError on non-finite values (naming term, customer, period). */
-  evaluate(panel: Panel): Design;
+  /**
+   * One design row per panel row; throws FormulaError on non-finite values (naming term, customer,
+   * period). `current`, when given, replaces the named columns where a term reads their current
+   * period's value (not inside lag() or stock(), which read earlier periods of the panel's own
+   * columns): the selection design's rows for each possible voice of a period whose voice is missing.
+   */
+  evaluate(panel: Panel, current?: Record<string, Float64Array>): Design;
+  /**
+   * The terms that read the current period's value of any of `columns` (outside lag() and stock()),
+   * with their position in the formula and whether they do it through cumsum() or scale().
+   */
+  currentReads(columns: readonly string[]): { term: string; position: number; column: string; via: 'cumsum' | 'scale' | null }[];
   /** A period-by-period evaluator over `units` histories (see formulaStepper.ts); FormulaError for scale(). */
   stepper(units: number): FormulaStepper;
 }
@@ -332,7 +342,7 @@ export function compileFormula(formula: string, columns: string[]): CompiledForm
 
   const names = [...(intercept ? ['(Intercept)'] : []), ...terms.map((t) => t.name)];
 
-  const evaluate = (panel: Panel): Design => {
+  const evaluate = (panel: Panel, current?: Record<string, Float64Array>): Design => {
     const offsets = panel.offsets;
     const n = offsets[offsets.length - 1];
     for (const v of variables) {
@@ -345,9 +355,15 @@ export function compileFormula(formula: string, columns: string[]): CompiledForm
     if (intercept) for (let r = 0; r < n; r++) values[r * nCols] = 1;
     terms.forEach((term, j) => {
       const col = intercept ? j + 1 : j;
-      const v = evalNode(term.node, panel, n, (reason, at) => {
-        throw new FormulaError(formula, reason, where.get(at) ?? term.position);
-      });
+      const v = evalNode(
+        term.node,
+        panel,
+        n,
+        (reason, at) => {
+          throw new FormulaError(formula, reason, where.get(at) ?? term.position);
+        },
+        current,
+      );
       if (typeof v === 'number') throw new FormulaError(formula, `term '${term.name}' is constant`, term.position);
       for (let r = 0; r < n; r++) {
         const x = v[r];
@@ -368,7 +384,32 @@ export function compileFormula(formula: string, columns: string[]): CompiledForm
   const stepper = (units: number): FormulaStepper =>
     createFormulaStepper(formula, names, intercept, terms.map((t) => t.node), units, constantValue);
 
-  return { formula, names, intercept, variables, evaluate, stepper };
+  const currentReads = (cols: readonly string[]): ReturnType<CompiledFormula['currentReads']> => {
+    const out: ReturnType<CompiledFormula['currentReads']> = [];
+    const want = new Set(cols);
+    for (const t of terms) {
+      const visit = (m: MathNode, via: 'cumsum' | 'scale' | null): void => {
+        if (m.type === 'SymbolNode') {
+          const name = (m as unknown as SymNode).name;
+          if (want.has(name)) out.push({ term: t.name, position: t.position, column: name, via });
+          return;
+        }
+        if (m.type === 'FunctionNode') {
+          const f = m as unknown as FnNode;
+          const fn = (f.fn as unknown as SymNode).name;
+          if (fn === 'lag' || fn === 'stock') return; // earlier periods only
+          const inner = fn === 'cumsum' || fn === 'scale' ? fn : via;
+          for (const a of f.args) visit(a, inner);
+          return;
+        }
+        m.forEach((c) => visit(c, via));
+      };
+      visit(t.node, null);
+    }
+    return out;
+  };
+
+  return { formula, names, intercept, variables, evaluate, stepper, currentReads };
 }
 
 /** Compile against the panel's numeric columns and evaluate. */
@@ -431,24 +472,26 @@ function asColumn(v: Value, n: number): Float64Array {
 /** Evaluate a validated node over all rows at once. */
 type Problem = (reason: string, node: MathNode) => never;
 
-function evalNode(node: MathNode, panel: Panel, n: number, problem: Problem): Value {
+function evalNode(node: MathNode, panel: Panel, n: number, problem: Problem, current?: Record<string, Float64Array>): Value {
   switch (node.type) {
     case 'ConstantNode':
       return (node as unknown as ConstNode).value as number;
-    case 'SymbolNode':
-      return panel.columns[(node as unknown as SymNode).name];
+    case 'SymbolNode': {
+      const name = (node as unknown as SymNode).name;
+      return (current !== undefined && Object.hasOwn(current, name) ? current[name] : undefined) ?? panel.columns[name];
+    }
     case 'ParenthesisNode':
-      return evalNode((node as unknown as ParenNode).content, panel, n, problem);
+      return evalNode((node as unknown as ParenNode).content, panel, n, problem, current);
     case 'OperatorNode': {
       const o = node as unknown as OpNode;
-      const a = evalNode(o.args[0], panel, n, problem);
+      const a = evalNode(o.args[0], panel, n, problem, current);
       switch (o.fn) {
         case 'unaryMinus':
           return unary(a, (x) => -x, n);
         case 'unaryPlus':
           return a;
       }
-      const b = evalNode(o.args[1], panel, n, problem);
+      const b = evalNode(o.args[1], panel, n, problem, current);
       switch (o.fn) {
         case 'add':
           return binary(a, b, (x, y) => x + y, n);
@@ -466,7 +509,8 @@ function evalNode(node: MathNode, panel: Panel, n: number, problem: Problem): Va
     case 'FunctionNode': {
       const f = node as unknown as FnNode;
       const name = (f.fn as unknown as SymNode).name;
-      const x = evalNode(f.args[0], panel, n, problem);
+      // lag and stock read earlier periods: the panel's own columns, never `current`
+      const x = evalNode(f.args[0], panel, n, problem, name === 'lag' || name === 'stock' ? undefined : current);
       switch (name) {
         case 'log':
           return unary(x, Math.log, n);

@@ -18,8 +18,14 @@
  *     summed posterior weight of state k over the unit's rows, the same sums (same rows, same order)
  *     as the per-pattern table's non-zero entries, K values per unit; the emission M-step reads them
  *     grouped by pattern (stats.observed.emission is the GroupedUnits), one softmax per pattern.
+ * With a selection sub-model (the firm's intervention as a second outcome) the kernel always reads
+ * per-row tables: emisProb[r*K + k] is the joint probability of the row's voice and intervention
+ * (jointEmission.ts), the kernel's per-row state weights are kept aside, and stats.counts.emission
+ * and stats.counts.selection are per-pattern tables filled from them after every run.
  */
-import type { Block, EStepStatistics, GroupedUnits, SubModel } from '../model/subModel.js';
+import type { Block, EStepStatistics, GroupedUnits, Parts, SubModel } from '../model/subModel.js';
+import type { SelectionRows } from '../data/selectionDesign.js';
+import { JointEmission } from './jointEmission.js';
 import { checkHmmInputs, type HmmInputs } from '../kernels/hmmInputs.js';
 import { createFbWork, type FbWork } from '../kernels/forwardBackward.js';
 import { forwardLogLik } from '../kernels/forwardLogLik.js';
@@ -28,8 +34,21 @@ import { forwardBackwardShard, type ShardInputs } from '../kernels/forwardBackwa
 import { EStepPool } from '../parallel/eStepPool.js';
 import { panelShards, reduceShared, shardIndex, spreadShared, type ShardedIndex } from './shards.js';
 
-/** The three sub-models in Block order (initial, transition, emission). */
-export type Parts = readonly [SubModel, SubModel, SubModel];
+/** The sub-models in Block order (initial, transition, emission, optional selection). */
+export type { Parts };
+
+/**
+ * What the EM driver, the quasi-Newton phase and the information code need from an E-step: the
+ * one-class EStep here and the mixture's (mixtureEStep.ts) both provide it.
+ */
+export interface EStepEngine {
+  readonly stats: EStepStatistics;
+  readonly nSeq: number;
+  /** E-step at the parts' current parameters (counts into stats); returns the log-likelihood. */
+  run(parts: readonly SubModel[]): number;
+  /** Log-likelihood by the forward pass alone; per-sequence values into perSequence when given. */
+  logLik(parts: readonly SubModel[], perSequence?: Float64Array): number;
+}
 
 /** Table length of a sub-model: nPatterns * nGroups * nOut. */
 function tableLength(part: SubModel): number {
@@ -49,6 +68,11 @@ export interface EStepOptions {
   threads?: number;
   /** Rows per shard (default SHARD_ROWS); a test hook: results depend on it in the last bits. */
   shardRows?: number;
+  /**
+   * The selection model's units and outcomes; required exactly when `parts` has a selection
+   * sub-model (then the kernel reads the joint table of jointEmission.ts per row).
+   */
+  selection?: SelectionRows;
 }
 
 /** Per-pattern emission tables (probabilities + counts) below this size are always kept per pattern. */
@@ -156,12 +180,15 @@ export class EStep {
    * @param offsets panel CSR offsets; @param voice category per row, -1 = missing
    */
   constructor(parts: Parts, nStates: number, nVoice: number, offsets: Int32Array, voice: Int32Array, options: EStepOptions = {}) {
-    const [initial, transition, emission] = parts;
+    const [initial, transition, emission, selection] = parts;
     const shapes: [SubModel, number, number][] = [
       [initial, 1, nStates],
       [transition, nStates, nStates],
       [emission, nStates, nVoice],
     ];
+    if (selection !== undefined) shapes.push([selection, nStates, 2]);
+    if (parts.length > 4) throw new RangeError(`at most four sub-models, got ${parts.length}`);
+    if ((selection !== undefined) !== (options.selection !== undefined)) throw new RangeError('the selection units are needed exactly when there is a selection sub-model');
     for (const [part, g, o] of shapes) {
       if (part.nGroups !== g || part.nOut !== o) {
         throw new RangeError(`${part.block} sub-model has ${part.nGroups} groups x ${part.nOut} outcomes, expected ${g} x ${o}`);
@@ -172,7 +199,8 @@ export class EStep {
     this.nSeq = offsets.length - 1;
     this.voice = voice;
     const nRows = voice.length;
-    const layout = emissionLayout(emission, nStates, nVoice, nRows, options.emission ?? 'auto');
+    // with a selection model the kernel reads the joint table per row (jointEmission.ts)
+    const layout = selection !== undefined ? 'rows' : emissionLayout(emission, nStates, nVoice, nRows, options.emission ?? 'auto');
     const perRow = layout === 'rows';
     this.emissionLayout = layout;
     this.emissionPerRow = perRow;
@@ -193,7 +221,7 @@ export class EStep {
       for (let r = 0; r < nRows; r++) {
         const v = voice[r];
         if (!(v >= -1 && v < nVoice)) throw new RangeError(`voice[${r}] = ${v} outside [-1, ${nVoice})`);
-        kernelVoice[r] = v >= 0 ? 0 : -1;
+        kernelVoice[r] = v >= 0 || (options.selection !== undefined && options.selection.outcome[r] >= 0) ? 0 : -1;
         emisIndex[r] = r;
       }
     } else if (grouped) {
@@ -237,9 +265,21 @@ export class EStep {
       counts[block] = fullCounts[block].subarray(0, nUnits * unitSize);
       index[block] = share(sh.index);
     }
+    if (selection !== undefined) {
+      // the kernel's per-row weights are kept aside; the M-steps read per-pattern counts
+      const joint = new JointEmission(emission, selection, options.selection!, voice, alloc);
+      this.joint = joint;
+      this.rowWeights = counts.emission;
+      counts.emission = joint.emisCounts;
+      counts.selection = joint.selCounts;
+      probs.selection = joint.selTable;
+    } else {
+      counts.selection = new Float64Array(0);
+      probs.selection = new Float64Array(0);
+    }
     this.probs = probs;
     this.stats = { logLik: NaN, counts };
-    if (perRow) this.stats.observed = { emission: voice };
+    if (perRow && this.joint === null) this.stats.observed = { emission: voice };
     else if (grouped) this.stats.observed = { emission: grouped.units };
     this.inputs = {
       nStates,
@@ -286,6 +326,10 @@ export class EStep {
 
   /** Sub-models whose chunked M-step pass runs on the pool. */
   private readonly passParts: SubModel[];
+  /** With a selection sub-model: the joint per-row table of voice and intervention, and its count tables. */
+  readonly joint: JointEmission | null = null;
+  /** With a selection sub-model: the kernel's posterior state weights per row [r*K + k]. */
+  private readonly rowWeights: Float64Array | null = null;
 
   /** Threads the E-step runs on (1 = this thread only; never more than the shards). */
   get threads(): number {
@@ -320,8 +364,10 @@ export class EStep {
   }
 
   /** The emission table (probabilities or, with log, log-probabilities) in this E-step's representation. */
-  private emissionTable(emission: SubModel, log: boolean, out: Float64Array): void {
-    if (this.emissionPerRow) emission.observedProbabilities!(this.voice, log, out);
+  private emissionTable(parts: Parts, log: boolean, out: Float64Array): void {
+    const emission = parts[2];
+    if (this.joint !== null) this.joint.fill(emission, parts[3], log, out);
+    else if (this.emissionPerRow) emission.observedProbabilities!(this.voice, log, out);
     else if (this.emissionUnits !== null) emission.groupedProbabilities!(this.emissionUnits, log, out);
     else if (log) emission.logProbabilities(out);
     else emission.probabilities(out);
@@ -332,6 +378,7 @@ export class EStep {
    * emission tables, the emission entries counted are the observed voices' probabilities.
    */
   countBoundary(block: Block, eps: number): number {
+    if (this.joint !== null && (block === 'emission' || block === 'selection')) return this.joint.countBoundary(block, eps);
     const p = this.probs[block];
     const perRow = block === 'emission' && this.emissionPerRow;
     const K = this.nStates;
@@ -347,7 +394,7 @@ export class EStep {
   computeProbabilities(parts: Parts): void {
     parts[0].probabilities(this.probs.initial);
     parts[1].probabilities(this.probs.transition);
-    this.emissionTable(parts[2], false, this.probs.emission);
+    this.emissionTable(parts, false, this.probs.emission);
   }
 
   /**
@@ -359,6 +406,7 @@ export class EStep {
     this.computeProbabilities(parts);
     if (gamma !== undefined && gamma.length !== this.nRows * this.nStates) throw new RangeError(`gamma: length ${gamma.length}, expected ${this.nRows * this.nStates}`);
     const ll = this.runShards('counts', gamma);
+    if (this.joint !== null) this.joint.scatter(parts[2], parts[3], this.rowWeights!, this.probs.emission);
     this.stats.logLik = ll;
     return ll;
   }
@@ -388,7 +436,7 @@ export class EStep {
     };
     parts[0].logProbabilities(logInputs.initProb);
     parts[1].logProbabilities(logInputs.transProb);
-    this.emissionTable(parts[2], true, logInputs.emisProb);
+    this.emissionTable(parts, true, logInputs.emisProb);
     const out = new Int32Array(this.nRows);
     viterbiKernel(logInputs, createViterbiWork(this.nStates, this.maxLen), out);
     return out;

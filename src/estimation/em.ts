@@ -20,10 +20,14 @@
  * until the gain still to come, projected from the exact gradient, is below tol * |LL|. Its steps
  * are recorded in the same history (the penalised log-likelihood never falls).
  */
-import type { MStepOptions } from '../model/subModel.js';
-import type { EStep, Parts } from './eStep.js';
+import type { MStepOptions, SubModel } from '../model/subModel.js';
+import type { EStepEngine } from './eStep.js';
 import { ConvergenceMonitor, type MonitorSnapshot, type MonitorState } from './convergenceMonitor.js';
-import { getFlat, quasiNewtonApplies, runQuasiNewton, setFlat } from './quasiNewton.js';
+import { getFlat, nParamsOf, quasiNewtonApplies, runQuasiNewton, setFlat } from './quasiNewton.js';
+
+/** The sub-models in the order of the flat parameter vector (three for one class; see mixtureModel.ts for classes). */
+type Parts = readonly SubModel[];
+type EStep = EStepEngine;
 
 export interface EmOptions {
   maxIter: number;
@@ -80,10 +84,6 @@ const STEP_FACTOR = 4;
  * SQUAREM) is quick to get near the maximum and slow to pin it down, quasi-Newton the reverse.
  */
 export const SWITCH_TOL = 1e-5;
-
-function nParamsOf(parts: Parts): number {
-  return parts[0].nParams + parts[1].nParams + parts[2].nParams;
-}
 
 function mStepAll(parts: Parts, eStep: EStep, options: MStepOptions): void {
   for (const part of parts) part.mStep(eStep.stats, options);

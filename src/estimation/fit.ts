@@ -11,13 +11,13 @@
  */
 import type { Panel } from '../data/panel.js';
 import { buildDesign } from '../data/formula.js';
+import { buildSelectionDesign } from '../data/selectionDesign.js';
 import { ModelError } from '../errors.js';
 import { createModel, complaintIndex, type HmmModel, type ModelDesigns } from '../model/hmmModel.js';
-import type { MStepOptions } from '../model/subModel.js';
-import { VERSION } from '../version.js';
-import { EStep } from './eStep.js';
-import { runEm, type EmResult } from './em.js';
-import type { DataSummary, FitOptions, FitResult, StartResult } from './fitTypes.js';
+import { partCounts, partObserved, type SubModel } from '../model/subModel.js';
+import { EStep, type EStepEngine } from './eStep.js';
+import type { DataSummary, FitOptions, FitResult } from './fitTypes.js';
+import { fitMixture, mixtureAt, mixturePosterior, mixtureViterbi, type MixturePosterior } from './fitMixture.js';
 import { Rng } from './rng.js';
 import type { ModelSpec, NamedParameters } from './spec.js';
 import { complaintRateBins, dataResponsibilities, randomResponsibilities, startFromResponsibilities } from './starts.js';
@@ -31,36 +31,18 @@ export interface FitData {
   summary?: DataSummary;
 }
 
-export const FIT_DEFAULTS = { starts: 4, seed: 1, maxIter: 500, tol: 1e-13, ridge: 1e-8, screenIter: 5, finish: 2 } as const;
-/** Finished starts whose log-likelihoods differ by at most this reached the same maximum. */
-export const SAME_OPTIMUM = 1e-6;
-/** Finished starts that differ by more than this disagree: a warning gives their log-likelihoods. */
-export const DISAGREE = 1e-3;
-/**
- * Newton iterations per M-step and their step tolerance. EM needs each M-step to improve its
- * sub-model's objective, not to maximise it (generalised EM, same fixed points, log-likelihood still
- * never falling thanks to step-halving): one exact-Hessian Newton step per EM iteration is nearly
- * the full maximum near convergence and costs a fraction of a full solve. Measured on the example
- * panel: 74 iterations in 3.8 s versus 76 iterations in 5.0 s with up to 25 Newton steps.
- */
-export const M_STEP_DEFAULTS = { maxNewtonIter: 1, newtonTol: 1e-10 } as const;
-/**
- * Newton iterations of the M-step that turns a start's responsibilities into parameters (from
- * zero). A start needs to be in the right region, not exact: EM refines it at once. Measured on the
- * example panel (default fit, screening 5 iterations): 3 iterations 2.2 s, 25 (a full solve) 2.5 s,
- * same maximum.
- */
-const START_NEWTON_ITER = 3;
-/** Probabilities closer than this to 0 or 1 are reported as on the boundary. */
-const BOUNDARY = 1e-6;
+export { FIT_DEFAULTS, M_STEP_DEFAULTS, SAME_OPTIMUM, DISAGREE, finishedAgreement } from './fitStarts.js';
+import { FIT_DEFAULTS, boundaryWarnings, runStarts } from './fitStarts.js';
 
 /** Designs of the three sub-models for a panel. */
 export function buildModelDesigns(panel: Panel, spec: ModelSpec): ModelDesigns {
-  return {
+  const designs: ModelDesigns = {
     initial: buildDesign(panel, spec.formulas.initial),
     transition: buildDesign(panel, spec.formulas.transition),
     emission: buildDesign(panel, spec.formulas.emission),
   };
+  if (spec.formulas.selection !== undefined) designs.selection = buildSelectionDesign(panel, spec.formulas.selection);
+  return designs;
 }
 
 /** The data summary of a fit result (customers, rows, observed rows, periods, voice counts, interventions). */
@@ -102,7 +84,7 @@ function summarizeRows(offsets: Int32Array, voice: Int32Array, labels: readonly 
   };
 }
 
-function checkPanelSpec(panel: Panel, spec: ModelSpec): void {
+export function checkPanelSpec(panel: Panel, spec: ModelSpec): void {
   const a = panel.voiceLabels.map((l) => l.toLowerCase());
   const b = spec.voiceLabels.map((l) => l.toLowerCase());
   if (a.length !== b.length || a.some((l, i) => l !== b[i])) {
@@ -121,6 +103,7 @@ function buildModel(panel: Panel, spec: ModelSpec): HmmModel {
 
 /** Fit the model of `spec` to a panel. */
 export function fit(panel: Panel, spec: ModelSpec, options: FitOptions = {}): FitResult {
+  if (spec.classes !== undefined) return fitMixture(panel, spec, options);
   checkFitOptions(options);
   options.onPhase?.(`building the designs (${panel.voice.length} rows)`);
   return fitModel(buildModel(panel, spec), panel.offsets, panel.voice, dataSummary(panel), spec, options);
@@ -128,12 +111,13 @@ export function fit(panel: Panel, spec: ModelSpec, options: FitOptions = {}): Fi
 
 /** Fit from ready-made designs (one row per panel row each). */
 export function fitDesigns(data: FitData, spec: ModelSpec, options: FitOptions = {}): FitResult {
+  if (spec.classes !== undefined) throw new ModelError('fitDesigns fits one class; fit a mixture of classes with fit()');
   checkFitOptions(options);
   const summary = data.summary ?? summarizeRows(data.offsets, data.voice, spec.voiceLabels);
   return fitModel(createModel(spec, data.designs, data.offsets), data.offsets, data.voice, summary, spec, options);
 }
 
-function checkFitOptions(options: FitOptions): void {
+export function checkFitOptions(options: FitOptions): void {
   const { starts, seed, maxIter, tol, ridge, screenIter, finish, threads } = options;
   if (finish !== undefined && !(Number.isInteger(finish) && finish >= 1)) throw new ModelError(`the number of starts to finish must be an integer >= 1, got ${finish}`);
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new ModelError(`the number of threads must be an integer >= 1, got ${threads}`);
@@ -154,158 +138,28 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
   const bins = given ? undefined : complaintRateBins(offsets, voice, K, complaintIndex(spec.voiceLabels));
   const e = base.parts[2].design;
   options.onPhase?.(`E-step tables (${e.nPatterns} emission patterns)`);
-  const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1 });
+  const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1, selection: base.selectionRows });
   options.onPhase?.(`EM from ${1 + (options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts))} start(s), E-step on ${eStep.seq.length - 1} shard(s), ${eStep.threads} thread(s)`);
   try {
-    return fitWith(base, eStep, summary, spec, options, bins, given);
+    const K = base.nStates;
+    const V = base.nVoice;
+    const seed = options.seed ?? FIT_DEFAULTS.seed;
+    return runStarts(base, eStep, summary, spec, options, given, {
+      start: (model, s, mStep) =>
+        startFromResponsibilities(model.parts, eStep, s === 0 ? dataResponsibilities(bins!, K) : randomResponsibilities(Rng.stream(seed, s), K, V), mStep),
+      relabel: (model) => void model.relabelWorstFirst(),
+      boundaryWarnings: (model) => {
+        eStep.computeProbabilities(model.parts);
+        return boundaryWarnings((block, eps) => eStep.countBoundary(block, eps), model.parts.map((p) => p.block));
+      },
+    });
   } finally {
     eStep.close();
   }
 }
 
-function fitWith(
-  base: HmmModel,
-  eStep: EStep,
-  summary: DataSummary,
-  spec: ModelSpec,
-  options: FitOptions,
-  bins: Uint8Array | undefined,
-  given: Float64Array | undefined,
-): FitResult {
-  const nRandom = options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts);
-  const seed = options.seed ?? FIT_DEFAULTS.seed;
-  const maxIter = options.maxIter ?? FIT_DEFAULTS.maxIter;
-  const tol = options.tol ?? FIT_DEFAULTS.tol;
-  const ridge = options.ridge ?? FIT_DEFAULTS.ridge;
-  const K = base.nStates;
-  const V = base.nVoice;
-  const mStep: MStepOptions = { ridge, ...M_STEP_DEFAULTS };
-  const startMStep: MStepOptions = { ...mStep, maxNewtonIter: START_NEWTON_ITER };
-
-  type Run = { model: HmmModel; em: EmResult; kind: StartResult['kind'] };
-  const nStarts = 1 + nRandom;
-  // emEM: with several starts, each runs `screen` iterations; only the best then runs on.
-  const screenIter = options.screenIter ?? FIT_DEFAULTS.screenIter;
-  const screen = nStarts > 1 && screenIter > 0 && screenIter < maxIter ? screenIter : maxIter;
-  const emOptions = (s: number, cap: number) => ({
-    maxIter: cap,
-    tol,
-    mStep,
-    accelerate: options.accelerate ?? true,
-    quasiNewton: options.quasiNewton ?? true,
-    onIteration: options.onProgress
-      ? (iteration: number, logLik: number, change: number) => options.onProgress!({ start: s, nStarts, iteration, logLik, change })
-      : undefined,
-  });
-  const finish = Math.min(nStarts, options.finish ?? FIT_DEFAULTS.finish);
-  // The `finish` starts best after screening (ties: the earlier start), kept in descending order.
-  const leaders: (Run & { index: number })[] = [];
-  const starts: StartResult[] = [];
-  const warnings: string[] = [];
-  const better = (a: number, b: number) => a > b || (Number.isNaN(b) && !Number.isNaN(a));
-  for (let s = 0; s < nStarts; s++) {
-    const model = base.clone();
-    const parts = model.parts;
-    let kind: StartResult['kind'];
-    if (s === 0 && given) {
-      kind = 'given';
-      model.setParameters(given);
-    } else if (s === 0) {
-      kind = 'data';
-      startFromResponsibilities(parts, eStep, dataResponsibilities(bins!, K), startMStep);
-    } else {
-      kind = 'random';
-      startFromResponsibilities(parts, eStep, randomResponsibilities(Rng.stream(seed, s), K, V), startMStep);
-    }
-    const em = runEm(parts, eStep, emOptions(s, screen));
-    const stopped = screen < maxIter && !em.converged && em.state !== 'failed';
-    starts.push({ index: s, kind, logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: stopped, screenLogLik: em.logLik, finished: !stopped, history: em.history });
-    for (const w of em.warnings) warnings.push(`start ${s + 1}: ${w}`);
-    let at = leaders.length;
-    while (at > 0 && better(em.logLik, leaders[at - 1].em.logLik)) at--;
-    if (at < finish) {
-      leaders.splice(at, 0, { model, em, kind, index: s });
-      if (leaders.length > finish) leaders.pop();
-    }
-  }
-  // Run the leaders on to convergence, continuing their histories, in start order (progress reads in order).
-  let best: Run | undefined;
-  let bestIndex = -1;
-  for (const lead of [...leaders].sort((a, b) => a.index - b.index)) {
-    let run: Run = lead;
-    if (starts[lead.index].screened) {
-      const em = runEm(lead.model.parts, eStep, { ...emOptions(lead.index, maxIter), previous: lead.em.resume });
-      run = { ...lead, em };
-      starts[lead.index] = { ...starts[lead.index], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false, history: em.history };
-      for (const w of em.warnings) if (!lead.em.warnings.includes(w)) warnings.push(`start ${lead.index + 1}: ${w}`);
-    }
-    starts[lead.index] = { ...starts[lead.index], finished: true };
-    if (best === undefined || better(run.em.logLik, best.em.logLik)) {
-      best = run;
-      bestIndex = lead.index;
-    }
-  }
-  const { model, em } = best!;
-  if (!Number.isFinite(em.logLik)) {
-    throw new ModelError(`every start ended with a log-likelihood that is not finite (${em.logLik}): the data are impossible under the model`);
-  }
-  model.relabelWorstFirst();
-
-  if (!em.converged && maxIter > 0) warnings.push(`the best start did not converge: ${em.status}`);
-  const reach = finishedAgreement(starts, bestIndex);
-  if (reach.warning) warnings.push(reach.warning);
-  eStep.computeProbabilities(model.parts);
-  for (const block of ['initial', 'transition', 'emission'] as const) {
-    const n = eStep.countBoundary(block, BOUNDARY);
-    if (n > 0) warnings.push(`${n} ${block} probabilit${n === 1 ? 'y is' : 'ies are'} within ${BOUNDARY.toExponential()} of 0 or 1: estimates near the boundary are unreliable`);
-  }
-
-  const parameters = model.getParameters();
-  const nParams = model.nParams;
-  return {
-    spec,
-    parameters,
-    logLik: em.logLik,
-    nParams,
-    aic: -2 * em.logLik + 2 * nParams,
-    bic: -2 * em.logLik + nParams * Math.log(summary.observations),
-    iterations: em.iterations,
-    converged: em.converged,
-    status: em.status,
-    history: em.history,
-    starts,
-    bestStart: bestIndex,
-    finished: reach.finished,
-    reachedBest: reach.reachedBest,
-    warnings,
-    data: summary,
-    version: VERSION,
-  };
-}
-
-/**
- * How many finished starts (run to the end, not stopped after screening) there are and how many
- * reached the best log-likelihood within SAME_OPTIMUM; a warning with every finished start's
- * log-likelihood when some ended more than DISAGREE below the best.
- */
-export function finishedAgreement(starts: readonly StartResult[], bestIndex: number): { finished: number; reachedBest: number; warning?: string } {
-  const done = starts.filter((r) => r.finished ?? !r.screened); // fits saved before --finish have no `finished`
-  const best = starts[bestIndex].logLik;
-  const reachedBest = done.filter((r) => best - r.logLik <= SAME_OPTIMUM).length;
-  const behind = done.filter((r) => !(best - r.logLik <= DISAGREE)).sort((a, b) => b.logLik - a.logLik);
-  if (behind.length === 0) return { finished: done.length, reachedBest };
-  const lls = behind.map((r) => `start ${r.index + 1} ${Number.isFinite(r.logLik) ? `${r.logLik.toFixed(4)} (${(best - r.logLik).toPrecision(3)} lower)` : 'failed'}`);
-  return {
-    finished: done.length,
-    reachedBest,
-    warning:
-      `finished starts disagree: ${reachedBest} of ${done.length} reached the best log-likelihood ${best.toFixed(4)} (start ${bestIndex + 1}); ${lls.join(', ')}: ` +
-      `the likelihood has several optima here; consider more starts (--starts) or finishing more of them (--finish)`,
-  };
-}
-
 /** The values of a parameter vector for `model`, or a ModelError when names or length don't match. */
-function namedValues(model: HmmModel, params: NamedParameters | Float64Array): Float64Array {
+export function namedValues(model: { getParameters(): NamedParameters }, params: NamedParameters | Float64Array): Float64Array {
   const expected = model.getParameters().names;
   if (params instanceof Float64Array) {
     if (params.length !== expected.length) throw new ModelError(`the model has ${expected.length} parameters, got a vector of ${params.length}`);
@@ -331,18 +185,28 @@ function namedValues(model: HmmModel, params: NamedParameters | Float64Array): F
 export function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { model: HmmModel; eStep: EStep } {
   const model = buildModel(panel, spec);
   model.setParameters(namedValues(model, params));
-  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice);
+  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { selection: model.selectionRows });
   return { model, eStep };
+}
+
+/**
+ * The flat list of sub-models of `spec` (one class or a mixture) at the given parameters, their
+ * parameter names and an E-step over them: what the likelihood-based inference needs.
+ */
+export function engineAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { parts: readonly SubModel[]; names: string[]; eStep: EStepEngine } {
+  const { model, eStep } = spec.classes !== undefined ? mixtureAt(panel, spec, params) : modelAt(panel, spec, params);
+  return { parts: model.parts, names: model.getParameters().names, eStep };
 }
 
 /** Exact log-likelihood by the forward pass alone (independent of EM). */
 export function logLikelihood(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): number {
-  const { model, eStep } = modelAt(panel, spec, params);
-  return eStep.logLik(model.parts);
+  const { parts, eStep } = engineAt(panel, spec, params);
+  return eStep.logLik(parts);
 }
 
-/** Posterior state probabilities per row, row-major [row*K + k] (state k+1). */
+/** Posterior state probabilities per row, row-major [row*K + k] (state k+1; with classes summed over classes). */
 export function posterior(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): Float64Array {
+  if (spec.classes !== undefined) return mixturePosterior(panel, spec, params).posterior;
   const { model, eStep } = modelAt(panel, spec, params);
   const gamma = new Float64Array(eStep.nRows * model.nStates);
   eStep.run(model.parts, gamma);
@@ -354,25 +218,31 @@ export function posterior(panel: Panel, spec: ModelSpec, params: NamedParameters
  * (the classification entropy of the ICL for a hidden Markov model): H = LL - E[log p(states, voices)],
  * the expectation being the E-step's expected complete-data log-likelihood, the sum over the three
  * sub-models of expected counts x log probabilities (their M-step objectives without the ridge).
+ * With classes, the paths are class x state paths (the membership logit is one more part).
  */
 export function pathEntropy(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): number {
-  const { model, eStep } = modelAt(panel, spec, params);
-  const ll = eStep.run(model.parts);
+  const { parts, eStep } = engineAt(panel, spec, params);
+  const ll = eStep.run(parts);
   let complete = 0;
-  for (const part of model.parts) complete += part.objective(eStep.stats.counts[part.block], 0, eStep.stats.observed?.[part.block]);
+  for (const part of parts) complete += part.objective(partCounts(eStep.stats, part), 0, partObserved(eStep.stats, part));
   return Math.max(0, ll - complete);
 }
 
 /** Posterior state probabilities (as `posterior`) and the Viterbi path (as `viterbi`) from one model built for the panel. */
-export function decodeStates(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { posterior: Float64Array; viterbi: Int32Array } {
+export function decodeStates(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { posterior: Float64Array; viterbi: Int32Array; classes?: MixturePosterior } {
+  if (spec.classes !== undefined) {
+    const mp = mixturePosterior(panel, spec, params);
+    return { posterior: mp.posterior, viterbi: mixtureViterbi(panel, spec, params, mp.classPosterior).path, classes: mp };
+  }
   const { model, eStep } = modelAt(panel, spec, params);
   const gamma = new Float64Array(eStep.nRows * model.nStates);
   eStep.run(model.parts, gamma);
   return { posterior: gamma, viterbi: eStep.viterbi(model.parts) };
 }
 
-/** Most probable state path, 0-based state per row. */
+/** Most probable state path, 0-based state per row (with classes: within each customer's most probable class). */
 export function viterbi(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): Int32Array {
+  if (spec.classes !== undefined) return decodeStates(panel, spec, params).viterbi;
   const { model, eStep } = modelAt(panel, spec, params);
   return eStep.viterbi(model.parts);
 }

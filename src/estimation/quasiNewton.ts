@@ -19,8 +19,12 @@
  * g' B g / 2 with B the current inverse Hessian estimate, is below `tolAbs`.
  */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import type { MStepOptions } from '../model/subModel.js';
-import type { EStep, Parts } from './eStep.js';
+import { partCounts, partObserved, type MStepOptions, type SubModel } from '../model/subModel.js';
+import type { EStepEngine } from './eStep.js';
+
+/** The sub-models of a model in the order of its flat parameter vector. */
+type Parts = readonly SubModel[];
+type EStep = EStepEngine;
 
 export interface QuasiNewtonOptions {
   /** Stop when the projected remaining gain of F is below this (absolute, log-likelihood units). */
@@ -58,8 +62,10 @@ export interface QuasiNewtonResult {
 const ARMIJO = 1e-4;
 const MAX_BACKTRACK = 12;
 
-function nParamsOf(parts: Parts): number {
-  return parts[0].nParams + parts[1].nParams + parts[2].nParams;
+export function nParamsOf(parts: Parts): number {
+  let n = 0;
+  for (const part of parts) n += part.nParams;
+  return n;
 }
 
 export function getFlat(parts: Parts, out: Float64Array): void {
@@ -85,7 +91,7 @@ export function setFlat(parts: Parts, x: Float64Array): void {
  */
 export function quasiNewtonApplies(parts: Parts, eStep: EStep): boolean {
   return parts.every(
-    (part) => eStep.stats.observed?.[part.block] !== undefined || eStep.stats.counts[part.block].length === part.design.nPatterns * part.nGroups * part.nOut,
+    (part) => partObserved(eStep.stats, part) !== undefined || partCounts(eStep.stats, part).length === part.design.nPatterns * part.nGroups * part.nOut,
   );
 }
 
@@ -99,7 +105,7 @@ export function penalisedGradient(parts: Parts, eStep: EStep, ridge: number, out
   if (out.length !== n) throw new RangeError(`gradient out: length ${out.length}, expected ${n}`);
   let off = 0;
   for (const part of parts) {
-    part.gradient(eStep.stats.counts[part.block], ridge, out.subarray(off, off + part.nParams), eStep.stats.observed?.[part.block]);
+    part.gradient(partCounts(eStep.stats, part), ridge, out.subarray(off, off + part.nParams), partObserved(eStep.stats, part));
     off += part.nParams;
   }
 }
@@ -114,10 +120,7 @@ export function penaltyMask(parts: Parts, eStep: EStep): Float64Array {
   const saved = new Float64Array(n);
   getFlat(parts, saved);
   setFlat(parts, new Float64Array(n).fill(1));
-  const c = eStep.stats.counts;
-  c.initial.fill(0);
-  c.transition.fill(0);
-  c.emission.fill(0);
+  for (const part of parts) partCounts(eStep.stats, part).fill(0);
   const g = new Float64Array(n);
   penalisedGradient(parts, eStep, 1, g);
   setFlat(parts, saved);
@@ -145,7 +148,7 @@ function completeDataInverse(parts: Parts, eStep: EStep, ridge: number, out: Flo
     const m = part.nParams;
     if (m > 0) {
       const h = new Float64Array(m * m);
-      part.hessian(eStep.stats.counts[part.block], ridge, h, eStep.stats.observed?.[part.block]);
+      part.hessian(partCounts(eStep.stats, part), ridge, h, partObserved(eStep.stats, part));
       let scale = 0;
       for (let a = 0; a < m; a++) scale = Math.max(scale, Math.abs(h[a * m + a]));
       if (!(scale > 0) || !Number.isFinite(scale)) scale = 1;

@@ -9,7 +9,10 @@
  *      (optionally replaced by a missing observation with probability `missing`);
  *   3. the intervention: 1 with probability policy.afterComplaint when the voice is a complaint
  *      ('complaint', or the first voice label when there is none), policy.otherwise for any other
- *      voice (including a missing one).
+ *      voice (including a missing one). When the spec has a selection model, the intervention is
+ *      drawn from it instead (the policy is not used): the probability of the customer's state at
+ *      the period's selection row, which reads the period's voice as drawn (before it is hidden
+ *      by `missing`: the firm saw it) and earlier periods as they are observed.
  * Formulas that read `intervention` (lag, stock, cumsum, ...) are re-evaluated on the history
  * simulated so far before each period, so lag/stock covariates follow the simulated interventions
  * (on the whole panel instead when the formula also standardises over all rows, as scale() does).
@@ -18,15 +21,20 @@
  * it is circular and refused with a ModelError, as is any formula that reads later periods.
  *
  * Random draws come from one Rng(seed) stream in a fixed order (period, customer, then state,
- * voice, missingness, intervention), so the same seed gives the same panel.
+ * voice, missingness, intervention; with a selection model, every customer's state, voice and
+ * missingness of the period, then every customer's intervention), so the same seed gives the
+ * same panel.
  */
 import { columnRecord, type Panel } from '../data/panel.js';
 import type { Design } from '../data/design.js';
 import { compileFormula, type CompiledFormula } from '../data/formula.js';
+import { compileSelectionFormula, voiceColumnNames } from '../data/selectionDesign.js';
 import type { ModelSpec, NamedParameters } from './spec.js';
 import { Rng } from './rng.js';
 import { createModel, complaintIndex, checkSpec, type ModelDesigns } from '../model/hmmModel.js';
 import { ModelError, UsageError } from '../errors.js';
+import { createMixtureModel } from '../model/mixtureModel.js';
+import type { SubModel } from '../model/subModel.js';
 
 export interface SimulationPolicy {
   /** Probability that the firm intervenes in a period in which the customer complained. */
@@ -53,6 +61,8 @@ export interface SimulationResult {
   panel: Panel;
   /** True state per row, 0-based (state 1 = 0), row-major like the panel. */
   states: Int32Array;
+  /** With latent classes (spec.classes): each customer's true class, 0-based, drawn from the membership model. */
+  classes?: Int32Array;
 }
 
 const SUBMODELS = ['initial', 'transition', 'emission'] as const;
@@ -176,29 +186,69 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
     compiled.forEach((f, b) => dynamic[b] && checkTiming(SUBMODELS[b], f, probe));
   }
 
+  // The selection model reads this period's voice and earlier periods through voice indicator
+  // columns, kept in the panel while it is simulated (observed indicators: 0 where missing).
+  const selF = spec.formulas.selection !== undefined ? compileSelectionFormula(spec.formulas.selection, names, spec.voiceLabels) : undefined;
+  const voiceCols = voiceColumnNames(spec.voiceLabels);
+  if (selF) for (const c of voiceCols) columns[c] = new Float64Array(n);
   const designs = compiled.map((f) => f.evaluate(panel)); // final for static formulas; period 1 for all
   // A dynamic formula is evaluated on the history so far only if its rows do not depend on later
   // rows of other columns either (scale(x) standardises over the whole panel, for instance);
   // otherwise on the whole panel, whose later interventions are still 0 and cannot matter.
   const local = compiled.map((f, b) => dynamic[b] && historyLocal(f, panel, designs[b], N, T));
-  const model = createModel(spec, { initial: designs[0], transition: designs[1], emission: designs[2] } as ModelDesigns, offsets);
-  model.setParameters(orderedValues(model.getParameters().names, params));
-  const [initial, transition, emission] = model.parts;
+  const rng = new Rng(options.seed);
+  // One class: the model itself; with classes, each customer's class is drawn first (membership
+  // logit on the first row of its customer-level design) and its class's sub-models used throughout.
+  let classParts: (readonly [SubModel, SubModel, SubModel])[];
+  let classOf: Int32Array | undefined;
+  let selection: SubModel | undefined; // the firm's selection model (one class only)
+  const modelDesigns = { initial: designs[0], transition: designs[1], emission: designs[2] } as ModelDesigns;
+  if (spec.classes) {
+    const mf = compileFormula(spec.classes.formula, names);
+    if (mf.variables.includes('intervention')) throw new ModelError(`cannot simulate: the class formula '${spec.classes.formula}' reads intervention; class membership is a customer-level model`);
+    const membership = mf.evaluate(panel);
+    const mixture = createMixtureModel(spec, { ...modelDesigns, membership }, offsets);
+    mixture.setParameters(orderedValues(mixture.getParameters().names, params));
+    classParts = mixture.classes.map((m) => [m.parts[0], m.parts[1], m.parts[2]] as const);
+    const C = mixture.nClasses;
+    const mc = membership.names.length;
+    const rows = new Float64Array(N * mc);
+    for (let i = 0; i < N; i++) rows.set(membership.values.subarray(i * T * mc, (i * T + 1) * mc), i * mc);
+    const pi = new Float64Array(N * C);
+    mixture.membership.probabilitiesFor(rows, N, pi);
+    classOf = new Int32Array(N);
+    for (let i = 0; i < N; i++) classOf[i] = rng.categorical(pi, i * C, C);
+  } else {
+    if (selF) {
+      // (the design only sets up the selection sub-model's shape; its rows are evaluated period by period)
+      const unitStart = Int32Array.from({ length: n + 1 }, (_, r) => r);
+      modelDesigns.selection = { design: selF.evaluate(panel), rows: { unitStart, unitVoice: new Int32Array(n).fill(-1), outcome: new Int32Array(n) } };
+    }
+    const model = createModel(spec, modelDesigns, offsets);
+    model.setParameters(orderedValues(model.getParameters().names, params));
+    classParts = [[model.parts[0], model.parts[1], model.parts[2]]];
+    selection = model.parts[3];
+  }
+  const nClasses = classParts.length;
+  const selCols = selF ? selF.names.length : 0;
+  const selRows = new Float64Array(N * selCols); // [customer*selCols + col]
+  const selProb = new Float64Array(N * K * 2); // [(customer*K + k)*2 + d]
+  const drawn = new Int32Array(N); // the period's voice as drawn (before missingness)
 
   const nCols = designs.map((d) => d.names.length);
   const rowsNow = nCols.map((c) => new Float64Array(N * c)); // row-major [customer*nCols + col]
   // The design rows actually used, kept to check at the end that the final designs reproduce them.
   const used = nCols.map((c) => new Float64Array(n * c)); // row-major [row*nCols + col]
-  const initProb = new Float64Array(N * K); // [customer*K + k]
-  const transProb = new Float64Array(N * K * K); // [(customer*K + i)*K + j]
-  const emisProb = new Float64Array(N * K * V); // [(customer*K + k)*V + c]
+  // per class c: [c][customer*K + k], [c][(customer*K + i)*K + j], [c][(customer*K + k)*V + v]
+  const initProb = classParts.map(() => new Float64Array(N * K));
+  const transProb = classParts.map(() => new Float64Array(N * K * K));
+  const emisProb = classParts.map(() => new Float64Array(N * K * V));
   const states = new Int32Array(n);
   const voice = panel.voice;
   const intervention = columns.intervention;
   const complaint = complaintIndex(spec.voiceLabels);
   const missing = options.missing ?? 0;
   const { afterComplaint, otherwise } = options.policy;
-  const rng = new Rng(options.seed);
 
   for (let t = 0; t < T; t++) {
     // Formulas that read interventions are evaluated on the history so far (periods 1..t+1 of
@@ -209,19 +259,43 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
       else if (t > 0 && dynamic[b]) gatherPeriod(compiled[b].evaluate(panel), nCols[b], N, T, t, T, rowsNow[b], used[b]);
       else gatherPeriod(designs[b], nCols[b], N, T, t, T, rowsNow[b], used[b]);
     }
-    if (t === 0) initial.probabilitiesFor(rowsNow[0], N, initProb);
-    else transition.probabilitiesFor(rowsNow[1], N, transProb);
-    emission.probabilitiesFor(rowsNow[2], N, emisProb);
+    for (let c = 0; c < nClasses; c++) {
+      const [initial, transition, emission] = classParts[c];
+      if (t === 0) initial.probabilitiesFor(rowsNow[0], N, initProb[c]);
+      else transition.probabilitiesFor(rowsNow[1], N, transProb[c]);
+      emission.probabilitiesFor(rowsNow[2], N, emisProb[c]);
+    }
     for (let i = 0; i < N; i++) {
       const r = i * T + t;
-      const s = t === 0 ? rng.categorical(initProb, i * K, K) : rng.categorical(transProb, (i * K + states[r - 1]) * K, K);
+      const c = classOf === undefined ? 0 : classOf[i];
+      const s = t === 0 ? rng.categorical(initProb[c], i * K, K) : rng.categorical(transProb[c], (i * K + states[r - 1]) * K, K);
       states[r] = s;
-      let v = rng.categorical(emisProb, (i * K + s) * V, V);
+      let v = rng.categorical(emisProb[c], (i * K + s) * V, V);
+      drawn[i] = v;
       if (missing > 0 && rng.uniform() < missing) v = -1;
       voice[r] = v;
+      if (selF) {
+        for (let u = 0; u < V; u++) columns[voiceCols[u]][r] = v === u ? 1 : 0;
+        continue;
+      }
       intervention[r] = rng.uniform() < (v === complaint ? afterComplaint : otherwise) ? 1 : 0;
     }
+    if (selF) {
+      // the period's selection rows: this period's voice as drawn, earlier periods as observed
+      const hist = truncatePanel(panel, N, T, t + 1);
+      const current = columnRecord<Float64Array>();
+      voiceCols.forEach((name, c) => {
+        const col = hist.columns[name].slice();
+        for (let i = 0; i < N; i++) col[i * (t + 1) + t] = drawn[i] === c ? 1 : 0;
+        current[name] = col;
+      });
+      const d = selF.evaluate(hist, current).values;
+      for (let i = 0; i < N; i++) for (let j = 0; j < selCols; j++) selRows[i * selCols + j] = d[(i * (t + 1) + t) * selCols + j];
+      selection!.probabilitiesFor(selRows, N, selProb);
+      for (let i = 0; i < N; i++) intervention[i * T + t] = rng.uniform() < selProb[(i * K + states[i * T + t]) * 2 + 1] ? 1 : 0;
+    }
   }
+  for (const c of selF ? voiceCols : []) delete columns[c];
 
   // Self-check: the designs of the finished panel are the ones the simulation used.
   for (let b = 0; b < 3; b++) {
@@ -231,7 +305,7 @@ export function simulate(spec: ModelSpec, params: NamedParameters | Float64Array
       if (final[e] !== u[e]) throw new Error(`simulate: the ${SUBMODELS[b]} design changed after its period was simulated (value ${e})`);
     }
   }
-  return { panel, states };
+  return classOf ? { panel, states, classes: classOf } : { panel, states };
 }
 
 /**

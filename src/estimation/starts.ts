@@ -10,6 +10,7 @@
 import type { MStepOptions } from '../model/subModel.js';
 import type { EStep, Parts } from './eStep.js';
 import type { Rng } from './rng.js';
+import type { HmmInputs } from '../kernels/hmmInputs.js';
 
 /** Fill `out` (length K) with the responsibilities of `row` (need not be normalised; must be >= 0, not all 0). */
 export type Responsibilities = (row: number, voice: number, out: Float64Array) => void;
@@ -17,35 +18,62 @@ export type Responsibilities = (row: number, voice: number, out: Float64Array) =
 /**
  * Pseudo statistics from responsibilities into eStep.stats.counts (zeroed first): first-period
  * counts g_0, transition counts g_{t-1}(i) g_t(j) into row t's pattern, emission counts g_t at the
- * observed voice.
+ * observed voice (with a selection sub-model, emission and selection counts through the E-step's
+ * joint tables: pass the parts).
  */
-export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilities): void {
-  const { nStates: K, nVoice: V, offsets, voice, initIndex, transIndex, emisIndex } = eStep.inputs;
+export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilities, parts?: Parts): void {
   const c = eStep.stats.counts;
-  c.initial.fill(0);
-  c.transition.fill(0);
-  c.emission.fill(0);
+  for (const t of Object.values(c)) t.fill(0);
+  const joint = eStep.joint;
   eStep.stats.logLik = NaN;
+  let emission: ((row: number, g: Float64Array) => void) | undefined;
+  if (joint !== null) {
+    if (parts === undefined || parts.length < 4) throw new RangeError('starts with a selection model need the parts');
+    emission = (row, g) => joint.addResponsibility(parts[2], parts[3], row, g);
+  }
+  addResponsibilityCounts(eStep.inputs, eStep.voice, resp, { initial: c.initial, transition: c.transition, emission: c.emission }, undefined, emission);
+}
+
+/** Where addResponsibilityCounts reads a panel: the kernel's layout (hmmInputs.ts) without the tables. */
+export type ResponsibilityLayout = Pick<HmmInputs, 'nStates' | 'nVoice' | 'offsets' | 'voice' | 'initIndex' | 'transIndex' | 'emisIndex'>;
+
+/**
+ * ADD the pseudo statistics of `resp` to the count tables (layouts of hmmInputs.ts), every count of
+ * sequence s multiplied by weight[s] when given (a customer's class weight). `panelVoice` is the
+ * panel's voice, passed to resp (layout.voice may be voice' of per-row emission tables).
+ */
+export function addResponsibilityCounts(
+  layout: ResponsibilityLayout,
+  panelVoice: Int32Array,
+  resp: Responsibilities,
+  out: { initial: Float64Array; transition: Float64Array; emission: Float64Array },
+  weight?: Float64Array,
+  /** Instead of the emission counts: add row r's normalised responsibilities g (the joint tables of a selection model). */
+  emission?: (row: number, g: Float64Array) => void,
+): void {
+  const { nStates: K, nVoice: V, offsets, voice, initIndex, transIndex, emisIndex } = layout;
   let g = new Float64Array(K);
   let prev = new Float64Array(K);
   for (let s = 0; s + 1 < offsets.length; s++) {
+    const w = weight === undefined ? 1 : weight[s];
     for (let r = offsets[s]; r < offsets[s + 1]; r++) {
       const v = voice[r];
-      resp(r, eStep.voice[r], g); // the panel's voice (inputs.voice is voice' with per-row emission tables)
+      resp(r, panelVoice[r], g);
       let sum = 0;
       for (let k = 0; k < K; k++) sum += g[k];
       if (!(sum > 0)) throw new RangeError(`responsibilities of row ${r} do not sum to a positive number`);
       for (let k = 0; k < K; k++) g[k] /= sum;
       if (r === offsets[s]) {
         const b = initIndex[s] * K;
-        for (let k = 0; k < K; k++) c.initial[b + k] += g[k];
+        for (let k = 0; k < K; k++) out.initial[b + k] += w * g[k];
       } else {
         const b = transIndex[r] * K * K;
-        for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) c.transition[b + i * K + j] += prev[i] * g[j];
+        for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) out.transition[b + i * K + j] += w * prev[i] * g[j];
       }
-      if (v >= 0) {
+      if (emission !== undefined) emission(r, g);
+      else if (v >= 0) {
         const b = emisIndex[r] * K * V + v;
-        for (let k = 0; k < K; k++) c.emission[b + k * V] += g[k];
+        for (let k = 0; k < K; k++) out.emission[b + k * V] += w * g[k];
       }
       const t = prev;
       prev = g;
@@ -56,7 +84,7 @@ export function fillCountsFromResponsibilities(eStep: EStep, resp: Responsibilit
 
 /** Set the parts' parameters by one M-step each from the responsibilities. */
 export function startFromResponsibilities(parts: Parts, eStep: EStep, resp: Responsibilities, mStep: MStepOptions): void {
-  fillCountsFromResponsibilities(eStep, resp);
+  fillCountsFromResponsibilities(eStep, resp, parts);
   for (const part of parts) part.mStep(eStep.stats, mStep);
 }
 

@@ -12,25 +12,31 @@
  */
 import type { Design } from '../data/design.js';
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
-import type { Block, SubModel } from './subModel.js';
-import { BLOCKS } from './subModel.js';
+import type { Block, Parts, SubModel } from './subModel.js';
 import { compressDesign } from './compressDesign.js';
 import { createInitialModel } from './initialModel.js';
 import { createTransitionModel } from './transitionModel.js';
 import { createEmissionModel } from './emissionModel.js';
+import { createSelectionModel } from './selectionModel.js';
+import type { SelectionDesign, SelectionRows } from '../data/selectionDesign.js';
 import { ModelError } from '../errors.js';
 
 export interface ModelDesigns {
   initial: Design;
   transition: Design;
   emission: Design;
+  /** The selection model's design and units (when the spec has a selection formula). */
+  selection?: SelectionDesign;
 }
 
 export interface HmmModel {
   readonly spec: ModelSpec;
   readonly nStates: number;
   readonly nVoice: number;
-  readonly parts: readonly [SubModel, SubModel, SubModel];
+  /** initial, transition, emission and, with a selection formula, selection. */
+  readonly parts: Parts;
+  /** The selection model's units and outcomes (what the E-step needs besides the parts); undefined without one. */
+  readonly selectionRows?: SelectionRows;
   readonly nParams: number;
   getParameters(): NamedParameters;
   setParameters(values: Float64Array): void;
@@ -59,6 +65,9 @@ export function checkSpec(spec: ModelSpec): number {
   for (const b of ['initial', 'transition', 'emission'] as const) {
     if (typeof spec.formulas?.[b] !== 'string') throw new ModelError(`the model needs a ${b} formula (e.g. '~ 1'), got ${String(spec.formulas?.[b])}`);
   }
+  if (spec.formulas.selection !== undefined && typeof spec.formulas.selection !== 'string') {
+    throw new ModelError(`the selection formula must be text (e.g. '~ voice_complaint'), got ${String(spec.formulas.selection)}`);
+  }
   if (spec.transitionType !== 'multinomial' && spec.transitionType !== 'ordered') {
     throw new ModelError(`transition type must be 'multinomial' or 'ordered', got '${String(spec.transitionType)}'`);
   }
@@ -71,13 +80,14 @@ class Model implements HmmModel {
   readonly nParams: number;
   constructor(
     readonly spec: ModelSpec,
-    readonly parts: readonly [SubModel, SubModel, SubModel],
+    readonly parts: Parts,
     /** Mean emission design row over all panel rows. */
-    private readonly meanEmissionRow: Float64Array,
+    readonly meanEmissionRow: Float64Array,
+    readonly selectionRows?: SelectionRows,
   ) {
     this.nStates = spec.nStates;
     this.nVoice = spec.voiceLabels.length;
-    this.nParams = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+    this.nParams = parts.reduce((n, p) => n + p.nParams, 0);
   }
 
   getParameters(): NamedParameters {
@@ -88,7 +98,7 @@ class Model implements HmmModel {
     this.parts.forEach((part, b) => {
       part.getParams(values, start);
       names.push(...part.parameterNames());
-      blocks.push({ block: BLOCKS[b] as Block, start, length: part.nParams });
+      blocks.push({ block: part.block, start, length: part.nParams });
       start += part.nParams;
     });
     return { names, values, blocks };
@@ -134,8 +144,18 @@ class Model implements HmmModel {
   }
 
   clone(): HmmModel {
-    return new Model(this.spec, [this.parts[0].clone(), this.parts[1].clone(), this.parts[2].clone()], this.meanEmissionRow);
+    const [i, t, e, ...rest] = this.parts.map((p) => p.clone());
+    return new Model(this.spec, [i, t, e, ...rest], this.meanEmissionRow, this.selectionRows);
   }
+}
+
+/**
+ * A model with the same spec and labelling rule as `base` over other sub-models of the same shapes
+ * (a class of a mixture: its own parts, or some shared with other classes).
+ */
+export function modelWithParts(base: HmmModel, parts: readonly [SubModel, SubModel, SubModel]): HmmModel {
+  if (!(base instanceof Model)) throw new RangeError('modelWithParts needs a model made by createModel');
+  return new Model(base.spec, parts, base.meanEmissionRow);
 }
 
 function checkDesign(name: string, d: Design, nRows: number): void {
@@ -165,10 +185,18 @@ export function createModel(spec: ModelSpec, designs: ModelDesigns, offsets: Int
   const initial = createInitialModel(K, compressDesign(designs.initial, offsets.subarray(0, nSeq)));
   const transition = createTransitionModel(K, compressDesign(designs.transition), spec.transitionType);
   const emission = createEmissionModel(K, spec.voiceLabels, ref, compressDesign(designs.emission), spec.sharedSlopes);
+  let parts: Parts = [initial, transition, emission];
+  const sel = designs.selection;
+  if (typeof spec.formulas.selection === 'string') {
+    if (sel === undefined) throw new ModelError('the model has a selection formula but no selection design');
+    if (sel.rows.unitStart.length !== nRows + 1) throw new ModelError(`the selection units cover ${sel.rows.unitStart.length - 1} rows, expected ${nRows}`);
+    checkDesign('selection', sel.design, sel.rows.unitStart[nRows]);
+    parts = [initial, transition, emission, createSelectionModel(K, compressDesign(sel.design))];
+  }
   const nCols = designs.emission.names.length;
   const mean = new Float64Array(nCols);
   const ev = designs.emission.values;
   for (let r = 0; r < nRows; r++) for (let j = 0; j < nCols; j++) mean[j] += ev[r * nCols + j];
   if (nRows > 0) for (let j = 0; j < nCols; j++) mean[j] /= nRows;
-  return new Model(spec, [initial, transition, emission], mean);
+  return new Model(spec, parts, mean, parts.length > 3 ? sel!.rows : undefined);
 }

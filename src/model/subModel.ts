@@ -1,9 +1,17 @@
 import type { PatternDesign } from './patternDesign.js';
 import type { LogitPassData } from './logitPassChunks.js';
 
-/** The three sub-models of DESIGN.md. */
-export type Block = 'initial' | 'transition' | 'emission';
-export const BLOCKS: readonly Block[] = ['initial', 'transition', 'emission'];
+/**
+ * The three sub-models of DESIGN.md and the optional fourth, the firm's selection model (the
+ * intervention as a second observed outcome of each period, see selectionModel.ts).
+ */
+export type CoreBlock = 'initial' | 'transition' | 'emission';
+export type Block = CoreBlock | 'selection';
+/** The three blocks every model has, in order (a selection sub-model, when present, comes after them). */
+export const BLOCKS: readonly CoreBlock[] = ['initial', 'transition', 'emission'];
+
+/** The sub-models of a model in Block order: initial, transition, emission, then (optional) selection. */
+export type Parts = readonly [SubModel, SubModel, SubModel, ...SubModel[]];
 
 /**
  * Every sub-model is a conditional categorical regression over design patterns:
@@ -11,10 +19,13 @@ export const BLOCKS: readonly Block[] = ['initial', 'transition', 'emission'];
  *   initial:    nGroups = 1,        nOut = K       (state of the first period)
  *   transition: nGroups = K origin, nOut = K destination
  *   emission:   nGroups = K state,  nOut = nVoice
+ *   selection:  nGroups = K state,  nOut = 2 (no intervention, intervention)
  * Probability tables and E-step counts share one layout: row-major [(p*nGroups + g)*nOut + c].
  */
 export interface SubModel {
   readonly block: Block;
+  /** Where the E-step keeps this part's counts when that is not `block` (a part of one class of a mixture). */
+  readonly countsKey?: string;
   readonly nGroups: number;
   readonly nOut: number;
   readonly design: PatternDesign;
@@ -96,7 +107,11 @@ export interface MStepReport {
  */
 export interface EStepStatistics {
   logLik: number;
-  counts: Record<Block, Float64Array>;
+  /**
+   * Keyed by block; inside a mixture of classes by each part's `countsKey` (class parts have their
+   * own tables, see mixtureModel.ts), so read them with partCounts / partObserved.
+   */
+  counts: Record<string, Float64Array>;
   /**
    * Per-unit (observed-outcome) counts, for a block whose sub-model has `observedProbabilities`:
    * when `observed[block]` is set, `counts[block]` is row-major [u*nGroups + g], the weight of group
@@ -104,7 +119,22 @@ export interface EStepStatistics {
    * ignored), instead of the per-pattern table. When it is a GroupedUnits, counts[block] is
    * [u*nGroups + g] over those units. The M-step is the same maximisation either way.
    */
-  observed?: Partial<Record<Block, ObservedUnits>>;
+  observed?: Partial<Record<string, ObservedUnits>>;
+}
+
+/** The key of a part's tables in EStepStatistics: its own countsKey (a class's part), else its block. */
+export function countsKeyOf(part: SubModel): string {
+  return part.countsKey ?? part.block;
+}
+
+/** The E-step counts a part's gradient, Hessian and objective read. */
+export function partCounts(stats: EStepStatistics, part: SubModel): Float64Array {
+  return stats.counts[countsKeyOf(part)];
+}
+
+/** The observed units of a part's counts (per-row or grouped layouts), if any. */
+export function partObserved(stats: EStepStatistics, part: SubModel): ObservedUnits | undefined {
+  return stats.observed?.[countsKeyOf(part)];
 }
 
 /**

@@ -13,8 +13,7 @@
  *   in the worker's stderr). NEXT carries the generation (see drainShards).
  */
 import { Worker } from 'node:worker_threads';
-import { createFbWork, type FbWork } from '../kernels/forwardBackward.js';
-import { forwardBackwardShard, type ShardInputs } from '../kernels/forwardBackwardShard.js';
+import { createShardWork, runShard, type AnyShardInputs as ShardInputs, type ShardWork as FbWork } from '../kernels/mixtureShard.js';
 import { compiledUrl } from './runParallel.js';
 import { passChunks, runPassChunk, type LogitPassData } from '../model/logitPassChunks.js';
 
@@ -60,7 +59,7 @@ export function drainShards(inputs: ShardInputs, work: FbWork, passes: readonly 
     if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
     try {
       if (cmd === COMMANDS.pass) runPassChunk(passes[pass], s, mode, nb);
-      else forwardBackwardShard(inputs, work, s, cmd === COMMANDS.counts ? 'counts' : 'loglik');
+      else runShard(inputs, work, s, cmd === COMMANDS.counts ? 'counts' : 'loglik');
     } catch (e) {
       Atomics.store(ctrl, FAILED, 1);
       process.stderr.write(`E-step item ${s} failed: ${(e as Error).stack ?? String(e)}\n`);
@@ -92,7 +91,7 @@ export class EStepPool {
     private readonly passes: readonly LogitPassData[] = [],
   ) {
     if (!isShared(inputs)) throw new RangeError('E-step pool: every input array must be backed by a SharedArrayBuffer');
-    this.work = createFbWork(inputs.nStates, maxLen);
+    this.work = createShardWork(inputs, maxLen);
     const url = new URL(compiledUrl(new URL(import.meta.url.endsWith('.ts') ? './eStepWorker.ts' : './eStepWorker.js', import.meta.url).href));
     for (let t = 1; t < threads; t++) {
       const w = new Worker(url, { workerData: { inputs, ctrl: this.ctrl, maxLen, passes } });

@@ -10,6 +10,7 @@ import type { EffectsBasis } from './fitFile.js';
 import { probabilitiesAtRows, scenarioRows, syntheticDesigns, syntheticHistory } from './scenarios.js';
 import { designSettle, type Settle } from './settle.js';
 import { samePeriodWarnings } from './samePeriodWarnings.js';
+import { voiceModelFit } from './voiceModelFit.js';
 
 export const DEFAULT_HORIZON = 30;
 /** The most periods the report follows. */
@@ -71,7 +72,9 @@ function designsFor(spec: ModelSpec, means: Record<string, number>, periods: num
  * periods (default 30) and in the long run (the series summed until the design rows settle, then
  * in closed form). With a covariance (options or the fit's), every figure gets its interval.
  */
-export function computeEffects(fit: EffectsFit, options: EffectsOptions = {}): EffectsReport {
+export function computeEffects(fitIn: EffectsFit, options: EffectsOptions = {}): EffectsReport {
+  const fit = voiceModelFit(fitIn);
+  if (options.covariance !== undefined && fitIn.spec.formulas.selection !== undefined) options = { ...options, covariance: voiceModelFit({ ...fitIn, covariance: options.covariance }).covariance };
   const H = options.horizon ?? DEFAULT_HORIZON;
   if (!(Number.isInteger(H) && H >= 1)) throw new UsageError(`--horizon must be a whole number of periods >= 1, got ${H}`);
   const { spec, effectsBasis } = fit;

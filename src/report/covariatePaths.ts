@@ -11,10 +11,11 @@ const COVARIATE_STREAM = 1;
 /** Panel columns the model's formulas read, other than intervention (which simulate draws). */
 export function exogenousColumns(spec: ModelSpec, known: string[]): string[] {
   const out = new Set<string>();
-  for (const b of ['initial', 'transition', 'emission'] as const) {
+  const formulas = [spec.formulas.initial, spec.formulas.transition, spec.formulas.emission, ...(spec.classes ? [spec.classes.formula] : [])];
+  for (const formula of formulas) {
     // Compile against every name the formula mentions, so unknown columns are listed, not thrown.
-    const names = new Set([...known, 'intervention', ...(spec.formulas[b].match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])]);
-    for (const v of compileFormula(spec.formulas[b], [...names]).variables) if (v !== 'intervention') out.add(v);
+    const names = new Set([...known, 'intervention', ...(formula.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])]);
+    for (const v of compileFormula(formula, [...names]).variables) if (v !== 'intervention') out.add(v);
   }
   return [...out];
 }

@@ -9,6 +9,8 @@ import type { FitResult, StartResult, DataSummary } from '../estimation/fitTypes
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
 import type { PeriodLength } from './effectsTypes.js';
 import { columnRecord } from '../data/panel.js';
+import type { WithoutSelectionFit } from './selectionReport.js';
+import type { ClassSummary } from './classFits.js';
 
 /**
  * What the intervention-effect report needs besides the parameters, measured on the panel at fit
@@ -30,6 +32,10 @@ export interface SavedFit extends FitResult {
   periodLength?: PeriodLength;
   /** Covariance of the parameter vector (absent when the fit was run with --se none, or by older versions). */
   covariance?: Covariance;
+  /** With a selection model: the same model without it, fitted to the same panel (for the comparison of the channels). */
+  withoutSelection?: WithoutSelectionFit;
+  /** With latent classes: the posterior class shares and each class's effects basis (classFits.ts). */
+  classes?: ClassSummary;
 }
 
 export const FIT_FORMAT = 'squeaky-fit';
@@ -61,8 +67,10 @@ export function fitToJson(fit: SavedFit): string {
     history: fit.history,
     data: fit.data,
     effectsBasis: fit.effectsBasis,
+    ...(fit.classes ? { classes: fit.classes } : {}),
     ...(fit.periodLength ? { periodLength: fit.periodLength } : {}),
     ...(fit.covariance ? { covariance: covarianceToJson(fit.covariance) } : {}),
+    ...(fit.withoutSelection ? { withoutSelection: withoutSelectionToJson(fit.withoutSelection) } : {}),
   };
   return JSON.stringify(out, null, 2) + '\n';
 }
@@ -80,10 +88,23 @@ function checkSpec(c: Checker, v: Json): ModelSpec {
       initial: c.str(f.initial, 'spec.formulas.initial'),
       transition: c.str(f.transition, 'spec.formulas.transition'),
       emission: c.str(f.emission, 'spec.formulas.emission'),
+      ...(f.selection !== undefined ? { selection: c.str(f.selection, 'spec.formulas.selection') } : {}),
     },
     transitionType: transitionType === 'ordered' ? 'ordered' : 'multinomial',
     sharedSlopes: c.bool(o.sharedSlopes, 'spec.sharedSlopes'),
   };
+  if (o.classes !== undefined) {
+    const co = c.obj(o.classes, 'spec.classes') ?? {};
+    const specific = c.strArr(co.specific, 'spec.classes.specific');
+    specific.forEach((b, i) => {
+      if (b !== 'initial' && b !== 'transition' && b !== 'emission') c.fail(`spec.classes.specific[${i}]`, b, "'initial', 'transition' or 'emission'");
+    });
+    spec.classes = {
+      count: c.num(co.count, 'spec.classes.count', { int: true, min: 2 }),
+      formula: c.str(co.formula, 'spec.classes.formula'),
+      specific: specific as ('initial' | 'transition' | 'emission')[],
+    };
+  }
   if (spec.voiceLabels.length < 2) c.fail('spec.voiceLabels', o.voiceLabels, 'at least two voice labels');
   if (spec.voiceLabels.length && !spec.voiceLabels.includes(spec.referenceVoice)) c.fail('spec.referenceVoice', spec.referenceVoice, `one of the voice labels (${spec.voiceLabels.join(', ')})`);
   return spec;
@@ -92,16 +113,36 @@ function checkSpec(c: Checker, v: Json): ModelSpec {
 /** Blocks of a flat parameter vector from its names (initial..., transition..., emission...), contiguous. */
 function blocksFromNames(c: Checker, names: string[]): NamedParameters['blocks'] {
   const blocks: NamedParameters['blocks'] = [];
+  if (names.some((n) => n.startsWith('class['))) return classBlocksFromNames(c, names);
   names.forEach((n, i) => {
-    const block = (['initial', 'transition', 'emission'] as const).find((b) => n.startsWith(b));
+    const block = (['initial', 'transition', 'emission', 'selection'] as const).find((b) => n.startsWith(b));
     if (block === undefined) {
-      c.fail(`parameters.names[${i}]`, n, "a name starting with 'initial', 'transition' or 'emission'");
+      c.fail(`parameters.names[${i}]`, n, "a name starting with 'initial', 'transition', 'emission' or 'selection'");
       return;
     }
     const last = blocks[blocks.length - 1];
     if (last?.block === block) last.length++;
-    else if (blocks.some((b) => b.block === block)) c.fail(`parameters.names[${i}]`, n, `the ${block} parameters together (blocks in the order initial, transition, emission)`);
+    else if (blocks.some((b) => b.block === block)) c.fail(`parameters.names[${i}]`, n, `the ${block} parameters together (blocks in the order initial, transition, emission, selection)`);
     else blocks.push({ block, start: i, length: 1 });
+  });
+  return blocks;
+}
+
+/** Blocks of a mixture's flat vector from its names: runs of one block of one class (see mixtureModel.ts). */
+function classBlocksFromNames(c: Checker, names: string[]): NamedParameters['blocks'] {
+  const blocks: NamedParameters['blocks'] = [];
+  names.forEach((n, i) => {
+    const m = /^class\[(\d+)\](\.|:)/.exec(n);
+    const cls = m && m[2] === '.' ? Number(m[1]) : undefined;
+    const rest = m && m[2] === '.' ? n.slice(m[0].length) : n;
+    const block = m && m[2] === ':' ? 'membership' : (['initial', 'transition', 'emission'] as const).find((b) => rest.startsWith(b));
+    if (block === undefined) {
+      c.fail(`parameters.names[${i}]`, n, "a name starting with 'initial', 'transition', 'emission', 'class[c].' or 'class[c]:'");
+      return;
+    }
+    const last = blocks[blocks.length - 1];
+    if (last?.block === block && last.class === cls) last.length++;
+    else blocks.push(cls === undefined ? { block, start: i, length: 1 } : { block, start: i, length: 1, class: cls });
   });
   return blocks;
 }
@@ -115,12 +156,16 @@ function checkParameters(c: Checker, v: Json, blocksOptional = false): NamedPara
   const blocks = c.arr(o.blocks, 'parameters.blocks').map((b, i) => {
     const bo = c.obj(b, `parameters.blocks[${i}]`) ?? {};
     const block = bo.block;
-    if (block !== 'initial' && block !== 'transition' && block !== 'emission') c.fail(`parameters.blocks[${i}].block`, block, "'initial', 'transition' or 'emission'");
-    return {
-      block: block as 'initial' | 'transition' | 'emission',
+    if (block !== 'initial' && block !== 'transition' && block !== 'emission' && block !== 'selection' && block !== 'membership') {
+      c.fail(`parameters.blocks[${i}].block`, block, "'initial', 'transition', 'emission', 'selection' or 'membership'");
+    }
+    const out: NamedParameters['blocks'][number] = {
+      block: block as NamedParameters['blocks'][number]['block'],
       start: c.num(bo.start, `parameters.blocks[${i}].start`, { int: true, min: 0 }),
       length: c.num(bo.length, `parameters.blocks[${i}].length`, { int: true, min: 0 }),
     };
+    if (bo.class !== undefined) out.class = c.num(bo.class, `parameters.blocks[${i}].class`, { int: true, min: 1 });
+    return out;
   });
   let next = 0;
   for (let i = 0; i < blocks.length; i++) {
@@ -180,6 +225,41 @@ function checkBasis(c: Checker, v: Json, nStates: number): EffectsBasis {
   return { complaintStateMix: mix, complaintRows: c.num(o.complaintRows, 'effectsBasis.complaintRows', { int: true, min: 0 }), covariateMeans };
 }
 
+function withoutSelectionToJson(w: WithoutSelectionFit): Record<string, unknown> {
+  return {
+    logLik: w.logLik,
+    nParams: w.nParams,
+    converged: w.converged,
+    parameters: { names: w.parameters.names, values: Array.from(w.parameters.values), blocks: w.parameters.blocks },
+    effectsBasis: w.effectsBasis,
+    ...(w.covariance ? { covariance: covarianceToJson(w.covariance) } : {}),
+  };
+}
+
+function checkWithoutSelection(c: Checker, v: Json, nStates: number): WithoutSelectionFit {
+  const o = c.obj(v, 'withoutSelection') ?? {};
+  const parameters = checkParameters(c, o.parameters);
+  const w: WithoutSelectionFit = {
+    logLik: c.num(o.logLik, 'withoutSelection.logLik'),
+    nParams: c.num(o.nParams, 'withoutSelection.nParams', { int: true, min: 0 }),
+    converged: c.bool(o.converged, 'withoutSelection.converged'),
+    parameters,
+    effectsBasis: checkBasis(c, o.effectsBasis, nStates),
+  };
+  if (o.covariance !== undefined) w.covariance = checkCovariance(c, o.covariance, parameters.names);
+  return w;
+}
+
+function checkClasses(c: Checker, v: Json, spec: ModelSpec): ClassSummary {
+  const o = c.obj(v, 'classes') ?? {};
+  const C = spec.classes?.count;
+  if (C === undefined) c.fail('classes', 'a class summary', 'a spec with classes (spec.classes)');
+  const shares = c.numArr(o.shares, 'classes.shares');
+  const effectsBases = c.arr(o.effectsBases, 'classes.effectsBases').map((b) => checkBasis(c, b, spec.nStates));
+  if (C !== undefined && (shares.length !== C || effectsBases.length !== C)) c.fail('classes', `${shares.length} shares, ${effectsBases.length} bases`, `one of each per class (${C})`);
+  return { shares, effectsBases };
+}
+
 function checkPeriodLength(c: Checker, v: Json): PeriodLength | undefined {
   if (v === undefined) return undefined;
   const o = c.obj(v, 'periodLength') ?? {};
@@ -228,7 +308,9 @@ export function parseFit(text: string, file: string): SavedFit {
   };
   const periodLength = checkPeriodLength(c, o.periodLength);
   if (periodLength) fit.periodLength = periodLength;
+  if (o.classes !== undefined) fit.classes = checkClasses(c, o.classes, spec);
   if (o.covariance !== undefined) fit.covariance = checkCovariance(c, o.covariance, parameters.names);
+  if (o.withoutSelection !== undefined) fit.withoutSelection = checkWithoutSelection(c, o.withoutSelection, spec.nStates);
   if (Number.isInteger(fit.nParams) && fit.nParams !== parameters.names.length) c.fail('nParams', fit.nParams, `the number of parameters (${parameters.names.length})`);
   if (c.issues.length) throw new InputError(`${file} is not a valid squeaky fit file`, c.issues.slice(0, 20), Math.max(0, c.issues.length - 20));
   return fit;

@@ -11,6 +11,7 @@ import type { Design } from '../data/design.js';
 import type { ModelSpec } from '../estimation/spec.js';
 import { createModel } from '../model/hmmModel.js';
 import { UsageError } from '../errors.js';
+import { buildSelectionDesign, type SelectionDesign } from '../data/selectionDesign.js';
 
 /** Largest --states accepted. */
 export const MAX_STATES = 16;
@@ -66,10 +67,23 @@ export function planFit(panel: Panel, spec: ModelSpec, starts: number | undefine
     if (terms > MAX_TERMS) throw new UsageError(`--${BLOCKS[i]}: the formula has ${terms} terms; at most ${MAX_TERMS} are supported`);
   });
   const designs = { initial: compiled[0].evaluate(panel), transition: compiled[1].evaluate(panel), emission: compiled[2].evaluate(panel) };
-  const nParams = createModel(spec, designs, panel.offsets).nParams;
+  let selection: SelectionDesign | undefined;
+  if (spec.formulas.selection !== undefined) {
+    selection = buildSelectionDesign(panel, spec.formulas.selection);
+    const terms = selection.design.names.length - 1;
+    if (terms > MAX_TERMS) throw new UsageError(`--selection: the formula has ${terms} terms; at most ${MAX_TERMS} are supported`);
+  }
+  const plain = createModel(spec, { ...designs, selection }, panel.offsets);
+  let nParams = plain.nParams;
+  if (spec.classes) {
+    // a mixture: class-specific blocks once per class, shared blocks once, membership (C - 1) x its columns
+    const cs = spec.classes;
+    nParams = BLOCKS.reduce((n, b, i) => n + plain.parts[i].nParams * (cs.specific.includes(b) ? cs.count : 1), 0);
+    nParams += (cs.count - 1) * compileFormula(cs.formula, columns).names.length;
+  }
   if (nParams >= observations) {
     throw new UsageError(
-      `the model has ${nParams} parameters but ${src} has only ${observations} observed voice${observations === 1 ? '' : 's'}: use fewer --states (now ${K}) or fewer terms`,
+      `the model has ${nParams} parameters but ${src} has only ${observations} observed voice${observations === 1 ? '' : 's'}: use fewer --states (now ${K})${spec.classes ? ` or --classes (now ${spec.classes.count})` : ''} or fewer terms`,
     );
   }
   return { designs, nParams, observations, warnings: designWarnings(panel, designs) };

@@ -34,7 +34,7 @@ function termsOf(fit: SavedFit): Record<(typeof BLOCKS)[number], Set<string>> {
   const out = { initial: new Set<string>(), transition: new Set<string>(), emission: new Set<string>() };
   for (const name of fit.parameters.names) {
     const p = parseParameterName(name);
-    if (!p || /^cut\[/.test(p.term)) continue;
+    if (!p || p.block === 'membership' || p.block === 'selection' || /^cut\[/.test(p.term)) continue;
     out[p.block].add(p.term.replace(/\s+/g, ''));
   }
   return out;
@@ -51,7 +51,17 @@ export function nestingProblems(full: SavedFit, restricted: SavedFit): string[] 
   if (la !== lb) problems.push(`the voice labels differ (${a.voiceLabels.join(', ')} and ${b.voiceLabels.join(', ')})`);
   if (a.referenceVoice.toLowerCase() !== b.referenceVoice.toLowerCase()) problems.push(`the reference voices differ (${a.referenceVoice} and ${b.referenceVoice})`);
   if (a.transitionType !== b.transitionType) problems.push(`the transition types differ (${a.transitionType} and ${b.transitionType})`);
+  const sa = a.formulas.selection !== undefined;
+  if (sa !== (b.formulas.selection !== undefined)) {
+    problems.push(`only the ${sa ? 'full' : 'restricted'} model has a selection model: its likelihood is of the voices and the interventions, the other's of the voices given the interventions, so the two are not comparable`);
+  }
   if (a.sharedSlopes && !b.sharedSlopes) problems.push('the full model shares emission slopes across states and the restricted one does not: state-specific slopes do not nest in shared ones');
+  const ca = a.classes?.count ?? 1;
+  const cb = b.classes?.count ?? 1;
+  if (ca !== cb) problems.push(`the numbers of classes differ (${ca} and ${cb}): fewer classes put parameters on the boundary, where the chi-square reference does not hold; compare them by BIC (squeaky select --classes)`);
+  else if (a.classes && b.classes && (a.classes.specific.join(',') !== b.classes.specific.join(',') || a.classes.formula.replace(/\s+/g, '') !== b.classes.formula.replace(/\s+/g, ''))) {
+    problems.push(`the class models differ (class-specific ${a.classes.specific.join(',')} with membership ${a.classes.formula}, and ${b.classes.specific.join(',')} with ${b.classes.formula}): test nested class models by refitting with the same class options`);
+  }
   const ta = termsOf(full);
   const tb = termsOf(restricted);
   for (const block of BLOCKS) {

@@ -19,8 +19,9 @@ export function checkFitMatchesPanel(spec: ModelSpec, panel: Panel, fitFile: str
     });
   }
   const columns = Object.keys(panel.columns);
-  for (const block of ['initial', 'transition', 'emission'] as const) {
-    const formula = spec.formulas[block];
+  const formulas: [string, string][] = (['initial', 'transition', 'emission'] as const).map((b) => [b, spec.formulas[b]]);
+  if (spec.classes) formulas.push(['class membership', spec.classes.formula]);
+  for (const [block, formula] of formulas) {
     let variables: string[] = [];
     try {
       variables = compileFormula(formula, Array.from(new Set([...columns, ...extractNames(formula)]))).variables;

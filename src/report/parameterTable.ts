@@ -8,7 +8,9 @@ import { normalTwoSidedP, quantileSorted } from '../estimation/inference/distrib
 /** One row of the parameter table. Inference columns are present only when standard errors are. */
 export interface ParameterRow {
   name: string;
-  block: Block;
+  block: Block | 'membership';
+  /** 1-based class of a mixture's class-specific or membership parameter (absent with one class or for shared blocks). */
+  class?: string;
   /** Origin state (transition) / state (emission); '' for initial or parameters shared across states. */
   state: string;
   /** Destination state or voice category; '' for thresholds. */
@@ -98,7 +100,7 @@ export function parameterTable(fit: Pick<FitResult, 'parameters'> & { covariance
   return table;
 }
 
-function blockOf(fit: Pick<FitResult, 'parameters'>, i: number): Block {
+function blockOf(fit: Pick<FitResult, 'parameters'>, i: number): Block | 'membership' {
   for (const b of fit.parameters.blocks) if (i >= b.start && i < b.start + b.length) return b.block;
   return 'initial';
 }
@@ -107,7 +109,7 @@ function blockOf(fit: Pick<FitResult, 'parameters'>, i: number): Block {
 export function tableGroups(table: ParameterTable): { title: string; rows: ParameterRow[] }[] {
   const groups: { key: string; title: string; rows: ParameterRow[] }[] = [];
   for (const r of table.rows) {
-    const key = `${r.block}|${r.state}`;
+    const key = `${r.class ?? ''}|${r.block}|${r.state}`;
     let g = groups.find((x) => x.key === key);
     if (!g) {
       g = { key, title: groupTitle(r), rows: [] };
@@ -119,13 +121,21 @@ export function tableGroups(table: ParameterTable): { title: string; rows: Param
 }
 
 function groupTitle(r: ParameterRow): string {
+  if (r.block === 'membership') return 'Class membership (multinomial logit; reference class 1)';
+  if (r.class !== undefined) return `Class ${r.class}: ${plainGroupTitle(r)}`;
+  return plainGroupTitle(r);
+}
+
+function plainGroupTitle(r: ParameterRow): string {
   if (r.block === 'initial') return 'Initial state (first period)';
   if (r.block === 'transition') return r.state ? `Transition from state ${r.state}` : 'Transition (shared across origin states)';
+  if (r.block === 'selection') return r.state ? `Selection (the firm intervenes) in state ${r.state}` : 'Selection (slopes shared across states)';
   return r.state ? `Emission in state ${r.state}` : 'Emission (slopes shared across states)';
 }
 
 /** Row label inside its group: "outcome: term" (e.g. "3: lag(intervention)", "complaint: (Intercept)"). */
 function rowLabel(r: ParameterRow): string {
+  if (r.block === 'membership') return `class ${r.outcome}: ${r.term}`;
   if (r.block === 'initial' || r.block === 'transition') return r.outcome ? `-> ${r.outcome}: ${r.term}` : r.term;
   return r.outcome ? `${r.outcome}: ${r.term}` : r.term;
 }
@@ -181,7 +191,7 @@ export function formatText(table: ParameterTable): string {
 
 /** Machine formats: a standard error that is not available (and its z, p, interval) is null in JSON, NA in CSV. */
 function machineRecord(r: ParameterRow, inference: boolean): Record<string, string | number | null> {
-  const rec: Record<string, string | number | null> = { name: r.name, block: r.block, state: r.state, outcome: r.outcome, term: r.term, estimate: r.estimate };
+  const rec: Record<string, string | number | null> = { name: r.name, block: r.block, ...(r.class !== undefined ? { class: r.class } : {}), state: r.state, outcome: r.outcome, term: r.term, estimate: r.estimate };
   if (inference) {
     const v = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
     rec.std_error = v(r.stdError);
@@ -199,20 +209,26 @@ export function csvField(v: string | number | null): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** BASE_COLUMNS, with a `class` column after `block` when the table is of a mixture of classes (blank for shared parameters). */
+function baseColumns(table: ParameterTable): string[] {
+  if (!table.rows.some((r) => r.class !== undefined)) return [...BASE_COLUMNS];
+  return ['name', 'block', 'class', ...BASE_COLUMNS.slice(2)];
+}
+
 /** RFC 4180 CSV, full-precision numbers (they parse back to the same doubles). No footer. */
 export function formatCsv(table: ParameterTable): string {
-  const cols: string[] = [...BASE_COLUMNS, ...(table.hasStdErrors ? INFERENCE_COLUMNS : [])];
+  const cols: string[] = [...baseColumns(table), ...(table.hasStdErrors ? INFERENCE_COLUMNS : [])];
   const lines = [cols.join(',')];
   for (const r of table.rows) {
     const rec = machineRecord(r, table.hasStdErrors);
-    lines.push(cols.map((c) => csvField(rec[c])).join(','));
+    lines.push(cols.map((c) => csvField(c in rec ? rec[c] : '')).join(','));
   }
   return lines.join('\n') + '\n';
 }
 
 /** JSON: { columns, rows: [{name, block, ...}], warnings }, full-precision numbers. */
 export function formatJson(table: ParameterTable): string {
-  const columns: string[] = [...BASE_COLUMNS, ...(table.hasStdErrors ? INFERENCE_COLUMNS : [])];
+  const columns: string[] = [...baseColumns(table), ...(table.hasStdErrors ? INFERENCE_COLUMNS : [])];
   const out: Record<string, unknown> = { columns, rows: table.rows.map((r) => machineRecord(r, table.hasStdErrors)) };
   if (table.seMethod) out.seMethod = table.seMethod;
   out.warnings = table.warnings;

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import type { Panel } from '../data/panel.js';
 import { readPanel, type ReadPanelOptions } from '../data/readPanel.js';
 import { compileFormula } from '../data/formula.js';
+import { compileSelectionFormula } from '../data/selectionDesign.js';
 import { defaultReferenceVoice } from '../data/referenceVoice.js';
 import { fit as fitModel, posterior } from '../estimation/fit.js';
-import type { FitProgress, FitResult } from '../estimation/fitTypes.js';
+import type { FitOptions, FitProgress, FitResult } from '../estimation/fitTypes.js';
 import { DEFAULT_FORMULAS, type ModelSpec, type NamedParameters } from '../estimation/spec.js';
 import { ModelError, UsageError } from '../errors.js';
 import { computeEffects, DEFAULT_HORIZON } from './computeEffects.js';
@@ -24,6 +25,9 @@ import { panelPeriodLength } from './periodLength.js';
 import { samePeriodWarnings } from './samePeriodWarnings.js';
 import type { CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 import { defaultThreads } from '../parallel/runParallel.js';
+import { selectionReport, type SelectionReport, type WithoutSelectionFit } from './selectionReport.js';
+import { specWithoutSelection } from './voiceModelFit.js';
+import { classFit, classSummary } from './classFits.js';
 
 export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
@@ -67,6 +71,12 @@ export interface RunFitOptions {
   onBootstrapProgress?: BootstrapOptions['onProgress'];
   /** Called as each long phase begins (reading, designs, E-step tables, EM, report). */
   onPhase?: (description: string) => void;
+  /**
+   * Latent classes of customers (default one class): `count` classes, membership a multinomial
+   * logit on `formula` (customer-level columns, default '~ 1'), `specific` the blocks with their own
+   * parameters in every class (default all three; the others are shared).
+   */
+  classes?: { count?: number; formula?: string; specific?: ('initial' | 'transition' | 'emission')[] };
 }
 
 /** Everything `squeaky fit` produces. */
@@ -83,6 +93,23 @@ export interface FitRun {
   panelWarnings: string[];
   /** The panel fitted (for reports drawn from it, e.g. `fit --html`). */
   panel: Panel;
+  /** With a selection model: whom the firm selects and the channels with and without the selection model. */
+  selection?: SelectionReport;
+  /** With latent classes: the intervention-effect report of every class (class 1 first); `effects` is then undefined. */
+  classEffects?: EffectsReport[];
+}
+
+/** The class part of a spec from the options (undefined for one class); UsageError for class options without classes. */
+export function classesFor(options: RunFitOptions): ModelSpec['classes'] {
+  const cl = options.classes;
+  const count = cl?.count ?? 1;
+  if (count < 2) {
+    if (cl?.formula !== undefined) throw new UsageError('--class-formula applies with --classes 2 or more');
+    if (cl?.specific !== undefined) throw new UsageError('--class-specific applies with --classes 2 or more');
+    return undefined;
+  }
+  const specific = (['initial', 'transition', 'emission'] as const).filter((b) => cl?.specific === undefined || cl.specific.includes(b));
+  return { count, formula: cl?.formula ?? '~ 1', specific };
 }
 
 /** The spec asked for, from options and the panel's voice labels. */
@@ -91,6 +118,7 @@ export function specFor(panel: Panel, options: RunFitOptions): ModelSpec {
   const ref = options.referenceVoice ?? defaultReferenceVoice(labels);
   const refIndex = labels.findIndex((l) => l.toLowerCase() === ref.toLowerCase());
   if (refIndex < 0) throw new UsageError(`--reference '${ref}' is not a voice label of the panel (${labels.join(', ')})`);
+  const classes = classesFor(options);
   return {
     nStates: options.states ?? DEFAULT_STATES,
     voiceLabels: [...labels],
@@ -98,6 +126,7 @@ export function specFor(panel: Panel, options: RunFitOptions): ModelSpec {
     formulas: { ...DEFAULT_FORMULAS, ...options.formulas },
     transitionType: options.transitionType ?? 'multinomial',
     sharedSlopes: options.sharedSlopes ?? false,
+    ...(classes ? { classes } : {}),
   };
 }
 
@@ -138,9 +167,17 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
     const f = options.formulas?.[b];
     if (f !== undefined && f.replace(/\s+/g, '') !== spec.formulas[b].replace(/\s+/g, '')) out.push(`--${b} '${f}' (the fit has '${spec.formulas[b]}')`);
   }
+  const sel = options.formulas?.selection;
+  if (sel !== undefined && sel.replace(/\s+/g, '') !== (spec.formulas.selection ?? '').replace(/\s+/g, '')) {
+    out.push(`--selection '${sel}' (the fit has ${spec.formulas.selection === undefined ? 'no selection model' : `'${spec.formulas.selection}'`})`);
+  }
   if (options.transitionType !== undefined && options.transitionType !== spec.transitionType) out.push(`--transition-type ${options.transitionType} (the fit has ${spec.transitionType})`);
   if (options.sharedSlopes !== undefined && options.sharedSlopes !== spec.sharedSlopes) out.push(`--shared-slopes (the fit has ${spec.sharedSlopes ? 'shared' : 'state-specific'} slopes)`);
   if (options.referenceVoice !== undefined && options.referenceVoice.toLowerCase() !== spec.referenceVoice.toLowerCase()) out.push(`--reference ${options.referenceVoice} (the fit has ${spec.referenceVoice})`);
+  if (options.classes !== undefined) {
+    const asked = classesFor(options);
+    if (JSON.stringify(asked ?? null) !== JSON.stringify(spec.classes ?? null)) out.push(`--classes ${asked?.count ?? 1} (the fit has ${spec.classes ? `${spec.classes.count} classes, specific ${spec.classes.specific.join(',')}, membership ${spec.classes.formula}` : 'one class'})`);
+  }
   return out;
 }
 
@@ -150,7 +187,8 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
  */
 export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
   const result = fitForRun(panel, options);
-  return finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress }), options, panelWarnings);
+  const run = finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress }), options, panelWarnings);
+  return withSelectionComparison(run, options);
 }
 
 /** Fit a panel already in memory with any standard-error method, the bootstrap included. */
@@ -160,7 +198,61 @@ export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = 
     onProgress: options.onSeProgress,
     bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
   });
-  return finishFitRun(panel, result, covariance, options, panelWarnings);
+  return withSelectionComparison(finishFitRun(panel, result, covariance, options, panelWarnings), options);
+}
+
+/**
+ * With a selection model: fit the same model without it to the same panel (same starts, seed,
+ * tolerance; observed standard errors when the fit's are bootstrapped), keep it in the saved fit
+ * (`withoutSelection`) and build the selection report. A fit without a selection model is
+ * returned as it is.
+ */
+function withSelectionComparison(run: FitRun, options: RunFitOptions): FitRun {
+  const spec = run.fit.spec;
+  if (spec.formulas.selection === undefined) return run;
+  const plain = specWithoutSelection(spec);
+  options.onPhase?.('the model without selection (for the comparison of the channels)');
+  const result = fitModel(run.panel, plain, estimationOptions(options));
+  const se = options.se ?? DEFAULT_SE_METHOD;
+  const covariance = fitCovariance(run.panel, result, se === 'bootstrap' ? 'observed' : se);
+  const withoutSelection: WithoutSelectionFit = {
+    logLik: result.logLik,
+    nParams: result.nParams,
+    converged: result.converged,
+    parameters: result.parameters,
+    effectsBasis: effectsBasis(run.panel, plain, result.parameters),
+    ...(covariance ? { covariance } : {}),
+  };
+  const fit: SavedFit = { ...run.fit, withoutSelection };
+  return { ...run, fit, selection: selectionReportOf(fit, run.effects, options.horizon ?? DEFAULT_HORIZON) };
+}
+
+/** The selection report of a saved fit (undefined without a selection model), with the effects of both models when they can be computed. */
+export function selectionReportOf(fit: SavedFit, effects: EffectsReport | undefined, horizon: number): SelectionReport | undefined {
+  if (fit.spec.formulas.selection === undefined) return undefined;
+  let without: EffectsReport | undefined;
+  const w = fit.withoutSelection;
+  if (w && effects) {
+    try {
+      without = computeEffects({ spec: specWithoutSelection(fit.spec), parameters: w.parameters, effectsBasis: w.effectsBasis, periodLength: fit.periodLength, covariance: w.covariance }, { horizon });
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+    }
+  }
+  return selectionReport(fit, effects, without);
+}
+
+/** The estimation options of a run (starts, seed, tolerances, threads). */
+function estimationOptions(options: RunFitOptions): FitOptions {
+  return {
+    starts: options.starts,
+    finish: options.finish,
+    seed: options.seed,
+    maxIter: options.maxIter,
+    tol: options.tol,
+    ridge: options.ridge,
+    threads: options.threads ?? defaultThreads(),
+  };
 }
 
 /** The fit of `squeaky fit`: the spec from the options (or the --start fit), checked against the panel, then fitted. */
@@ -177,18 +269,16 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   // Formulas are checked against the panel before any work (FormulaError points into the formula).
   const columns = Object.keys(panel.columns);
   for (const b of ['initial', 'transition', 'emission'] as const) compileFormula(spec.formulas[b], columns);
+  if (spec.formulas.selection !== undefined) compileSelectionFormula(spec.formulas.selection, columns, panel.voiceLabels);
+  if (spec.classes) compileFormula(spec.classes.formula, columns);
+  if (spec.classes && spec.formulas.selection !== undefined) throw new UsageError('--selection is not supported with --classes: fit the selection model with one class, or the classes without it');
+  if (spec.classes && options.se === 'bootstrap') throw new UsageError('--se bootstrap is not supported with --classes yet: use --se observed or --se robust');
   // The model must be estimable from the panel and the work sane before EM starts.
   const plan = planFit(panel, spec, options.starts);
   const result: FitResult = fitModel(panel, spec, {
-    starts: options.starts,
-    finish: options.finish,
-    seed: options.seed,
-    maxIter: options.maxIter,
-    tol: options.tol,
-    ridge: options.ridge,
+    ...estimationOptions(options),
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
-    threads: options.threads ?? defaultThreads(),
     onPhase: options.onPhase,
   });
   return { ...result, warnings: [...plan.warnings, ...result.warnings] };
@@ -199,24 +289,30 @@ function finishFitRun(panel: Panel, result: FitResult, covariance: Covariance | 
   options.onPhase?.('the report');
   const basis = effectsBasis(panel, result.spec, result.parameters);
   const saved: SavedFit = { ...result, effectsBasis: basis };
+  if (result.spec.classes) saved.classes = classSummary(panel, result.spec, result.parameters, basis.covariateMeans);
   const periodLength = options.periodLength ?? panelPeriodLength(panel.columns);
   if (periodLength) saved.periodLength = periodLength;
   if (covariance) saved.covariance = covariance;
   let effects: EffectsReport | undefined;
+  let classEffects: EffectsReport[] | undefined;
   let effectsProblem: string | undefined;
   try {
-    effects = computeEffects(saved, { horizon: options.horizon ?? DEFAULT_HORIZON });
+    if (saved.classes) classEffects = saved.classes.shares.map((_, c) => computeEffects(classFit(saved, c), { horizon: options.horizon ?? DEFAULT_HORIZON }));
+    else effects = computeEffects(saved, { horizon: options.horizon ?? DEFAULT_HORIZON });
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     effectsProblem = `no intervention-effect report: ${e.message}`;
   }
   saved.warnings = fitWarnings(saved, effects);
+  classEffects?.forEach((ce, c) => {
+    for (const w of fitWarnings({ ...saved, warnings: [], converged: true, starts: [] }, ce)) saved.warnings.push(`class ${c + 1}: ${w}`);
+  });
   for (const w of samePeriodWarnings(saved.spec)) if (!saved.warnings.includes(w)) saved.warnings.push(w);
   if (effectsProblem) saved.warnings.push(effectsProblem);
   if (covariance) saved.warnings.push(...covariance.notes);
   if (covariance) saved.warnings.push(...bootstrapWarnings(covariance));
   const table = parameterTable(saved, { warnings: saved.warnings });
-  return { fit: saved, table, effects, panelWarnings, panel };
+  return { fit: saved, table, effects, panelWarnings, panel, ...(classEffects ? { classEffects } : {}) };
 }
 
 /** `squeaky fit`: read the panel, fit the model, compute the table and the intervention-effect report. */
@@ -233,7 +329,14 @@ export function fitRunFolderFiles(run: FitRun): FolderFile[] {
     { name: 'parameters.csv', content: formatTable(run.table, 'csv') },
   ];
   if (run.effects) files.push({ name: 'effects.json', content: JSON.stringify(run.effects, null, 2) + '\n' });
+  if (run.selection) files.push({ name: 'selection.json', content: JSON.stringify(run.selection, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n' });
+  if (run.classEffects) files.push({ name: 'effects.json', content: JSON.stringify(classEffectsJson(run.fit, run.classEffects), null, 2) + '\n' });
   return files;
+}
+
+/** effects.json of a fit with classes: every class's report with its posterior share. */
+export function classEffectsJson(fit: SavedFit, reports: EffectsReport[]): { classes: { class: number; share: number; report: EffectsReport }[] } {
+  return { classes: reports.map((report, c) => ({ class: c + 1, share: fit.classes?.shares[c] ?? NaN, report })) };
 }
 
 /**

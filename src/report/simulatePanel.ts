@@ -6,12 +6,13 @@ import { readPanel } from '../data/readPanel.js';
 import { covariatePaths, exogenousColumns } from './covariatePaths.js';
 import { UsageError } from '../errors.js';
 
-/** True states as CSV: customer, period, state (1-based). */
+/** True states as CSV: customer, period, state (1-based); with latent classes also the customer's true class (1-based). */
 export function formatStatesCsv(r: SimulationResult): string {
-  const lines = ['customer,period,state'];
+  const lines = [r.classes ? 'customer,period,state,class' : 'customer,period,state'];
   const p = r.panel;
   for (let i = 0; i < p.customers.length; i++) {
-    for (let row = p.offsets[i]; row < p.offsets[i + 1]; row++) lines.push(`${p.customers[i]},${p.period[row]},${r.states[row] + 1}`);
+    const cls = r.classes ? `,${r.classes[i] + 1}` : '';
+    for (let row = p.offsets[i]; row < p.offsets[i + 1]; row++) lines.push(`${p.customers[i]},${p.period[row]},${r.states[row] + 1}${cls}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -18,7 +18,8 @@ export interface ModelBruteForce {
   pathEntropy: number;
 }
 
-export function bruteForceModel(panel: Panel, spec: ModelSpec, model: HmmModel): ModelBruteForce {
+/** Initial, transition and emission probabilities of every row from its raw design rows: [r*K + k], [(r*K + i)*K + j], [(r*K + k)*V + c]. */
+export function rowProbabilities(panel: Panel, spec: ModelSpec, model: HmmModel): { init: Float64Array; trans: Float64Array; emis: Float64Array } {
   const K = spec.nStates;
   const V = spec.voiceLabels.length;
   const d = buildModelDesigns(panel, spec);
@@ -32,6 +33,14 @@ export function bruteForceModel(panel: Panel, spec: ModelSpec, model: HmmModel):
     model.parts[1].probabilitiesFor(row(d.transition, r), 1, trans.subarray(r * K * K, (r + 1) * K * K));
     model.parts[2].probabilitiesFor(row(d.emission, r), 1, emis.subarray(r * K * V, (r + 1) * K * V));
   }
+  return { init, trans, emis };
+}
+
+export function bruteForceModel(panel: Panel, spec: ModelSpec, model: HmmModel): ModelBruteForce {
+  const K = spec.nStates;
+  const n = panel.voice.length;
+  const { init, trans, emis } = rowProbabilities(panel, spec, model);
+  const V = spec.voiceLabels.length;
   const gamma = new Float64Array(n * K);
   const xiPerRow = new Float64Array(n * K * K);
   const vit = new Int32Array(n);

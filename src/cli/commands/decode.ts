@@ -11,13 +11,16 @@ export function decodeCommand(io: CliIO): Command {
     .description('per customer-period posterior state probabilities and the most likely (Viterbi) state under a saved fit')
     .argument('<fit>', 'fit.json written by squeaky fit')
     .argument('<panel>', 'panel CSV with the voice labels and columns the fit uses')
-    .option('--out <file>', 'CSV to write (default: stdout): customer, period, voice, intervention, state, p_state1..p_stateK')
+    .option('--out <file>', 'CSV to write (default: stdout): customer, period, voice, intervention, state, p_state1..p_stateK; with a fit with classes also class, p_class1..p_classC')
     .option('--quiet', 'no reading warnings on stderr');
   return addPanelReadOptions(cmd)
     .addHelpText(
       'after',
       `
 The panel is read with the fit's voice labels; every column the fit's formulas read must be present.
+With a fit with latent classes (fit --classes), p_state is the posterior over classes and states,
+class the customer's most probable class and p_class1..p_classC its posterior class probabilities;
+state is the Viterbi path within that class.
 
 Example:
   $ squeaky decode squeaky-fit/fit.json data/example-panel.csv --out states.csv`,

@@ -5,6 +5,9 @@ import { loadFit } from '../../report/fitFile.js';
 import { computeEffects, DEFAULT_HORIZON, MAX_HORIZON } from '../../report/computeEffects.js';
 import { formatEffectsText } from '../../report/effects.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
+import { formatSelectionReport } from '../../report/selectionReport.js';
+import { classFit } from '../../report/classFits.js';
+import { classEffectsJson, selectionReportOf } from '../../report/runFit.js';
 
 export function effectsCommand(io: CliIO): Command {
   return new Command('effects')
@@ -32,7 +35,10 @@ squeaky prepare).
 When the fit has a covariance (fit --se), every figure has a 95% interval: delta method, or
 bootstrap percentiles when the fit was bootstrapped; an interval including zero is said in words
 ("the data do not settle the sign"). --format json writes every figure per period with its
-interval (the EffectsReport type, the same as effects.json).
+interval (the EffectsReport type, the same as effects.json). A fit with latent classes gets one
+report per class (json: { classes: [{ class, share, report }] }). A fit with a selection model
+(fit --selection) adds its selection report: the state contrasts of the firm's intervention logit
+and the channels with and without the selection model (JSON: key "selection").
 
 Examples:
   $ squeaky effects squeaky-fit/fit.json
@@ -44,8 +50,19 @@ Examples:
       const horizon = intOption('--horizon', f.horizon, 1);
       const format = choiceOption('--format', f.format, ['text', 'json'] as const) ?? 'text';
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
-      const fit = await loadFit(file);
-      const report = computeEffects(periodLength ? { ...fit, periodLength } : fit, { horizon });
-      io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatEffectsText(report));
+      const loaded = await loadFit(file);
+      const fit = periodLength ? { ...loaded, periodLength } : loaded;
+      if (fit.spec.classes) {
+        // one report per latent class (each class's own parameters and complaint-row state mix)
+        const reports = Array.from({ length: fit.spec.classes.count }, (_, c) => computeEffects(classFit(fit, c), { horizon }));
+        if (format === 'json') io.out(JSON.stringify(classEffectsJson(fit, reports), null, 2) + '\n');
+        else io.out(reports.map((r, c) => `Class ${c + 1}${fit.classes ? ` (posterior share ${(100 * fit.classes.shares[c]).toFixed(1)}%)` : ''}\n${formatEffectsText(r)}`).join('\n'));
+        return;
+      }
+      const report = computeEffects(fit, { horizon });
+      // a fit with a selection model: also whom the firm selects and the channels without selection
+      const selection = selectionReportOf(fit, report, horizon ?? DEFAULT_HORIZON);
+      if (format === 'json') io.out(JSON.stringify(selection ? { ...report, selection } : report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) && selection ? null : v), 2) + '\n');
+      else io.out(formatEffectsText(report) + (selection ? '\n' + formatSelectionReport(selection) : ''));
     });
 }

@@ -7,6 +7,7 @@ import { runFit, writeFitRun, DEFAULT_OUT_DIR, DEFAULT_STATES } from '../../repo
 import { loadFit } from '../../report/fitFile.js';
 import { writeFilesAtomic, type FolderFile, type OutputFile } from '../../report/writeAtomic.js';
 import { formatFitSummary } from '../../report/fitSummary.js';
+import { formatSelectionReport } from '../../report/selectionReport.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
 import { parsePeriodLength } from '../../report/periodLength.js';
 import { DEFAULT_FORMULAS } from '../../estimation/spec.js';
@@ -14,7 +15,7 @@ import { FIT_DEFAULTS } from '../../estimation/fit.js';
 import { MAX_STARTS, MAX_STATES } from '../../report/fitLimits.js';
 import { MAX_SEED } from '../../estimation/rng.js';
 import type { FitProgress } from '../../estimation/fitTypes.js';
-import type { ModelFlags } from '../modelOptions.js';
+import { classOptions, type ModelFlags } from '../modelOptions.js';
 import { addPanelReadOptions, panelReadOptions } from '../panelOptions.js';
 import { DEFAULT_SE_METHOD, SE_METHODS, SE_METHOD_HELP } from '../../report/fitCovariance.js';
 import { BOOTSTRAP_DEFAULTS, BOOTSTRAP_TYPES, type BootstrapProgress } from '../../estimation/inference/bootstrapCovariance.js';
@@ -31,6 +32,10 @@ interface FitFlags extends ModelFlags {
   html?: string | boolean;
   bootstrap?: string;
   bootstrapType?: string;
+  selection?: string;
+  classes?: string;
+  classSpecific?: string;
+  classFormula?: string;
 }
 
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
@@ -81,10 +86,14 @@ export function fitCommand(io: CliIO): Command {
     .option('--initial <formula>', `formula of the initial-state model (default '${DEFAULT_FORMULAS.initial}')`)
     .option('--transition <formula>', `formula of the transition model (default '${DEFAULT_FORMULAS.transition}')`)
     .option('--emission <formula>', `formula of the emission (voice) model (default '${DEFAULT_FORMULAS.emission}')`)
+    .option('--selection <formula>', "model the firm's interventions too: a logit of each period's intervention with an intercept per state plus these terms (this period's voice as voice_complaint, voice_compliment, ...; lag(intervention), stock(intervention, d), covariates), e.g. '~ voice_complaint + lag(intervention)'; also fits the model without it and compares the channels")
     .option('--transition-type <type>', 'multinomial or ordered (default multinomial)')
     .option('--shared-slopes', 'emission covariate slopes shared across states (intercepts stay state-specific)')
     .option('--reference <voice>', 'reference voice category of the emission logits (default silent when present, else neutral)')
-    .option('--labels <list>', 'declare the voice labels, comma-separated (default complaint,compliment,neutral,silent)');
+    .option('--labels <list>', 'declare the voice labels, comma-separated (default complaint,compliment,neutral,silent)')
+    .option('--classes <C>', 'latent classes of customers: a mixture of C models, class membership a multinomial logit (default 1)')
+    .option('--class-specific <blocks>', 'blocks with their own parameters in every class, comma-separated from initial, transition, emission (default all three; the others are shared by the classes)')
+    .option('--class-formula <formula>', "formula of the class membership logit on customer-level columns, constant within each customer (default '~ 1')");
   return addPanelReadOptions(cmd)
     .option('--starts <N>', `random starts besides the data-driven start (default ${FIT_DEFAULTS.starts}; 0 with --start)`)
     .option('--finish <K>', `run the K starts best after screening to convergence and keep the best (default ${FIT_DEFAULTS.finish}); the summary says how many reached its log-likelihood`)
@@ -114,11 +123,14 @@ Examples:
   $ squeaky fit data/example-panel.csv
   $ squeaky fit panel.csv --states 2 --transition-type ordered --starts 10 --seed 7 --out fit2
   $ squeaky fit panel.csv --se robust --out fit-robust                     # customer-clustered SEs
+  $ squeaky fit panel.csv --selection "~ voice_complaint + lag(intervention)" --out fit-sel   # whom the firm answers
   $ squeaky fit panel.csv --se bootstrap --bootstrap 200 --threads 2 --out fit-boot
   $ squeaky fit panel.csv --se bootstrap --bootstrap-type parametric --seed 3 --out fit-pboot
   $ squeaky fit panel.csv --start fit2/fit.json --max-iter 0 --out check   # log-likelihood only
   $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html
-  $ squeaky fit big-panel.csv --threads 2 --progress   # same fit.json for every --threads`,
+  $ squeaky fit big-panel.csv --threads 2 --progress   # same fit.json for every --threads
+  $ squeaky fit panel.csv --classes 2 --class-formula '~ followers' --out fit-classes
+  $ squeaky fit panel.csv --classes 2 --class-specific emission --out fit-propensity-classes`,
     )
     .action(async (panelFile: string, f: FitFlags) => {
       // Every flag is checked before anything is read.
@@ -138,6 +150,9 @@ Examples:
       if (wantsBootstrap && se !== 'bootstrap') {
         throw new UsageError(`${replicates !== undefined ? '--bootstrap' : '--bootstrap-type'} applies to --se bootstrap, not --se ${se}`);
       }
+      const classes = classOptions(f);
+      if (classes?.count !== undefined && classes.count > 1 && se === 'bootstrap') throw new UsageError('--se bootstrap is not supported with --classes yet: use --se observed or --se robust');
+      if (classes?.count !== undefined && classes.count > 1 && f.html !== undefined) throw new UsageError('--html is not supported with --classes yet: the report page shows one-class fits');
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);
       // --html takes an optional value: a panel or fit file after it would be read as the page to write.
@@ -148,6 +163,7 @@ Examples:
       if (f.initial !== undefined) formulas.initial = f.initial;
       if (f.transition !== undefined) formulas.transition = f.transition;
       if (f.emission !== undefined) formulas.emission = f.emission;
+      if (f.selection !== undefined) formulas.selection = f.selection;
       const show = !f.quiet && (io.errIsTTY || Boolean(f.progress));
       const progress = progressPrinter(io);
       let run;
@@ -174,6 +190,7 @@ Examples:
           threads,
           bootstrap: { replicates, type: bootstrapType },
           onBootstrapProgress: show ? progress.bootstrap : undefined,
+          ...(classes ? { classes } : {}),
         });
       } finally {
         progress.done();
@@ -194,7 +211,8 @@ Examples:
         await writeFilesAtomic(outside);
         written.push(...outside.map((o) => o.path));
       }
-      io.out(formatFitSummary(run.fit, run.table, run.effects));
+      io.out(formatFitSummary(run.fit, run.table, run.effects, run.classEffects));
+      if (run.selection) io.out('\n' + formatSelectionReport(run.selection));
       io.out(`\nWrote ${written.join(', ')}\n`);
     });
 }

@@ -3,6 +3,7 @@ import type { CliIO } from '../io.js';
 import { choiceOption, intOption } from '../options.js';
 import { addPanelReadOptions, panelReadOptions, type PanelReadFlags } from '../panelOptions.js';
 import { isTruth, loadFit } from '../../report/fitFile.js';
+import { UsageError } from '../../errors.js';
 import { readPanel } from '../../data/readPanel.js';
 import { writeFileAtomic } from '../../report/writeAtomic.js';
 import { DEFAULT_HORIZON } from '../../report/computeEffects.js';
@@ -72,6 +73,7 @@ Examples:
       const from = choiceOption('--from', f.from, ['end', 'start'] as const) ?? 'end';
       const format = choiceOption('--format', f.format, ['text', 'json'] as const) ?? (f.out?.toLowerCase().endsWith('.json') ? 'json' : 'text');
       const fit = await loadFit(fitFile);
+      if (fit.spec.classes) throw new UsageError(`${fitFile} is a fit with ${fit.spec.classes.count} latent classes: policy projections are not supported with classes yet`);
       const { panel, warnings } = await readPanel(panelFile, { labels: fit.spec.voiceLabels, ...panelReadOptions(f) });
       if (!f.quiet) for (const w of warnings) io.err(`squeaky: warning: ${w}\n`);
       const show = !f.quiet && (io.errIsTTY || Boolean(f.progress));

@@ -1,16 +1,20 @@
 import { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { choiceOption, intOption } from '../options.js';
-import { addModelOptions, modelOptionValues, progressLines, type ModelFlags } from '../modelOptions.js';
+import { addModelOptions, classOptions, modelOptionValues, progressLines, type ModelFlags } from '../modelOptions.js';
 import { parseStatesList, runSelect } from '../../report/selection/runSelect.js';
 import { writeSelection } from '../../report/selection/writeSelection.js';
 import { formatComparisonText } from '../../report/comparisonTable.js';
+import { UsageError } from '../../errors.js';
 
 interface SelectFlags extends ModelFlags {
   states?: string;
   transitionType?: string;
   bootstrapLr?: string;
   channels?: boolean;
+  classes?: string;
+  classSpecific?: string;
+  classFormula?: string;
 }
 
 export function selectCommand(io: CliIO): Command {
@@ -22,6 +26,9 @@ export function selectCommand(io: CliIO): Command {
   addModelOptions(cmd, 'squeaky-select', 'folder for the fits (DIR/K<k>/) and the table (DIR/selection.txt, .csv, .json, .md, .tex)')
     .option('--bootstrap-lr <B>', 'parametric bootstrap LR test of K against K + 1 states with B simulated panels (seeded by --seed)')
     .option('--channels', 'also compare the channels (as squeaky channels) at the K that BIC (n = voices) picks, into DIR/channels/')
+    .option('--classes <list>', 'numbers of latent classes to fit at every K: a range 1..3 or a list 1,2 (default 1; as squeaky fit --classes)')
+    .option('--class-specific <blocks>', 'with --classes: blocks with their own parameters in every class (as squeaky fit)')
+    .option('--class-formula <formula>', "with --classes: class membership formula on customer-level columns (default '~ 1')")
     .addHelpText(
       'after',
       `
@@ -34,15 +41,21 @@ bootstrap p-value instead (2 B fits per pair of consecutive K).
 Examples:
   $ squeaky select data/example-panel.csv --states 1..5
   $ squeaky select panel.csv --states 2,3,5 --transition-type both --out sel
-  $ squeaky select panel.csv --states 2..3 --bootstrap-lr 99 --threads 8 --out sel`,
+  $ squeaky select panel.csv --states 2..3 --bootstrap-lr 99 --threads 8 --out sel
+  $ squeaky select panel.csv --states 2..3 --classes 1..3 --out sel-classes   # folders K2-C1 ... K3-C3`,
     )
     .action(async (panelFile: string, f: SelectFlags) => {
       const states = parseStatesList(f.states ?? '1..5');
       const type = choiceOption('--transition-type', f.transitionType, ['multinomial', 'ordered', 'both'] as const);
       const bootstrapLr = intOption('--bootstrap-lr', f.bootstrapLr, 1);
       const { fit, read, threads } = modelOptionValues(f);
+      const classCounts = f.classes !== undefined ? parseStatesList(f.classes, '--classes', 'classes') : undefined;
+      const classes = classOptions({ classSpecific: f.classSpecific, classFormula: f.classFormula });
+      if (classes && !classCounts?.some((c) => c > 1)) throw new UsageError(`${f.classFormula !== undefined ? '--class-formula' : '--class-specific'} applies with --classes including 2 or more`);
       const r = await runSelect(panelFile, {
         ...fit,
+        ...(classes ? { classes } : {}),
+        ...(classCounts ? { classCounts } : {}),
         states,
         transitionTypes: type === 'both' ? ['multinomial', 'ordered'] : [type ?? 'multinomial'],
         threads,

@@ -15,7 +15,7 @@ export function simulateCommand(io: CliIO): Command {
     .option('--policy <p,q>', 'probability of an intervention in a period with a complaint, and in any other period', '0.5,0.02')
     .option('--seed <S>', 'seed of the simulation', '1')
     .requiredOption('--out <panel.csv>', 'panel CSV to write')
-    .option('--states-out <file>', 'also write the true states (customer, period, state)')
+    .option('--states-out <file>', 'also write the true states (customer, period, state; with latent classes also class)')
     .option('--covariates <panel.csv>', "take the paths of the covariates the model's formulas read from this panel's customers (one drawn per simulated customer)")
     .addHelpText(
       'after',
@@ -23,7 +23,8 @@ export function simulateCommand(io: CliIO): Command {
 At most ${MAX_SIMULATED_ROWS.toLocaleString('en-US')} rows (customers x periods). With --covariates, each simulated
 customer copies the first T periods of the covariate columns of a panel customer drawn at random
 (seeded) among those with at least T periods; intervention and its lags and stocks follow the
-simulated firm.
+simulated firm. A fit or truth file with latent classes (fit --classes) draws each customer's
+class from its membership model first (the class formula's columns come from --covariates).
 
 Examples:
   $ squeaky simulate data/example-truth.json --customers 500 --periods 60 --policy 0.6,0.02 --seed 3 --out sim.csv

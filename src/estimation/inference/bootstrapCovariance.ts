@@ -149,6 +149,11 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
   checkOptions(options);
   const B = options.replicates ?? BOOTSTRAP_DEFAULTS.replicates;
   const type = options.type ?? BOOTSTRAP_DEFAULTS.type;
+  if (type === 'parametric' && spec.formulas.selection !== undefined) {
+    throw new ModelError(
+      'the parametric bootstrap redraws the voices at the observed interventions, but a model with a selection model (--selection) treats the interventions as outcomes too: use --bootstrap-type nonparametric (customers resampled)',
+    );
+  }
   const seed = options.seed ?? BOOTSTRAP_DEFAULTS.seed;
   const { names } = fit.parameters;
   const n = names.length;

@@ -23,8 +23,11 @@
  * evaluated at the fit's (penalised) maximum; with the default ridge of 1e-8 the two maxima
  * coincide to ~1e-8 in every coefficient.
  */
-import type { EStep, Parts } from '../eStep.js';
-import { getFlat, penalisedGradient, setFlat } from '../quasiNewton.js';
+import type { EStepEngine as EStep } from '../eStep.js';
+import type { SubModel } from '../../model/subModel.js';
+import { getFlat, nParamsOf, penalisedGradient, setFlat } from '../quasiNewton.js';
+
+type Parts = readonly SubModel[];
 
 /** Relative step of the central differences (see the file header). */
 export const INFORMATION_STEP = 1e-4;
@@ -44,7 +47,7 @@ function stepOf(x: number): number {
  * holds the E-step there.
  */
 export function observedInformation(parts: Parts, eStep: EStep, options: InformationOptions = {}): Float64Array {
-  const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+  const n = nParamsOf(parts);
   const theta = new Float64Array(n);
   getFlat(parts, theta);
   const x = Float64Array.from(theta);
@@ -78,7 +81,7 @@ export function observedInformation(parts: Parts, eStep: EStep, options: Informa
  * at their parameters.
  */
 export function customerScores(parts: Parts, eStep: EStep, options: InformationOptions = {}): Float64Array {
-  const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+  const n = nParamsOf(parts);
   const nSeq = eStep.nSeq;
   const theta = new Float64Array(n);
   getFlat(parts, theta);

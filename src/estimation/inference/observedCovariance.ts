@@ -9,13 +9,16 @@
  * standard error (invertInformation.ts).
  */
 import type { Panel } from '../../data/panel.js';
-import { modelAt } from '../fit.js';
+import { engineAt } from '../fit.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
 import type { Covariance } from './covariance.js';
 import { customerScores, observedInformation, scoreOuterProduct } from './information.js';
 import { invertInformation, sandwich } from './invertInformation.js';
-import type { EStep, Parts as EStepParts } from '../eStep.js';
-import { getFlat, setFlat } from '../quasiNewton.js';
+import type { EStepEngine as EStep } from '../eStep.js';
+import type { SubModel } from '../../model/subModel.js';
+import { getFlat, nParamsOf, setFlat } from '../quasiNewton.js';
+
+type EStepParts = readonly SubModel[];
 
 /**
  * How far (log-odds units) a parameter is moved alone to see whether its likelihood interval is
@@ -35,7 +38,7 @@ const unboundedNote = (names: string) =>
  * parts are left at their parameters.
  */
 function unboundedParameters(parts: EStepParts, eStep: EStep): number[] {
-  const n = parts[0].nParams + parts[1].nParams + parts[2].nParams;
+  const n = nParamsOf(parts);
   const theta = new Float64Array(n);
   getFlat(parts, theta);
   const ll0 = eStep.logLik(parts);
@@ -76,8 +79,8 @@ export function likelihoodCovariances(
   methods: readonly LikelihoodCovarianceMethod[],
   options: CovarianceOptions = {},
 ): Covariance[] {
-  const { model, eStep } = modelAt(panel, spec, params);
-  const names = model.getParameters().names;
+  const { parts, names, eStep } = engineAt(panel, spec, params);
+  const model = { parts };
   const n = names.length;
   const progress = (phase: 'information' | 'scores') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
   const info = observedInformation(model.parts, eStep, { onProgress: progress('information') });

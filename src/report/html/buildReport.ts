@@ -158,6 +158,7 @@ export interface RunReportOptions extends Omit<ReportOptions, 'panel' | 'decoded
  */
 export async function runReport(fitFile: string, panelFile: string | undefined, options: RunReportOptions = {}): Promise<{ report: Report; panelWarnings: string[] }> {
   const fit = await loadFit(fitFile);
+  if (fit.spec.classes) throw new UsageError(`${fitFile} is a fit with ${fit.spec.classes.count} latent classes: the HTML report is not supported with classes yet (squeaky table and squeaky effects are)`);
   // Every input is read and checked before any work.
   const policy = options.policyFile !== undefined ? { report: await loadPolicyReport(options.policyFile), file: options.policyFile } : undefined;
   const selection = options.selectFile !== undefined ? { table: await loadSelectionTable(options.selectFile), file: options.selectFile } : undefined;

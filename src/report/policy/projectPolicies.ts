@@ -30,6 +30,7 @@ import { sharePanel } from '../../parallel/sharePanel.js';
 import { VERSION } from '../../version.js';
 import { DEFAULT_HORIZON } from '../computeEffects.js';
 import { checkFitMatchesPanel } from '../panelMatch.js';
+import { voiceModelFit } from '../voiceModelFit.js';
 import { estimateFirmPolicy } from './firmPolicy.js';
 import { covarianceFactor, normalDraw, parameterDraws } from './parameterDraws.js';
 import { POLICY_FORMAT, POLICY_FORMAT_VERSION, type MeasureTable, type PolicyProjection, type PolicyReport, type UncertainFigure } from './policyReport.js';
@@ -98,8 +99,10 @@ function checkOptions(o: PolicyOptions): void {
 }
 
 /** Project the panel's customers under each policy (library API of `squeaky policy`). */
-export async function projectPolicies(fit: FitLike, panel: Panel, options: PolicyOptions = {}, fitFile = 'the fit'): Promise<PolicyReport> {
+export async function projectPolicies(fitIn: FitLike, panel: Panel, options: PolicyOptions = {}, fitFile = 'the fit'): Promise<PolicyReport> {
   checkOptions(options);
+  // the policies decide the interventions: a selection model plays no part
+  const fit = voiceModelFit(fitIn);
   const { spec } = fit;
   checkFitMatchesPanel(spec, panel, fitFile);
   const policies = typeof options.policies === 'string' || options.policies === undefined ? parsePolicies(options.policies ?? DEFAULT_POLICIES, spec.nStates) : parsePolicies(options.policies.map(policyName).join(','), spec.nStates);

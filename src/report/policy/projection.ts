@@ -199,7 +199,8 @@ export function projectionBase(ctx: ProjectionContext, names: string[], values: 
       }
     }
   }
-  return { ...ctx, parts: model.parts, filter };
+  // (a selection sub-model, when the fit has one, plays no part: the policy decides the interventions)
+  return { ...ctx, parts: [model.parts[0], model.parts[1], model.parts[2]], filter };
 }
 
 /** Scratch buffers of simulatePath, sized for a base. */

@@ -34,10 +34,17 @@ export interface SelectOptions extends Omit<PlainFitOptions, 'states' | 'transit
   read?: ReadPanelOptions;
   /** One line per finished model, replicate batch or stage. */
   onProgress?: (line: string) => void;
+  /**
+   * Numbers of latent classes to fit at every K (default [1]); `classes` (the fit option) gives
+   * the membership formula and the class-specific blocks of the models with 2 or more.
+   */
+  classCounts?: number[];
 }
 
 export interface SelectionRow extends InformationCriteria {
   states: number;
+  /** Latent classes of the model (present when select compares numbers of classes). */
+  classes?: number;
   transitionType: TransitionType;
   logLik: number;
   nParams: number;
@@ -65,13 +72,13 @@ export interface SelectResult {
 }
 
 /** Parse `1..6` or `2,3,5` (UsageError naming --states). */
-export function parseStatesList(value: string, flag = '--states'): number[] {
+export function parseStatesList(value: string, flag = '--states', what = 'states'): number[] {
   const v = value.trim();
   const bad = (why: string): never => {
     throw new UsageError(`${flag} ${why}, got '${value}' (write a range such as 1..6 or a list such as 2,3,5)`);
   };
   const whole = (s: string): number => {
-    if (!/^\d+$/.test(s.trim())) bad('takes whole numbers of states');
+    if (!/^\d+$/.test(s.trim())) bad(`takes whole numbers of ${what}`);
     return Number(s.trim());
   };
   let out: number[];
@@ -84,17 +91,17 @@ export function parseStatesList(value: string, flag = '--states'): number[] {
   } else {
     out = v.split(',').map(whole);
   }
-  checkStates(out, flag);
+  checkStates(out, flag, what);
   return out;
 }
 
-function checkStates(states: readonly number[], flag = '--states'): void {
-  if (states.length === 0) throw new UsageError(`${flag} needs at least one number of states`);
+function checkStates(states: readonly number[], flag = '--states', what = 'states'): void {
+  if (states.length === 0) throw new UsageError(`${flag} needs at least one number of ${what}`);
   for (const k of states) {
-    if (!Number.isInteger(k) || k < 1) throw new UsageError(`${flag}: every number of states must be a whole number >= 1, got ${k}`);
-    if (k > 255) throw new UsageError(`${flag}: at most 255 states, got ${k}`);
+    if (!Number.isInteger(k) || k < 1) throw new UsageError(`${flag}: every number of ${what} must be a whole number >= 1, got ${k}`);
+    if (k > 255) throw new UsageError(`${flag}: at most 255 ${what}, got ${k}`);
   }
-  if (new Set(states).size !== states.length) throw new UsageError(`${flag} lists a number of states twice: ${states.join(',')}`);
+  if (new Set(states).size !== states.length) throw new UsageError(`${flag} lists a number of ${what} twice: ${states.join(',')}`);
 }
 
 /**
@@ -120,11 +127,18 @@ export async function selectOnPanel(panel: Panel, options: SelectOptions, panelW
   checkStates(options.states);
   const types = options.transitionTypes ?? ['multinomial'];
   const threads = options.threads ?? defaultThreads();
-  const { states, transitionTypes: _t, threads: _th, bootstrapLr, channels, onProgress, read: _r, ...fitOptions } = options;
+  const { states, transitionTypes: _t, threads: _th, bootstrapLr, channels, onProgress, read: _r, classCounts, ...fitOptions } = options;
   const B = bootstrapLr ?? 0;
   if (!(Number.isInteger(B) && B >= 0)) throw new UsageError(`--bootstrap-lr must be a whole number >= 0, got ${B}`);
+  const counts = [...(classCounts ?? [fitOptions.classes?.count ?? 1])].sort((a, b) => a - b);
+  if (classCounts) checkStates(counts, '--classes', 'classes');
+  const withClasses = counts.some((c) => c > 1);
+  if (withClasses && B > 0) throw new UsageError('--bootstrap-lr is not supported with --classes yet (it tests numbers of states of one-class models)');
+  if (withClasses && channels) throw new UsageError('--channels is not supported with --classes yet');
   const sorted = [...states].sort((a, b) => a - b);
-  const payloads: PlainFitOptions[] = types.flatMap((transitionType) => sorted.map((k) => ({ ...fitOptions, states: k, transitionType })));
+  const classesOf = (c: number): Pick<PlainFitOptions, 'classes'> => (c > 1 ? { classes: { ...fitOptions.classes, count: c } } : {});
+  const { classes: _c, ...baseOptions } = fitOptions;
+  const payloads: PlainFitOptions[] = types.flatMap((transitionType) => sorted.flatMap((k) => counts.map((c) => ({ ...baseOptions, states: k, transitionType, ...classesOf(c) }))));
   const specs = payloads.map((p) => specFor(panel, p));
   if (channels) {
     // Checked before any fitting: the channel comparison needs transitions and intervention terms.
@@ -133,13 +147,15 @@ export async function selectOnPanel(panel: Panel, options: SelectOptions, panelW
   }
   let observations = 0;
   for (const v of panel.voice) if (v >= 0) observations++;
-  checkIdentifiable(panel, specs, observations);
+  checkIdentifiable(panel, specs.filter((sp) => sp.classes === undefined), observations);
 
   const shared = sharePanel(panel);
-  const label = (p: PlainFitOptions): string => `K = ${p.states}${types.length > 1 ? ` (${p.transitionType})` : ''}`;
+  const label = (p: { states?: number; transitionType?: TransitionType; classes?: { count?: number } }): string =>
+    `K = ${p.states}${withClasses ? `, C = ${p.classes?.count ?? 1}` : ''}${types.length > 1 ? ` (${p.transitionType})` : ''}`;
   onProgress?.(`select: fitting ${payloads.map(label).join(', ')} on ${Math.min(threads, payloads.length)} thread(s)`);
   // Largest models first (they take longest), results back in table order.
-  const order = payloads.map((_, i) => i).sort((a, b) => (payloads[b].states as number) - (payloads[a].states as number) || a - b);
+  const size = (p: PlainFitOptions): number => (p.states as number) * (p.classes?.count ?? 1);
+  const order = payloads.map((_, i) => i).sort((a, b) => size(payloads[b]) - size(payloads[a]) || a - b);
   const done = await runParallel<PlainFitOptions, FitJobResult, Panel>(FIT_JOB, order.map((i) => payloads[i]), {
     threads,
     shared,
@@ -150,6 +166,7 @@ export async function selectOnPanel(panel: Panel, options: SelectOptions, panelW
   const customers = panel.offsets.length - 1;
   const rows: SelectionRow[] = results.map(({ run, entropy, seconds: s }) => ({
     states: run.fit.spec.nStates,
+    ...(withClasses ? { classes: run.fit.spec.classes?.count ?? 1 } : {}),
     transitionType: run.fit.spec.transitionType,
     logLik: run.fit.logLik,
     nParams: run.fit.nParams,
@@ -160,7 +177,7 @@ export async function selectOnPanel(panel: Panel, options: SelectOptions, panelW
     warnings: run.fit.warnings,
     seconds: s,
   }));
-  for (const r of rows) onProgress?.(`select: ${label({ states: r.states, transitionType: r.transitionType })}: log-likelihood ${r.logLik.toFixed(2)}, ${seconds(r.seconds)}`);
+  for (const r of rows) onProgress?.(`select: ${label({ states: r.states, transitionType: r.transitionType, classes: { count: r.classes } })}: log-likelihood ${r.logLik.toFixed(2)}, ${seconds(r.seconds)}`);
   const picks = criterionPicks(rows);
   const runs = results.map((r) => r.run);
 
@@ -174,7 +191,7 @@ export async function selectOnPanel(panel: Panel, options: SelectOptions, panelW
     onProgress?.(`select: comparing the channels at ${label({ states: rows[at].states, transitionType: rows[at].transitionType })} (picked by ${CRITERION_LABELS.bicVoices} among K >= 2)`);
     channelResult = await runChannelsOnPanel(panel, { ...fitOptions, states: rows[at].states, transitionType: rows[at].transitionType, threads, onProgress }, runs[at]);
   }
-  const table = selectionTable(rows, picks, types.length > 1, { observations, customers }, bootstrap);
+  const table = selectionTable(rows, picks, types.length > 1, { observations, customers }, bootstrap, withClasses);
   return { rows, picks, runs, observations, customers, bootstrap, channels: channelResult, table, panelWarnings };
 }
 
@@ -194,9 +211,11 @@ export function selectionTable(
   bothTypes: boolean,
   n: { observations: number; customers: number },
   bootstrap?: readonly BootstrapLrTest[],
+  withClasses = false,
 ): ComparisonTable {
   const columns = [
     { key: 'states', header: 'K', digits: 0 },
+    ...(withClasses ? [{ key: 'classes', header: 'C', digits: 0 }] : []),
     ...(bothTypes ? [{ key: 'transition', header: 'transition' }] : []),
     { key: 'log_likelihood', header: 'log-likelihood', digits: 2 },
     { key: 'parameters', header: 'parameters', digits: 0 },
@@ -210,6 +229,7 @@ export function selectionTable(
   ];
   const body = rows.map((r, i) => ({
     states: r.states,
+    ...(withClasses ? { classes: r.classes ?? 1 } : {}),
     ...(bothTypes ? { transition: r.transitionType } : {}),
     log_likelihood: r.logLik,
     parameters: r.nParams,
@@ -221,7 +241,8 @@ export function selectionTable(
     starts_at_best: `${r.reachedBest}/${r.finished}`,
     picked_by: CRITERIA.filter((c) => picks[c] === i).map((c) => PICK_SHORT[c]).join(' '),
   }));
-  const name = (i: number): string => (i < 0 ? 'none' : `K = ${rows[i].states}${bothTypes ? ` (${rows[i].transitionType})` : ''}`);
+  const model = (r: SelectionRow): string => `K = ${r.states}${withClasses ? `, C = ${r.classes ?? 1}` : ''}${bothTypes ? ` (${r.transitionType})` : ''}`;
+  const name = (i: number): string => (i < 0 ? 'none' : model(rows[i]));
   const notes = [
     `Picks (smallest value): ${CRITERIA.map((c) => `${CRITERION_LABELS[c]} ${name(picks[c])}`).join('; ')}.`,
     `BIC (n = voices) uses n = ${n.observations} observed voices (BIC-v); BIC (n = customers) uses n = ${n.customers} customers (BIC-c); ` +
@@ -248,7 +269,13 @@ export function selectionTable(
   }
   rows.forEach((r) => {
     const disagree = r.warnings.filter((w) => /finished starts disagree|did not converge/.test(w));
-    for (const w of disagree) notes.push(`K = ${r.states}${bothTypes ? ` (${r.transitionType})` : ''}: ${w}`);
+    for (const w of disagree) notes.push(`${model(r)}: ${w}`);
   });
-  return { title: 'Choosing the number of states (smaller criteria are better)', columns, rows: body, notes };
+  if (withClasses) {
+    notes.push(
+      'C = latent classes of customers (fit --classes); with classes the ICL entropy is that of the posterior distribution over class x state paths. ' +
+        'Like the number of states, the number of classes has no chi-square LR test (the smaller model sits on the boundary of the larger one).',
+    );
+  }
+  return { title: withClasses ? 'Choosing the numbers of states and classes (smaller criteria are better)' : 'Choosing the number of states (smaller criteria are better)', columns, rows: body, notes };
 }

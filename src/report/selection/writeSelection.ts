@@ -5,10 +5,11 @@ import { writeOutputFolder, type OutputFile } from '../writeAtomic.js';
 import type { ChannelsResult } from './runChannels.js';
 import type { SelectResult } from './runSelect.js';
 
-/** The folder of each model of a selection: K<k>, or K<k>-<transition type> when both types are compared. */
+/** The folder of each model of a selection: K<k>, K<k>-C<c> when numbers of classes are compared, then -<transition type> when both types are. */
 export function selectionFolder(r: SelectResult, i: number): string {
   const types = new Set(r.rows.map((x) => x.transitionType));
-  return types.size > 1 ? `K${r.rows[i].states}-${r.rows[i].transitionType}` : `K${r.rows[i].states}`;
+  const c = r.rows[i].classes;
+  return `K${r.rows[i].states}${c !== undefined ? `-C${c}` : ''}${types.size > 1 ? `-${r.rows[i].transitionType}` : ''}`;
 }
 
 /** Files of a channel comparison: each model's fit files in DIR/<model>/ and the table as DIR/channels.{txt,csv,json,md,tex}. */

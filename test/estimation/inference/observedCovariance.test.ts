@@ -51,6 +51,8 @@ const variants: [string, Partial<ModelSpec>, number, number][] = [
   ['multinomial', { nStates: 2 }, 34, 0.8],
   ['ordered', { nStates: 3, transitionType: 'ordered' }, 34, 1.2],
   ['shared slopes', { nStates: 2, sharedSlopes: true, formulas: { initial: '~ 1', transition: '~ lag(intervention) + x', emission: '~ stock(intervention, 0.8) + x' } }, 34, 0.8],
+  // the fourth sub-model: the score and information include the selection block
+  ['selection', { nStates: 2, formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: '~ stock(intervention, 0.8)', selection: '~ voice_complaint + x' } }, 34, 0.8],
 ];
 
 describe('observed covariance', () => {
