@@ -8,20 +8,10 @@
 // and in the long run) and voice: means of truth / full / propensity-free model, mean absolute
 // errors, how often the propensity-free model is further from the truth than the full model and
 // how often it understates the value of intervening; then the mechanism medians.
-import { readFileSync } from 'node:fs';
-import { channelsSummary } from './lib/channelsSummary.mjs';
+import { channelsSummary, readReplications } from './lib/channelsSummary.mjs';
 
-const byTruth = new Map();
 const family = process.argv.includes('--family');
-for (const file of process.argv.slice(2).filter((x) => x !== '--family')) {
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const r = JSON.parse(line);
-    if (r.bench !== 'channels-lr') continue;
-    if (!byTruth.has(r.truth)) byTruth.set(r.truth, new Map());
-    byTruth.get(r.truth).set(r.seed, r);
-  }
-}
+const byTruth = readReplications(process.argv.slice(2).filter((x) => x !== '--family'));
 const f = (x) => (x >= 0 ? '+' : '') + x.toFixed(4);
 const LABEL = { net: 'net, H', relationship: 'relationship channel, H', longRunNet: 'net, long run', longRunRelationship: 'relationship channel, long run' };
 if (family) {

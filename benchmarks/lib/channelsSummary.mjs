@@ -1,4 +1,20 @@
 // The summary of channel-benchmark replications of one truth (see benchmarks/channels-lr.mjs).
+import { readFileSync } from 'node:fs';
+
+/** The replication lines of channels-lr.mjs output files, by truth, each truth's by seed (a seed seen twice counts once). */
+export function readReplications(files) {
+  const byTruth = new Map();
+  for (const file of files) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const r = JSON.parse(line);
+      if (r.bench !== 'channels-lr') continue;
+      if (!byTruth.has(r.truth)) byTruth.set(r.truth, new Map());
+      byTruth.get(r.truth).set(r.seed, r);
+    }
+  }
+  return byTruth;
+}
 const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
