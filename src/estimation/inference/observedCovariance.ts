@@ -31,7 +31,14 @@ const NOT_A_MAXIMUM = 1e-3;
  * Profile-likelihood intervals of the parameters whose Wald interval cannot be trusted
  * (profileSelection.ts), with one note each. The parts are left at their parameters.
  */
-function profileSummary(parts: EStepParts, eStep: EStep, inv: InvertedInformation, names: readonly string[], ridge?: number): { profile: ProfileSummary; notes: string[] } {
+function profileSummary(
+  parts: EStepParts,
+  eStep: EStep,
+  inv: InvertedInformation,
+  names: readonly string[],
+  ridge?: number,
+  onProgress?: (done: number, total: number) => void,
+): { profile: ProfileSummary; notes: string[] } {
   const n = names.length;
   const llMax = eStep.logLik(parts);
   const falls = waldEndpointFalls(parts, eStep, inv.matrix, llMax);
@@ -44,7 +51,11 @@ function profileSummary(parts: EStepParts, eStep: EStep, inv: InvertedInformatio
   const candidates = profileCandidates(inv.unavailable, falls, alone, n);
   const halfWidth = Float64Array.from({ length: n }, (_, j) => (inv.matrix[j * n + j] > 0 ? 1.959963984540054 * Math.sqrt(inv.matrix[j * n + j]) : NaN));
   const known = new Map(candidates.map((c) => [c.index, { low: c.unboundedLow, high: c.unboundedHigh }]));
-  const intervals = profileIntervals(parts, eStep, candidates.map((c) => c.index), halfWidth, inv.matrix, { knownUnbounded: known, ridge });
+  const intervals = candidates.map((c, k) => {
+    const [iv] = profileIntervals(parts, eStep, [c.index], halfWidth, inv.matrix, { knownUnbounded: known, ridge });
+    onProgress?.(k + 1, candidates.length);
+    return iv;
+  });
   const profile: ProfileSummary = { cap: PROFILE_CAP, intervals: {} };
   const notes = candidates.map((c, k) => {
     profile.intervals[names[c.index]] = [intervals[k].low, intervals[k].high];
@@ -57,8 +68,10 @@ function profileSummary(parts: EStepParts, eStep: EStep, inv: InvertedInformatio
 export type LikelihoodCovarianceMethod = 'observed' | 'robust';
 
 export interface CovarianceOptions {
-  /** Progress of the 2n evaluations: phase, done, total. */
-  onProgress?: (phase: 'information' | 'scores', done: number, total: number) => void;
+  /** Progress of the 2n evaluations (and of the likelihood intervals, 'bounds': one step per profiled parameter): phase, done, total. */
+  onProgress?: (phase: 'information' | 'scores' | 'bounds', done: number, total: number) => void;
+  /** Threads of the E-steps (default 1; the same numbers for every value). */
+  threads?: number;
   /**
    * Profile-likelihood intervals for the parameters whose Wald interval is not trusted (default
    * true; the bootstrap, whose intervals are percentiles, turns them off).
@@ -79,17 +92,25 @@ export function likelihoodCovariances(
   methods: readonly LikelihoodCovarianceMethod[],
   options: CovarianceOptions = {},
 ): Covariance[] {
-  const { parts, names, eStep } = engineAt(panel, spec, params);
+  const { parts, names, eStep } = engineAt(panel, spec, params, { threads: options.threads });
+  try {
+    return covariancesAt(parts, names, eStep, methods, options);
+  } finally {
+    eStep.close?.();
+  }
+}
+
+function covariancesAt(parts: EStepParts, names: string[], eStep: EStep, methods: readonly LikelihoodCovarianceMethod[], options: CovarianceOptions): Covariance[] {
   const model = { parts };
   const n = names.length;
-  const progress = (phase: 'information' | 'scores') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
+  const progress = (phase: 'information' | 'scores' | 'bounds') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
   const info = observedInformation(model.parts, eStep, { onProgress: progress('information') });
   const inv = invertInformation(info, names);
   // Parameters whose Wald interval cannot be trusted get a profile-likelihood interval (with a
   // note each) rather than losing their standard error: removing it would hold them fixed in the
   // others' standard errors (understating, e.g., their own transition's intercept: coverage 0.925
   // instead of 0.955 in benchmarks/coverage.mjs).
-  const prof = options.profile === false ? undefined : profileSummary(model.parts, eStep, inv, names, options.ridge);
+  const prof = options.profile === false ? undefined : profileSummary(model.parts, eStep, inv, names, options.ridge, progress('bounds'));
   if (prof) inv.notes.push(...prof.notes);
   const unavailable = inv.unavailable.map((i) => names[i]);
   let scores: Float64Array | undefined;
