@@ -5,7 +5,7 @@
 import type { Panel } from '../data/panel.js';
 import type { FitResult } from '../estimation/fitTypes.js';
 import type { Covariance } from '../estimation/inference/covariance.js';
-import { likelihoodCovariance, type CovarianceOptions } from '../estimation/inference/observedCovariance.js';
+import { likelihoodCovariance, likelihoodCovariancesAsync, type CovarianceOptions } from '../estimation/inference/observedCovariance.js';
 import { bootstrapCovariance, type BootstrapOptions } from '../estimation/inference/bootstrapCovariance.js';
 import { UsageError } from '../errors.js';
 
@@ -14,6 +14,8 @@ export type SeMethod = (typeof SE_METHODS)[number];
 /** The methods computed at the fit alone (no refits): what commands fitting many models offer. */
 export const SINGLE_FIT_SE_METHODS = ['observed', 'robust', 'none'] as const satisfies readonly SeMethod[];
 export const DEFAULT_SE_METHOD: SeMethod = 'observed';
+
+const NOT_CONVERGED_NOTE = 'the fit did not converge: its standard errors are taken at a point that may not be the maximum, and every 95% interval is estimate +- 1.96 SE (no profile-likelihood intervals)';
 
 /** One line per method for --help. */
 export const SE_METHOD_HELP: Record<SeMethod, string> = {
@@ -32,7 +34,7 @@ export function fitCovariance(panel: Panel, result: FitResult, method: SeMethod,
     case 'robust': {
       // Profile-likelihood intervals need a maximum: none for a fit that did not converge.
       const cov = likelihoodCovariance(panel, result.spec, result.parameters, method, { ...options, profile: result.converged && options.profile !== false });
-      if (!result.converged) cov.notes.push('the fit did not converge: its standard errors are taken at a point that may not be the maximum, and every 95% interval is estimate +- 1.96 SE (no profile-likelihood intervals)');
+      if (!result.converged) cov.notes.push(NOT_CONVERGED_NOTE);
       return cov;
     }
     case 'bootstrap':
@@ -49,6 +51,12 @@ export async function fitCovarianceAsync(
   method: SeMethod,
   options: CovarianceOptions & { bootstrap?: BootstrapOptions } = {},
 ): Promise<Covariance | undefined> {
+  if (method === 'observed' || method === 'robust') {
+    // The profile sides run on options.threads worker threads (the same bounds as fitCovariance).
+    const [cov] = await likelihoodCovariancesAsync(panel, result.spec, result.parameters, [method], { ...options, profile: result.converged && options.profile !== false });
+    if (!result.converged) cov.notes.push(NOT_CONVERGED_NOTE);
+    return cov;
+  }
   if (method !== 'bootstrap') return fitCovariance(panel, result, method, options);
   const cov = await bootstrapCovariance(panel, result.spec, result, options.bootstrap);
   if (!result.converged) cov.notes.push('the fit did not converge: the bootstrap replicates start from a point that may not be the maximum');
