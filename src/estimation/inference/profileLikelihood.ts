@@ -56,6 +56,8 @@ const MAX_CHECKS = 3;
 /** Projected remaining gain (log-likelihood units) at which a constrained maximum is accepted (far below the 0.06 above). */
 const INNER_TOL = 1e-3;
 const INNER_MAX_STEPS = 300;
+/** Move (log-odds units) of a parameter without a standard error that counts as leaving the boundary (see profileSide). */
+const BOUNDARY_MOVE = 0.5;
 const Z95 = Math.sqrt(2 * HALF_CHI2_95);
 
 /** One profile interval; a null side is unbounded (not closed within `cap` of the estimate). */
@@ -153,7 +155,22 @@ export function profileSide(
     else start.set(inX);
     const fall = fallOf(profileLogLik(parts, eStep, index, value, start, x, options.ridge, warm?.inverse));
     trace?.(value, fall);
-    return Math.sqrt(2 * fall) - Z95;
+    const r = Math.sqrt(2 * fall) - Z95;
+    if (!branchSign) branchSign = leftBoundary(x) || !monotone(d, r);
+    path.push({ t: d, r });
+    return r;
+  };
+  // Signs on the warm path that another branch of constrained maxima may be near (see the cold
+  // re-check below): r(t) not increasing in t (the constrained maximum jumped), or a free
+  // parameter without a standard error (at the boundary of the fit) moved by more than
+  // BOUNDARY_MOVE from its estimate (leaving the boundary).
+  let branchSign = false;
+  const path: { t: number; r: number }[] = [];
+  const monotone = (d: number, r: number) => path.every((p) => (p.t < d ? p.r <= r + ROOT_TOL : p.t > d ? p.r >= r - ROOT_TOL : true));
+  const leftBoundary = (at: Float64Array) => {
+    if (!warm) return false;
+    for (let i = 0; i < n; i++) if (i !== index && !(warm.inverse[i * n + i] > 0) && Math.abs(at[i] - theta[i]) > BOUNDARY_MOVE) return true;
+    return false;
   };
   // Signed root r(t): -1.96 at the estimate, 0 at the bound. Bracket [inT, outT]; secant steps
   // through the last two points, kept inside the bracket (bisection otherwise).
@@ -189,10 +206,16 @@ export function profileSide(
     // first curvature. The constrained maximum can sit on another branch (a parameter leaving the
     // boundary) that the path from the estimate does not reach; if that start finds the point
     // inside, the search goes on outward from there.
+    // The check is skipped (the bound accepted) when the warm path showed no sign of another
+    // branch, and without warm starts (the search then starts from the estimates already).
     const value = b0 + dir * found;
+    if (!warm || checks >= MAX_CHECKS || !branchSign) {
+      result = value;
+      break;
+    }
     const cold = Math.sqrt(2 * fallOf(profileLogLik(parts, eStep, index, value, theta, x, options.ridge))) - Z95;
     trace?.(value, 0.5 * (cold + Z95) ** 2);
-    if (!warm || checks >= MAX_CHECKS || !(cold < -ROOT_TOL)) {
+    if (!(cold < -ROOT_TOL)) {
       result = value;
       break;
     }
