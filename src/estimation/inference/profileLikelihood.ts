@@ -8,8 +8,8 @@
  * coordinate j held fixed (exact score by Fisher's identity), warm-started from the maximiser of the
  * farthest point of the search known to be inside the interval (the estimates at first), moved along
  * the linear prediction of the profile path, cov[., j] / cov[j, j], with the conditional inverse
- * observed information as its first curvature, where a covariance is known. Each bound found is
- * checked from a second start, the estimates themselves with the fit's complete-data curvature: on
+ * observed information as its first curvature, where a covariance is known. A bound found after a
+ * warm path showing a sign of another branch (see profileSide) is checked from a second start, the estimates themselves with the fit's complete-data curvature: on
  * small or boundary problems the constrained maximum can move to another branch (a parameter
  * leaving the boundary) that the warm path misses (a tiny test problem's lower bound moved from
  * -2.64 to unbounded with it); when that start finds the point inside, the search goes on outward
