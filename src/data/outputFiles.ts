@@ -200,7 +200,10 @@ async function writeOne(tmp: string, content: OutputFile['content']): Promise<vo
     out.end();
     await Promise.race([once(out, 'finish'), failed]);
   } finally {
+    // The stream opens its file asynchronously: wait until it is closed, so that a temporary
+    // removed after a failure cannot be created afterwards by an open still under way.
     out.destroy();
+    if (!out.closed) await new Promise<void>((res) => out.once('close', () => res()));
   }
 }
 
