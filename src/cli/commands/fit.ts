@@ -151,7 +151,6 @@ Examples:
         throw new UsageError(`${replicates !== undefined ? '--bootstrap' : '--bootstrap-type'} applies to --se bootstrap, not --se ${se}`);
       }
       const classes = classOptions(f);
-      if (classes?.count !== undefined && classes.count > 1 && se === 'bootstrap') throw new UsageError('--se bootstrap is not supported with --classes yet: use --se observed or --se robust');
       if (classes?.count !== undefined && classes.count > 1 && f.html !== undefined) throw new UsageError('--html is not supported with --classes yet: the report page shows one-class fits');
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);

@@ -27,6 +27,9 @@ import { sharePanel } from '../../parallel/sharePanel.js';
 import { buildModelDesigns } from '../fit.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
 import { stateAligner } from './alignStates.js';
+import { mixtureAligner } from './alignClasses.js';
+import { buildMixtureDesigns } from '../fitMixture.js';
+import { createMixtureModel, MixtureModel, type MixtureDesigns } from '../../model/mixtureModel.js';
 import type { BootstrapShared, BootstrapType, ReplicatePayload, ReplicateResult } from './bootstrapReplicate.js';
 import type { Covariance } from './covariance.js';
 import { SE_LIMIT } from './invertInformation.js';
@@ -82,6 +85,27 @@ function meanRow(values: Float64Array, nCols: number): Float64Array {
   for (let r = 0; r < n; r++) for (let j = 0; j < nCols; j++) mean[j] += values[r * nCols + j];
   if (n > 0) for (let j = 0; j < nCols; j++) mean[j] /= n;
   return mean;
+}
+
+/**
+ * The aligner of replicates to the full-sample labelling: of states (alignStates.ts), or with
+ * classes of classes and states (alignClasses.ts). Its scratch model also checks that the
+ * estimates are those of the spec on this panel.
+ */
+function replicateAligner(panel: Panel, spec: ModelSpec, names: readonly string[], full: Float64Array): { align(values: Float64Array): { values: Float64Array; relabelled: boolean } } {
+  const mixture = spec.classes !== undefined;
+  const designs = mixture ? buildMixtureDesigns(panel, spec) : buildModelDesigns(panel, spec);
+  const scratch = mixture ? createMixtureModel(spec, designs as MixtureDesigns, panel.offsets) : createModel(spec, designs, panel.offsets);
+  const expected = scratch.getParameters().names;
+  const n = names.length;
+  if (expected.length !== n || expected.some((x, i) => x !== names[i])) {
+    throw new ModelError(`the fit's parameters (${n}) are not those of the model on this panel (${expected.length}): bootstrap a fit of this spec`);
+  }
+  const mean = (d: { values: Float64Array; names: string[] }) => meanRow(d.values, d.names.length);
+  if (scratch instanceof MixtureModel) {
+    return mixtureAligner(scratch, full, { initial: mean(designs.initial), transition: mean(designs.transition), emission: mean(designs.emission) });
+  }
+  return stateAligner(scratch, full, mean(designs.emission));
 }
 
 /** Sample covariance (divisor m - 1) of m rows of length n, row-major [i*n + j]. */
@@ -160,14 +184,7 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
   const full = fit.parameters.values;
   if (full.length !== n || !full.every(Number.isFinite)) throw new ModelError('the bootstrap needs finite full-sample estimates, one per parameter name');
 
-  // The aligner's scratch model also checks that the estimates match the spec on this panel.
-  const designs = buildModelDesigns(panel, spec);
-  const scratch = createModel(spec, designs, panel.offsets);
-  const expected = scratch.getParameters().names;
-  if (expected.length !== n || expected.some((x, i) => x !== names[i])) {
-    throw new ModelError(`the fit's parameters (${n}) are not those of the model on this panel (${expected.length}): bootstrap a fit of this spec`);
-  }
-  const aligner = stateAligner(scratch, full, meanRow(designs.emission.values, designs.emission.names.length));
+  const aligner = replicateAligner(panel, spec, names, full);
 
   const shared: BootstrapShared = {
     panel: sharePanel(panel),
@@ -210,7 +227,7 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
   const matrix = sampleCovariance(kept, n);
   const observed = likelihoodCovariance(panel, spec, fit.parameters, 'observed');
   const { unavailable, notes } = unstableParameters(names, matrix, observed.unavailable);
-  if (relabelled > 0) notes.push(`${relabelled} of ${kept.length} bootstrap replicates came back with their states in another order and were matched to the full-sample states`);
+  if (relabelled > 0) notes.push(`${relabelled} of ${kept.length} bootstrap replicates came back with their ${spec.classes ? 'classes or states' : 'states'} in another order and were matched to the full-sample ${spec.classes ? 'classes and states' : 'states'}`);
   for (const f of failures.slice(0, 3)) notes.push(`bootstrap ${f}`);
   return {
     method: 'bootstrap',
