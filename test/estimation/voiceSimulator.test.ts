@@ -4,6 +4,8 @@ import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { Rng } from '../../src/estimation/rng.js';
 import { createModel } from '../../src/model/hmmModel.js';
 import { covariatePanel, makeSpec, randomParameters } from './fixtures.js';
+import { buildMixtureDesigns } from '../../src/estimation/fitMixture.js';
+import { createMixtureModel } from '../../src/model/mixtureModel.js';
 
 const spec = makeSpec({ nStates: 2, formulas: { initial: '~ x', transition: '~ lag(intervention) + x', emission: '~ stock(intervention, 0.8)' } });
 const panel = covariatePanel(new Rng(21), [4, 3]);
@@ -73,5 +75,65 @@ describe('voiceSimulator', () => {
     const b = sim.draw(Rng.stream(3, 1), sb);
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(sa)).toEqual(Array.from(sb));
+  });
+});
+
+describe('voiceSimulator with latent classes', () => {
+  const cspec = { ...spec, classes: { count: 2, formula: '~ z', specific: ['initial', 'transition', 'emission'] as ('initial' | 'transition' | 'emission')[] } };
+  const cpanel = { ...panel, columns: { ...panel.columns, z: Float64Array.from([0.5, 0.5, 0.5, 0.5, -1, -1, -1]) } };
+  const cdesigns = buildMixtureDesigns(cpanel, cspec);
+  const mixture = createMixtureModel(cspec, cdesigns, cpanel.offsets);
+  const crng = new Rng(9);
+  mixture.setParameters(Float64Array.from({ length: mixture.nParams }, () => 1.5 * crng.normal()));
+
+  it('draws each customer class from the membership logit, then voice from that class: marginals as computed exactly', () => {
+    const K = 2;
+    const V = 3;
+    const row = (d: { names: string[]; values: Float64Array }, r: number) => d.values.subarray(r * d.names.length, (r + 1) * d.names.length);
+    // exact P(class) per customer and P(voice) per row = sum over classes of P(class) P(voice | class)
+    const pClass = [0, 1].map((i) => {
+      const p = new Float64Array(2);
+      mixture.membership.probabilitiesFor(row(cdesigns.membership, cpanel.offsets[i]), 1, p);
+      return p;
+    });
+    const voice: number[][] = [];
+    for (let i = 0; i < 2; i++) {
+      const perClass = mixture.classes.map((m) => {
+        const out: number[][] = [];
+        let p = new Float64Array(K);
+        for (let r = cpanel.offsets[i]; r < cpanel.offsets[i + 1]; r++) {
+          if (r === cpanel.offsets[i]) m.parts[0].probabilitiesFor(row(cdesigns.initial, r), 1, p);
+          else {
+            const a = new Float64Array(K * K);
+            m.parts[1].probabilitiesFor(row(cdesigns.transition, r), 1, a);
+            const q = new Float64Array(K);
+            for (let j = 0; j < K; j++) for (let k = 0; k < K; k++) q[k] += p[j] * a[j * K + k];
+            p = q;
+          }
+          const e = new Float64Array(K * V);
+          m.parts[2].probabilitiesFor(row(cdesigns.emission, r), 1, e);
+          out.push(Array.from({ length: V }, (_, c) => p[0] * e[c] + p[1] * e[V + c]));
+        }
+        return out;
+      });
+      for (let t = 0; t < perClass[0].length; t++) voice.push(Array.from({ length: V }, (_, c) => pClass[i][0] * perClass[0][t][c] + pClass[i][1] * perClass[1][t][c]));
+    }
+    const sim = voiceSimulator(cpanel, cspec, mixture.getParameters());
+    const n = 20000;
+    const rng = new Rng(78);
+    const vCount = Array.from({ length: 7 }, () => [0, 0, 0]);
+    const cCount = [0, 0];
+    const classes = new Int32Array(2);
+    for (let d = 0; d < n; d++) {
+      const v = sim.draw(rng, undefined, classes);
+      for (let i = 0; i < 2; i++) cCount[i] += classes[i];
+      for (let r = 0; r < 7; r++) if (v[r] >= 0) vCount[r][v[r]]++;
+    }
+    const tol = 4 * Math.sqrt(0.25 / n);
+    for (let i = 0; i < 2; i++) expect(Math.abs(cCount[i] / n - pClass[i][1])).toBeLessThan(tol);
+    for (let r = 0; r < 7; r++) {
+      if (r === 2 || r === 5) continue;
+      for (let c = 0; c < 3; c++) expect(Math.abs(vCount[r][c] / n - voice[r][c])).toBeLessThan(tol);
+    }
   });
 });

@@ -4,13 +4,14 @@
  * B replicates, replicate b drawn from stream Rng.stream(seed, b):
  * - nonparametric: the customers (the independent units) resampled with replacement;
  * - parametric: new states and voice simulated from the fit on the panel's own rows (customers,
- *   period counts, covariates, interventions as observed; see simulateVoices.ts).
+ *   period counts, covariates, interventions as observed; see simulateVoices.ts); with latent
+ *   classes each customer's class is drawn first, from the fit's membership model.
  * Each replicate is refitted from the full-sample estimates (no random starts, hence no screening)
  * with a looser tolerance than a full fit (BOOTSTRAP_DEFAULTS.tol = 1e-10 relative: the projected
  * gain still to come is below 1e-10 |LL|, so a replicate's estimates are within about
  * sqrt(2e-10 |LL|) standard errors of its maximum, 0.003 on the example panel, far below the
  * replicate-to-replicate spread), then its states are matched to the full-sample labelling
- * (alignStates.ts). Replicates run on worker threads; results come back in replicate order and
+ * (alignStates.ts; with classes its classes and states, alignClasses.ts). Replicates run on worker threads; results come back in replicate order and
  * every random draw is the replicate's, so 1 and N threads give identical output.
  *
  * The covariance is the sample covariance of the aligned replicate estimates; the replicates are

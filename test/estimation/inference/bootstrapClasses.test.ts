@@ -1,6 +1,7 @@
 /**
  * The bootstrap of a mixture of classes: replicates refitted from the full-sample estimates and
- * matched back to its classes and states; same seed, same bytes for 1 and 2 threads; bootstrap
+ * matched back to its classes and states (nonparametric: customers resampled; parametric: classes,
+ * states and voices drawn from the fit); same seed, same bytes for 1 and 2 threads; bootstrap
  * standard errors of the order of the observed ones on a simulated 2-class panel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,15 +59,17 @@ const text = (c: Covariance) => JSON.stringify({ ...c, matrix: Array.from(c.matr
 describe('bootstrap of a mixture of classes', () => {
   beforeAll(() => buildDist());
 
-  it('nonparametric: same seed, identical output with 1 and 2 threads; replicates differ; all kept and counted', async () => {
-    const one = await bootstrapCovariance(panel, spec, full, { replicates: 4, seed: 7, threads: 1 });
-    const two = await bootstrapCovariance(panel, spec, full, { replicates: 4, seed: 7, threads: 2 });
+  for (const type of ['nonparametric', 'parametric'] as const) {
+  it(`${type}: same seed, identical output with 1 and 2 threads; replicates differ; all kept and counted`, async () => {
+    const one = await bootstrapCovariance(panel, spec, full, { replicates: 4, seed: 7, threads: 1, type });
+    const two = await bootstrapCovariance(panel, spec, full, { replicates: 4, seed: 7, threads: 2, type });
     expect(text(two)).toBe(text(one));
     expect(one.names).toEqual(full.parameters.names);
-    expect(one.bootstrap).toMatchObject({ type: 'nonparametric', requested: 4, seed: 7, failed: 0 });
+    expect(one.bootstrap).toMatchObject({ type, requested: 4, seed: 7, failed: 0 });
     expect(one.bootstrap!.replicates).toHaveLength(4);
     expect(new Set(one.bootstrap!.replicates.map((r) => r[0])).size).toBe(4);
   });
+  }
 
   it('bootstrap standard errors are within a factor 2.5 of the observed ones (median ratio within 0.6..1.6)', async () => {
     const boot = await bootstrapCovariance(panel, spec, full, { replicates: 30, seed: 2, threads: 2 });
