@@ -103,7 +103,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--start <fit.json>', "begin EM from a saved fit's parameters (its model specification is used)")
     .option('--se <method>', `standard errors: ${SE_METHODS.map((m) => `${m} (${SE_METHOD_HELP[m]})`).join('; ')} (default ${DEFAULT_SE_METHOD})`)
     .option('--bootstrap <B>', `bootstrap replicates with --se bootstrap (default ${BOOTSTRAP_DEFAULTS.replicates}; given alone, implies --se bootstrap)`)
-    .option('--bootstrap-type <type>', `nonparametric (customers resampled with replacement) or parametric (voice, and with --classes each customer's class, simulated from the fit at the observed rows) (default ${BOOTSTRAP_DEFAULTS.type})`)
+    .option('--bootstrap-type <type>', `nonparametric (customers resampled with replacement) or parametric (voice, and with --classes each customer's class, simulated from the fit at the observed rows; with --selection the interventions too, from the selection model) (default ${BOOTSTRAP_DEFAULTS.type})`)
     .option('--threads <N>', `worker threads for the E-step, the M-step's sums and the bootstrap replicates (default: the machine's cores, here ${defaultThreads()}); the result does not depend on it`)
     .option('--horizon <H>', `periods shown by the intervention-effect report, next to its long-run total (default ${DEFAULT_HORIZON})`)
     .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")

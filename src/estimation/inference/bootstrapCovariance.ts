@@ -5,7 +5,8 @@
  * - nonparametric: the customers (the independent units) resampled with replacement;
  * - parametric: new states and voice simulated from the fit on the panel's own rows (customers,
  *   period counts, covariates, interventions as observed; see simulateVoices.ts); with latent
- *   classes each customer's class is drawn first, from the fit's membership model.
+ *   classes each customer's class is drawn first, from the fit's membership model; with a
+ *   selection model the interventions are drawn too, from the selection model (simulateSelection.ts).
  * Each replicate is refitted from the full-sample estimates (no random starts, hence no screening)
  * with a looser tolerance than a full fit (BOOTSTRAP_DEFAULTS.tol = 1e-10 relative: the projected
  * gain still to come is below 1e-10 |LL|, so a replicate's estimates are within about
@@ -29,6 +30,7 @@ import { buildModelDesigns } from '../fit.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
 import { stateAligner } from './alignStates.js';
 import { mixtureAligner } from './alignClasses.js';
+import { checkSelectionSimulation } from '../simulateSelection.js';
 import { buildMixtureDesigns } from '../fitMixture.js';
 import { createMixtureModel, MixtureModel, type MixtureDesigns } from '../../model/mixtureModel.js';
 import type { BootstrapShared, BootstrapType, ReplicatePayload, ReplicateResult } from './bootstrapReplicate.js';
@@ -174,11 +176,7 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
   checkOptions(options);
   const B = options.replicates ?? BOOTSTRAP_DEFAULTS.replicates;
   const type = options.type ?? BOOTSTRAP_DEFAULTS.type;
-  if (type === 'parametric' && spec.formulas.selection !== undefined) {
-    throw new ModelError(
-      'the parametric bootstrap redraws the voices at the observed interventions, but a model with a selection model (--selection) treats the interventions as outcomes too: use --bootstrap-type nonparametric (customers resampled)',
-    );
-  }
+  if (type === 'parametric' && spec.formulas.selection !== undefined) checkSelectionSimulation(panel);
   const seed = options.seed ?? BOOTSTRAP_DEFAULTS.seed;
   const { names } = fit.parameters;
   const n = names.length;
