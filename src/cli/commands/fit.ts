@@ -130,7 +130,8 @@ Examples:
   $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html
   $ squeaky fit big-panel.csv --threads 2 --progress   # same fit.json for every --threads
   $ squeaky fit panel.csv --classes 2 --class-formula '~ followers' --out fit-classes
-  $ squeaky fit panel.csv --classes 2 --class-specific emission --out fit-propensity-classes`,
+  $ squeaky fit panel.csv --classes 2 --class-specific emission --out fit-propensity-classes
+  $ squeaky fit panel.csv --classes 2 --se bootstrap --bootstrap 100 --threads 2 --out fit-classes-boot`,
     )
     .action(async (panelFile: string, f: FitFlags) => {
       // Every flag is checked before anything is read.
