@@ -6,6 +6,10 @@
 // parameter (Wald: 2 x 1.96 x SE; bootstrap: 97.5th minus 2.5th percentile of the replicates).
 // A parameter counts as interior when the observed information gives it a standard error (not at
 // the boundary, not unidentified) and the bootstrap does too.
+// Each parameter is also compared with the interval the fit reports (`reported`): the Wald interval,
+// or the profile-likelihood interval where the observed covariance has one (covariance.profile;
+// an unbounded side makes its width Infinity, printed as null, and it is left out of the
+// reported-interval summary).
 // Usage: node benchmarks/bootstrap-width.mjs [--truth data/example-truth.json] [--customers 3000]
 //        [--periods 60] [--replicates 200] [--type nonparametric|parametric] [--threads 2] [--seed 1]
 // Output: one JSON object per parameter ({"what": "parameter", ...}), then a summary line
@@ -66,6 +70,8 @@ const reps = boot.bootstrap.replicates;
 const ratios = [];
 let within = 0;
 let maxRel = 0;
+const reportedRatios = [];
+let reportedWithin = 0;
 names.forEach((name, i) => {
   const v = reps.map((r) => r[i]).sort((x, y) => x - y);
   const low = quantileSorted(v, 0.025);
@@ -79,8 +85,18 @@ names.forEach((name, i) => {
     if (Math.abs(ratio - 1) <= 0.2) within++;
     maxRel = Math.max(maxRel, Math.abs(ratio - 1));
   }
-  line({ what: 'parameter', name, estimate: result.parameters.values[i], truth: truth.parameters.values[truth.parameters.names.indexOf(name)], observedSe: se[i], bootstrapSd: bse[i], waldWidth: wald, percentileWidth: pct, widthRatio: ratio, interior });
+  const prof = observed.profile?.intervals[name];
+  const reported = prof ? [prof[0] ?? -Infinity, prof[1] ?? Infinity] : [result.parameters.values[i] - wald / 2, result.parameters.values[i] + wald / 2];
+  const reportedWidth = reported[1] - reported[0];
+  const reportedRatio = Number.isFinite(reportedWidth) ? pct / reportedWidth : NaN;
+  if (interior && Number.isFinite(reportedWidth)) {
+    reportedRatios.push(reportedRatio);
+    if (Math.abs(reportedRatio - 1) <= 0.2) reportedWithin++;
+  }
+  const fin = (x) => (Number.isFinite(x) ? x : null);
+  line({ what: 'parameter', name, estimate: result.parameters.values[i], truth: truth.parameters.values[truth.parameters.names.indexOf(name)], observedSe: se[i], bootstrapSd: bse[i], waldWidth: wald, percentileWidth: pct, widthRatio: ratio, interior, percentile: [low, high], reportedMethod: prof ? 'profile' : 'wald', reported: reported.map(fin), reportedWidth: fin(reportedWidth), reportedRatio: fin(reportedRatio) });
 });
+reportedRatios.sort((x, y) => x - y);
 ratios.sort((x, y) => x - y);
 line({
   what: 'summary',
@@ -98,7 +114,14 @@ line({
   medianRatio: ratios[Math.floor(ratios.length / 2)],
   minRatio: ratios[0],
   maxRatio: ratios[ratios.length - 1],
+  profiled: Object.keys(observed.profile?.intervals ?? {}),
+  reportedComparable: reportedRatios.length,
+  reportedWithin20: reportedWithin,
+  reportedMedianRatio: reportedRatios[Math.floor(reportedRatios.length / 2)],
+  reportedMinRatio: reportedRatios[0],
+  reportedMaxRatio: reportedRatios[reportedRatios.length - 1],
   notes: boot.notes,
+  observedNotes: observed.notes,
   fitMs: Math.round(fitMs),
   observedMs: Math.round(observedMs),
   bootstrapMs: Math.round(bootMs),

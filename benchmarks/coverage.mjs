@@ -6,12 +6,16 @@
 //   Replicate r simulates with seed (seed * 1000003 + r), fits from the truth (or, with
 //   --default-starts, with the default starts), then computes both covariances. Same seed, same
 //   figures, whatever --threads.
-//   --replicates-out writes every replicate's estimates, SEs and net-effect intervals (JSON lines).
+//   --replicates-out writes every replicate's estimates, SEs, profile intervals and net-effect
+//   intervals (JSON lines), appended batch by batch (--batch replicates at a time), so a long run
+//   can be summarised part-way: node benchmarks/coverage.mjs --summarize FILE [same design options].
+//   The interval counted per parameter is the one the fit reports: the profile-likelihood interval
+//   where the fit has one (an unbounded side covers every truth on that side), else estimate +- 1.96 SE.
 // Output: one JSON object per parameter ({"what":"parameter",...}), one for the net effect and a
 // last summary line ({"what":"summary",...}); progress on stderr.
 // Requires a build (npx tsc -p tsconfig.json).
 import { parseArgs } from 'node:util';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { runParallel } from '../dist/src/parallel/runParallel.js';
 import { summarizeCoverage, trueNetComplaint } from '../dist/src/report/coverageStudy.js';
 
@@ -26,6 +30,8 @@ const { values: a } = parseArgs({
     threads: { type: 'string', default: '2' },
     'default-starts': { type: 'boolean', default: false },
     'replicates-out': { type: 'string' },
+    batch: { type: 'string', default: '10' },
+    summarize: { type: 'string' },
   },
 });
 const truthFile = JSON.parse(readFileSync(a.truth, 'utf8'));
@@ -40,19 +46,29 @@ const base = {
 };
 const t0 = performance.now();
 const design = { ...base, trueNet: trueNetComplaint(base, 20000, +a.seed * 1000003 - 1) };
-const reps = +a.reps;
-const payloads = Array.from({ length: reps }, (_, r) => ({ replicate: r, seed: +a.seed * 1000003 + r }));
-const results = await runParallel({ module: new URL('../dist/src/report/coverageStudy.js', import.meta.url).href, name: 'coverageReplicate' }, payloads, {
-  threads: +a.threads,
-  shared: design,
-  onDone: (_i, done, total) => process.stderr.write(`\rreplicate ${done}/${total}  ${((performance.now() - t0) / 1000).toFixed(0)} s`),
-});
-process.stderr.write('\n');
-if (a['replicates-out']) writeFileSync(a['replicates-out'], results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+let results = [];
+if (a.summarize) {
+  results = readFileSync(a.summarize, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+} else {
+  const reps = +a.reps;
+  const payloads = Array.from({ length: reps }, (_, r) => ({ replicate: r, seed: +a.seed * 1000003 + r }));
+  if (a['replicates-out']) writeFileSync(a['replicates-out'], '');
+  const batch = Math.max(1, +a.batch);
+  for (let b0 = 0; b0 < reps; b0 += batch) {
+    const part = await runParallel({ module: new URL('../dist/src/report/coverageStudy.js', import.meta.url).href, name: 'coverageReplicate' }, payloads.slice(b0, b0 + batch), {
+      threads: +a.threads,
+      shared: design,
+      onDone: (_i, done) => process.stderr.write(`\rreplicate ${b0 + done}/${reps}  ${((performance.now() - t0) / 1000).toFixed(0)} s`),
+    });
+    if (a['replicates-out']) appendFileSync(a['replicates-out'], part.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    results.push(...part);
+  }
+  process.stderr.write('\n');
+}
 const s = summarizeCoverage(results, design);
 const line = (o) => console.log(JSON.stringify(o));
 for (const p of s.parameters) {
-  line({ what: 'parameter', name: p.name, truth: p.truth, observed: p.coverage.observed.share, robust: p.coverage.robust.share, unavailableObserved: p.coverage.observed.unavailable, unavailableRobust: p.coverage.robust.unavailable, bias: p.bias, sd: p.sd });
+  line({ what: 'parameter', name: p.name, truth: p.truth, observed: p.coverage.observed.share, robust: p.coverage.robust.share, unavailableObserved: p.coverage.observed.unavailable, unavailableRobust: p.coverage.robust.unavailable, profiled: p.coverage.observed.profiled, bias: p.bias, sd: p.sd });
 }
 line({ what: 'net complaint effect', truth: s.net.truth, observed: s.net.coverage.observed, robust: s.net.coverage.robust, meanEstimate: s.net.meanEstimate, sd: s.net.sd, signWrong: s.net.signWrong });
 line({

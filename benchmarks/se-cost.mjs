@@ -3,7 +3,10 @@
 // data-driven start + 4 random starts), then of the observed and the robust covariance at its
 // estimates, each the median of --repeats runs in the same process.
 // Usage: node benchmarks/se-cost.mjs [--panel data/example-panel.csv] [--repeats 3]
-// Output: one JSON object per line: {"what": "fit"|"observed"|"robust", "medianMs", "runsMs",
+// The observed and robust covariances include the profile-likelihood intervals of the parameters
+// whose Wald interval is not trusted (the default); "observed-without-profile" measures the
+// covariance alone, so the difference is the profiles' cost ("profiled" lists them).
+// Output: one JSON object per line: {"what": "fit"|"observed"|"robust"|"observed-without-profile", "medianMs", "runsMs",
 // "medianCpuMs", "cpuMs", "nParams", ...} (wall and CPU time of this single-threaded process; CPU
 // time is the steadier figure on a shared machine) and a last line {"what": "ratio",
 // "observedOverFit", "robustOverFit", and the same from CPU time}.
@@ -43,12 +46,20 @@ const line = (o) => console.log(JSON.stringify(o));
 line({ what: 'fit', panel: a.panel, customers: result.data.customers, rows: result.data.rows, nParams: result.nParams, medianMs: median(fitted.runs), runsMs: fitted.runs, medianCpuMs: median(fitted.cpu), cpuMs: fitted.cpu });
 const med = {};
 const medCpu = {};
-for (const method of ['observed', 'robust']) {
-  const t = time(() => likelihoodCovariance(panel, spec, result.parameters, method));
-  med[method] = median(t.runs);
-  medCpu[method] = median(t.cpu);
-  line({ what: method, nParams: result.nParams, unavailable: t.out.unavailable.length, medianMs: med[method], runsMs: t.runs, medianCpuMs: medCpu[method], cpuMs: t.cpu });
+for (const [what, method, profile] of [['observed', 'observed', true], ['robust', 'robust', true], ['observed-without-profile', 'observed', false]]) {
+  const t = time(() => likelihoodCovariance(panel, spec, result.parameters, method, { profile }));
+  med[what] = median(t.runs);
+  medCpu[what] = median(t.cpu);
+  line({ what, nParams: result.nParams, unavailable: t.out.unavailable.length, profiled: Object.keys(t.out.profile?.intervals ?? {}), medianMs: med[what], runsMs: t.runs, medianCpuMs: medCpu[what], cpuMs: t.cpu });
 }
 const fitWall = median(fitted.runs);
 const fitCpu = median(fitted.cpu);
-line({ what: 'ratio', observedOverFit: med.observed / fitWall, robustOverFit: med.robust / fitWall, observedOverFitCpu: medCpu.observed / fitCpu, robustOverFitCpu: medCpu.robust / fitCpu });
+line({
+  what: 'ratio',
+  observedOverFit: med.observed / fitWall,
+  robustOverFit: med.robust / fitWall,
+  observedOverFitCpu: medCpu.observed / fitCpu,
+  robustOverFitCpu: medCpu.robust / fitCpu,
+  withoutProfileOverFitCpu: medCpu['observed-without-profile'] / fitCpu,
+  profileOverFitCpu: (medCpu.observed - medCpu['observed-without-profile']) / fitCpu,
+});

@@ -130,7 +130,14 @@ export type { CovarianceOptions, LikelihoodCovarianceMethod } from './estimation
 export { observedInformation, customerScores } from './estimation/inference/information.js';
 export { invertInformation } from './estimation/inference/invertInformation.js';
 export { standardErrors } from './estimation/inference/covariance.js';
-export type { Covariance, CovarianceMethod, BootstrapSummary } from './estimation/inference/covariance.js';
+export type { Covariance, CovarianceMethod, BootstrapSummary, ProfileSummary } from './estimation/inference/covariance.js';
+// Profile-likelihood intervals for the parameters whose Wald interval is not trusted.
+export { profileIntervals, profileSide, profileLogLik, conditionalStart, PROFILE_CAP, QUADRATIC_TOLERANCE, HALF_CHI2_95 } from './estimation/inference/profileLikelihood.js';
+export type { ProfileInterval, ProfileSearchOptions, ProfileStart, ProfileTrace } from './estimation/inference/profileLikelihood.js';
+export { profileCandidates, waldEndpointFalls, unboundedAlone, profileNote } from './estimation/inference/profileSelection.js';
+export type { ProfileCandidate } from './estimation/inference/profileSelection.js';
+export { applyReportedIntervals } from './report/tableIntervals.js';
+export type { IntervalMethod } from './report/tableIntervals.js';
 export { fitCovariance, SE_METHODS, DEFAULT_SE_METHOD } from './report/fitCovariance.js';
 export type { SeMethod } from './report/fitCovariance.js';
 export { waldTest, splitPatterns, matchParameters } from './report/waldTest.js';

@@ -14,6 +14,13 @@ describe('library entry point', () => {
     }
   });
 
+  it('exports the profile-likelihood intervals', () => {
+    for (const name of ['profileIntervals', 'profileSide', 'profileLogLik', 'conditionalStart', 'profileCandidates', 'waldEndpointFalls', 'unboundedAlone', 'applyReportedIntervals']) {
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+    }
+    expect(api.PROFILE_CAP).toBe(30);
+  });
+
   it('exports the bootstrap', () => {
     for (const name of ['bootstrapCovariance', 'bootstrapWarnings', 'resampleCustomers', 'voiceSimulator', 'stateAligner', 'bestAssignment', 'runFitOnPanelAsync']) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');

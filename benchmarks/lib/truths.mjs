@@ -56,3 +56,56 @@ export function ladderTruth(K) {
   });
   return { spec, parameters: p, policy: { afterComplaint: 0.5, otherwise: 0.04 } };
 }
+
+/**
+ * A variant of a truth with slopes scaled: every emission slope on an intervention term of voice v
+ * multiplied by emission[v] (default 1), every transition slope on an intervention term multiplied
+ * by `transition` (default 1).
+ */
+export function scaledSlopes(truth, { emission = {}, transition = 1 } = {}) {
+  const values = Float64Array.from(truth.parameters.values);
+  truth.parameters.names.forEach((n, i) => {
+    if (!n.includes('intervention')) return;
+    if (n.startsWith('transition')) values[i] *= transition;
+    const m = /^emission(?:\[\d+\])?:([^:]+):/.exec(n);
+    if (m && emission[m[1]] !== undefined) values[i] *= emission[m[1]];
+  });
+  return { ...truth, parameters: { ...truth.parameters, values } };
+}
+
+/**
+ * The truths of the naive-model bias study (benchmarks/channels-lr.mjs --truths, RESULTS.md
+ * "Naive-model bias: which truths show it"), all variants of the example truth in which
+ * interventions raise complaint propensity and move customers up:
+ *   example                the shipped truth: stock(intervention, 0.8) raises complaints (0.30-0.45),
+ *                          compliments (0.20-0.30) and neutral posts (0.10) against silence;
+ *   complaint-propensity   the squeaky wheel alone: the stock raises complaints only (compliment and
+ *                          neutral slopes 0);
+ *   strong-propensity      complaint slopes doubled (0.60-0.90), the rest as the example;
+ *   strong-relationship    every transition slope on lag(intervention) doubled;
+ *   strong-both            complaint slopes and transition slopes doubled, compliment and neutral
+ *                          slopes 0 (a strong squeaky wheel on complaints and a strong repair);
+ *   null                   no propensity channel (every emission slope on intervention 0).
+ * A name that is none of these is read as a truth file in the format of data/example-truth.json.
+ */
+export function namedTruth(name) {
+  const ex = exampleTruth();
+  switch (name) {
+    case 'example':
+      return ex;
+    case 'null':
+      return withoutPropensity(ex);
+    case 'complaint-propensity':
+      return scaledSlopes(ex, { emission: { compliment: 0, neutral: 0 } });
+    case 'strong-propensity':
+      return scaledSlopes(ex, { emission: { complaint: 2 } });
+    case 'strong-relationship':
+      return scaledSlopes(ex, { transition: 2 });
+    case 'strong-both':
+      return scaledSlopes(ex, { emission: { complaint: 2, compliment: 0, neutral: 0 }, transition: 2 });
+    default: {
+      const t = JSON.parse(readFileSync(name, 'utf8'));
+      return { spec: t.spec, parameters: { names: t.parameters.names, values: Float64Array.from(t.parameters.values) }, policy: t.policy };
+    }
+  }
+}

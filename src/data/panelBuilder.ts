@@ -39,6 +39,8 @@ export interface ReadPanelOptions {
   fillGaps?: boolean;
   /** Cap on listed issues (default 20); InputError.more counts the rest. */
   maxErrors?: number;
+  /** Reading a file: called after each chunk read with the bytes read so far and the file's size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
 export interface ReadPanelResult {

@@ -1,17 +1,21 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { CsvRecords, CsvSyntaxError, sniffFormat, type RecordSink } from './csvRecords.js';
 import type { IssueList } from './issues.js';
 
 /**
  * Stream a CSV file's records to `sink` (with physical line numbers). A CSV syntax error becomes
- * an issue and ends the reading; an unreadable file is an InputError.
+ * an issue and ends the reading; an unreadable file is an InputError. `onProgress` gets the bytes
+ * read so far and the file's size after every chunk (1 MiB).
  */
-export async function readCsvFile(file: string, issues: IssueList, sink: RecordSink): Promise<void> {
+export async function readCsvFile(file: string, issues: IssueList, sink: RecordSink, onProgress?: (bytesRead: number, totalBytes: number) => void): Promise<void> {
   const records = new CsvRecords(sink);
   const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let first = true;
+  let total = NaN;
   try {
+    if (onProgress) total = (await stat(file)).size;
     for await (const chunk of input) {
       if (first) {
         first = false;
@@ -19,6 +23,7 @@ export async function readCsvFile(file: string, issues: IssueList, sink: RecordS
         if (problem !== undefined) throw new InputError(`${file}, line ${problem.line}: ${problem.problem}`);
       }
       records.push(chunk as string);
+      onProgress?.(input.bytesRead, total);
     }
     records.end();
   } catch (e) {

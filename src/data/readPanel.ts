@@ -13,6 +13,6 @@ export function parsePanel(text: string, file: string, options: ReadPanelOptions
 /** Read a panel CSV file, streaming. Throws InputError listing every problem found. */
 export async function readPanel(file: string, options: ReadPanelOptions = {}): Promise<ReadPanelResult> {
   const b = new PanelBuilder(file, options);
-  await readCsvFile(file, b.issueList, (f, l) => b.record(f, l));
+  await readCsvFile(file, b.issueList, (f, l) => b.record(f, l), options.onProgress);
   return b.finish();
 }

@@ -32,7 +32,7 @@ import { forwardLogLik } from '../kernels/forwardLogLik.js';
 import { createViterbiWork, viterbi as viterbiKernel } from '../kernels/viterbi.js';
 import { forwardBackwardShard, type ShardInputs } from '../kernels/forwardBackwardShard.js';
 import { EStepPool } from '../parallel/eStepPool.js';
-import { panelShards, reduceShared, shardIndex, spreadShared, type ShardedIndex } from './shards.js';
+import { noCopies, panelShards, reduceShared, shardIndex, type ShardedIndex } from './shards.js';
 
 /** The sub-models in Block order (initial, transition, emission, optional selection). */
 export type { Parts };
@@ -48,6 +48,8 @@ export interface EStepEngine {
   run(parts: readonly SubModel[]): number;
   /** Log-likelihood by the forward pass alone; per-sequence values into perSequence when given. */
   logLik(parts: readonly SubModel[], perSequence?: Float64Array): number;
+  /** Stop its worker threads, if it has any. */
+  close?(): void;
 }
 
 /** Table length of a sub-model: nPatterns * nGroups * nOut. */
@@ -256,14 +258,15 @@ export class EStep {
     const index = {} as Record<Block, Int32Array>;
     this.sharded = {} as Record<Block, ShardedIndex>;
     for (const [block, idx, nUnits, unitSize, itemStart, skip] of blocks) {
-      const sh = sharded ? shardIndex(idx, nUnits, itemStart, skip) : { index: idx, nUnits, shared: new Int32Array(0) };
+      const sh = sharded ? shardIndex(idx, nUnits, itemStart, skip, unitSize) : noCopies(idx, nUnits, unitSize, nShards);
+      for (const key of ['index', 'shared', 'copyStart', 'copyOf', 'sumStart', 'sumCopy'] as const) sh[key] = share(sh[key]);
       this.sharded[block] = sh;
-      const length = (nUnits + nShards * sh.shared.length) * unitSize;
+      const length = (nUnits + sh.copyOf.length) * unitSize;
       fullProbs[block] = alloc(sharded ? length : nUnits * unitSize);
       fullCounts[block] = alloc(sharded ? length : nUnits * unitSize);
       probs[block] = fullProbs[block].subarray(0, nUnits * unitSize);
       counts[block] = fullCounts[block].subarray(0, nUnits * unitSize);
-      index[block] = share(sh.index);
+      index[block] = sh.index;
     }
     if (selection !== undefined) {
       // the kernel's per-row weights are kept aside; the M-steps read per-pattern counts
@@ -312,11 +315,16 @@ export class EStep {
       cEmis: fullCounts.emission,
       seq: share(this.seq),
       shardLogLik: alloc(nShards),
+      copies: [this.sharded.initial, this.sharded.transition, this.sharded.emission],
     };
     checkHmmInputs(this.shardInputs);
     // M-step passes in chunks (sub-models with many patterns) run on the same pool
     const chunked = threadsAsked > 1 ? parts.filter((part) => part.chunkedPass === true && part.shareParallelPass !== undefined) : [];
-    const passes = chunked.map((part) => part.shareParallelPass!(this.stats.counts[part.block], part.block === 'emission' ? this.emissionUnits : null));
+    const passes = chunked.map((part) =>
+      part.block === 'emission'
+        ? part.shareParallelPass!(this.stats.counts.emission, this.emissionUnits, this.emissionUnits !== null ? this.probs.emission : undefined)
+        : part.shareParallelPass!(this.stats.counts[part.block], null),
+    );
     const poolThreads = Math.max(threads, chunked.length > 0 ? threadsAsked : 1);
     this.pool = poolThreads > 1 ? new EStepPool(this.shardInputs, poolThreads, this.maxLen, passes) : null;
     this.passParts = chunked;
@@ -347,17 +355,23 @@ export class EStep {
   private runShards(mode: 'counts' | 'loglik', gamma?: Float64Array): number {
     const inp = this.shardInputs;
     const nShards = this.seq.length - 1;
-    const units: [Block, Float64Array, Float64Array][] = [
-      ['initial', inp.initProb, inp.cInit],
-      ['transition', inp.transProb, inp.cTrans],
-      ['emission', inp.emisProb, inp.cEmis],
+    const counts: [Block, Float64Array][] = [
+      ['initial', inp.cInit],
+      ['transition', inp.cTrans],
+      ['emission', inp.cEmis],
     ];
-    const unitSize = (b: Block): number => this.probs[b].length / this.sharded[b].nUnits;
-    for (const [b, prob] of units) if (this.sharded[b].shared.length) spreadShared(prob, this.sharded[b], nShards, unitSize(b));
-    if (mode === 'counts') for (const [, , c] of units) c.fill(0);
-    if (this.pool !== null && gamma === undefined) this.pool.run(mode);
-    else for (let s = 0; s < nShards; s++) forwardBackwardShard(inp, this.work, s, mode, gamma ?? null);
-    if (mode === 'counts') for (const [b, , c] of units) if (this.sharded[b].shared.length) reduceShared(c, this.sharded[b], nShards, unitSize(b));
+    // the own units' counts are zeroed first; each shard copies its shared units' probabilities in
+    // and zeroes its copies itself (forwardBackwardShard with inp.copies); the shared units are
+    // reduced after every shard
+    if (this.pool !== null && gamma === undefined) {
+      if (mode === 'counts') this.pool.zero();
+      this.pool.run(mode);
+      if (mode === 'counts') this.pool.reduce();
+    } else {
+      if (mode === 'counts') for (const [b, c] of counts) c.fill(0, 0, this.sharded[b].nUnits * this.sharded[b].unitSize);
+      for (let s = 0; s < nShards; s++) forwardBackwardShard(inp, this.work, s, mode, gamma ?? null);
+      if (mode === 'counts') for (const [b, c] of counts) reduceShared(c, this.sharded[b]);
+    }
     let ll = 0;
     for (let s = 0; s < nShards; s++) ll += inp.shardLogLik[s];
     return ll;

@@ -15,7 +15,7 @@ import { buildSelectionDesign } from '../data/selectionDesign.js';
 import { ModelError } from '../errors.js';
 import { createModel, complaintIndex, type HmmModel, type ModelDesigns } from '../model/hmmModel.js';
 import { partCounts, partObserved, type SubModel } from '../model/subModel.js';
-import { EStep, type EStepEngine } from './eStep.js';
+import { EStep, type EStepEngine, type EStepOptions } from './eStep.js';
 import type { DataSummary, FitOptions, FitResult } from './fitTypes.js';
 import { fitMixture, mixtureAt, mixturePosterior, mixtureViterbi, type MixturePosterior } from './fitMixture.js';
 import { Rng } from './rng.js';
@@ -96,9 +96,17 @@ export function checkPanelSpec(panel: Panel, spec: ModelSpec): void {
  * The model of `spec` on a panel's designs. The full designs are temporaries: once compressed into
  * the sub-models' patterns they are released (they are the largest buffers of a big panel).
  */
-function buildModel(panel: Panel, spec: ModelSpec): HmmModel {
+function buildModel(panel: Panel, spec: ModelSpec, onPhase?: (description: string) => void): HmmModel {
   checkPanelSpec(panel, spec);
-  return createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
+  if (onPhase === undefined) return createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
+  // the same designs, one sub-model at a time, each announced (a large panel takes a while)
+  const designs = {} as ModelDesigns;
+  for (const b of ['initial', 'transition', 'emission'] as const) {
+    onPhase(`designs: ${b} ${spec.formulas[b]}`);
+    designs[b] = buildDesign(panel, spec.formulas[b]);
+  }
+  onPhase('designs: distinct rows (patterns)');
+  return createModel(spec, designs, panel.offsets);
 }
 
 /** Fit the model of `spec` to a panel. */
@@ -106,7 +114,7 @@ export function fit(panel: Panel, spec: ModelSpec, options: FitOptions = {}): Fi
   if (spec.classes !== undefined) return fitMixture(panel, spec, options);
   checkFitOptions(options);
   options.onPhase?.(`building the designs (${panel.voice.length} rows)`);
-  return fitModel(buildModel(panel, spec), panel.offsets, panel.voice, dataSummary(panel), spec, options);
+  return fitModel(buildModel(panel, spec, options.onPhase), panel.offsets, panel.voice, dataSummary(panel), spec, options);
 }
 
 /** Fit from ready-made designs (one row per panel row each). */
@@ -181,20 +189,24 @@ export function namedValues(model: { getParameters(): NamedParameters }, params:
   return Float64Array.from(expected, (n) => params.values[pos.get(n)!]);
 }
 
-/** A model of `spec` for a panel with the given parameters, and its E-step. */
-export function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { model: HmmModel; eStep: EStep } {
+/**
+ * A model of `spec` for a panel with the given parameters, and its E-step (`eStepOptions`, e.g.
+ * threads: the caller then closes it).
+ */
+export function modelAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array, eStepOptions?: EStepOptions): { model: HmmModel; eStep: EStep } {
   const model = buildModel(panel, spec);
   model.setParameters(namedValues(model, params));
-  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { selection: model.selectionRows });
+  const eStep = new EStep(model.parts, model.nStates, model.nVoice, panel.offsets, panel.voice, { ...eStepOptions, selection: model.selectionRows });
   return { model, eStep };
 }
 
 /**
  * The flat list of sub-models of `spec` (one class or a mixture) at the given parameters, their
- * parameter names and an E-step over them: what the likelihood-based inference needs.
+ * parameter names and an E-step over them: what the likelihood-based inference needs. With
+ * `eStepOptions` (threads; one class only) the caller closes the E-step (eStep.close).
  */
-export function engineAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): { parts: readonly SubModel[]; names: string[]; eStep: EStepEngine } {
-  const { model, eStep } = spec.classes !== undefined ? mixtureAt(panel, spec, params) : modelAt(panel, spec, params);
+export function engineAt(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array, eStepOptions?: EStepOptions): { parts: readonly SubModel[]; names: string[]; eStep: EStepEngine } {
+  const { model, eStep } = spec.classes !== undefined ? mixtureAt(panel, spec, params) : modelAt(panel, spec, params, eStepOptions);
   return { parts: model.parts, names: model.getParameters().names, eStep };
 }
 

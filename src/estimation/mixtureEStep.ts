@@ -23,7 +23,7 @@ import { EStepPool } from '../parallel/eStepPool.js';
 import { classPartKey, MEMBERSHIP_KEY, type MixtureModel } from '../model/mixtureModel.js';
 import type { EStepEngine } from './eStep.js';
 import { ModelError } from '../errors.js';
-import { panelShards, reduceShared, shardIndex, spreadShared, type ShardedIndex } from './shards.js';
+import { noCopies, panelShards, reduceShared, shardIndex, spreadShared, type ShardedIndex } from './shards.js';
 
 /** Largest probability + count tables the mixture E-step allocates (the one-class E-step's per-row/per-unit layouts are not offered with classes). */
 export const MAX_TABLE_BYTES = 2 ** 31;
@@ -111,8 +111,8 @@ export class MixtureEStep implements EStepEngine {
     const index = {} as Record<Table, Int32Array>;
     for (const [t, part, unitSize, itemStart, specific, skip] of specs) {
       const nUnits = part.design.nPatterns;
-      const sh = sharded ? shardIndex(part.design.index, nUnits, itemStart, skip) : { index: part.design.index, nUnits, shared: new Int32Array(0) };
-      const full = (nUnits + nShards * sh.shared.length) * unitSize;
+      const sh = sharded ? shardIndex(part.design.index, nUnits, itemStart, skip, unitSize) : noCopies(part.design.index, nUnits, unitSize, nShards);
+      const full = (nUnits + sh.copyOf.length) * unitSize;
       const copies = specific ? C : 1;
       this.tables[t] = { sharded: sh, unitSize, stride: specific ? full : 0, copies, prob: alloc(copies * full), count: alloc(copies * full) };
       index[t] = share(sh.index);
@@ -190,7 +190,7 @@ export class MixtureEStep implements EStepEngine {
       if (info.sharded.shared.length === 0) continue;
       for (let c = 0; c < info.copies; c++) {
         const full = info.stride === 0 ? info.prob : info.prob.subarray(c * info.stride, (c + 1) * info.stride);
-        spreadShared(full, info.sharded, nShards, info.unitSize);
+        spreadShared(full, info.sharded);
       }
     }
     if (mode === 'counts') for (const info of Object.values(this.tables)) info.count.fill(0);
@@ -208,7 +208,7 @@ export class MixtureEStep implements EStepEngine {
         if (info.sharded.shared.length === 0) continue;
         for (let c = 0; c < info.copies; c++) {
           const full = info.stride === 0 ? info.count : info.count.subarray(c * info.stride, (c + 1) * info.stride);
-          reduceShared(full, info.sharded, nShards, info.unitSize);
+          reduceShared(full, info.sharded);
         }
       }
     }

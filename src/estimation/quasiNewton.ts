@@ -39,6 +39,18 @@ export interface QuasiNewtonOptions {
    * fall of the penalty (only visible when the ridge matters, e.g. near separation).
    */
   onStep?: (logLik: number, penalised: number) => boolean;
+  /**
+   * Coordinates of the flat vector held at their current values (a constrained maximum, e.g. a
+   * profile likelihood): their gradient entries and their rows and columns of the inverse Hessian
+   * estimate are zero, so no step moves them (BFGS keeps those rows zero: s and y vanish there).
+   */
+  fixed?: readonly number[];
+  /**
+   * Starting inverse Hessian of -F (row-major n x n), e.g. the inverse observed information of the
+   * free coordinates at a nearby maximum; coordinates whose diagonal entry is not positive there
+   * take the complete-data curvature. Restarts use the complete-data curvature.
+   */
+  initialInverse?: Float64Array;
 }
 
 export interface QuasiNewtonResult {
@@ -238,14 +250,39 @@ export function runQuasiNewton(parts: Parts, eStep: EStep, logLik: number, optio
   getFlat(parts, x);
   let ll = logLik;
   let f = ll - penalty(x, mask, ridge);
-  penalisedGradient(parts, eStep, ridge, g);
+  const fixed = options.fixed ?? [];
+  const gradient = (out: Float64Array) => {
+    penalisedGradient(parts, eStep, ridge, out);
+    for (const i of fixed) out[i] = 0;
+  };
+  const restartCurvature = () => {
+    completeDataInverse(parts, eStep, ridge, B);
+    for (const i of fixed) for (let a = 0; a < n; a++) B[i * n + a] = B[a * n + i] = 0;
+  };
+  gradient(g);
   let evaluations = 0;
   // Curvature of F would be the observed information; its forward differences (one E-step and
   // gradient per parameter) cost more than the BFGS steps they save here, and near a weakly
   // identified direction they are not even negative definite, so the complete-data curvature,
   // rescaled after the first step, is the start.
   let rescale = true;
-  completeDataInverse(parts, eStep, ridge, B);
+  let verified = !options.initialInverse;
+  if (!options.initialInverse) restartCurvature();
+  else {
+    const given = options.initialInverse;
+    if (given.length !== n * n) throw new RangeError(`initialInverse: length ${given.length}, expected ${n * n}`);
+    const own = (i: number) => given[i * n + i] > 0 && !fixed.includes(i);
+    let complete = true;
+    for (let i = 0; i < n; i++) if (!own(i) && !fixed.includes(i)) complete = false;
+    if (!complete) restartCurvature();
+    else B.fill(0);
+    for (let a = 0; a < n; a++) {
+      if (!own(a)) continue;
+      for (let b = 0; b < n; b++) B[a * n + b] = own(b) ? given[a * n + b] : 0;
+      for (let b = 0; b < n; b++) if (!own(b)) B[b * n + a] = 0;
+    }
+    rescale = false; // its scale is the observed curvature already
+  }
   let steps = 0;
   let emSteps = 0;
   let converged = false;
@@ -255,10 +292,18 @@ export function runQuasiNewton(parts: Parts, eStep: EStep, logLik: number, optio
     let gd = quadForm(B, g, n, d);
     if (!(gd > 0) || !Number.isFinite(gd)) {
       // lost positive definiteness (should not happen with the guarded update): restart
-      completeDataInverse(parts, eStep, ridge, B);
+      restartCurvature();
       gd = quadForm(B, g, n, d);
     }
     projected = 0.5 * gd;
+    if (projected < options.tolAbs && !verified) {
+      // a given curvature may understate the gain still to come far from where it was measured:
+      // confirm convergence once with the complete-data curvature
+      verified = true;
+      restartCurvature();
+      rescale = true;
+      continue;
+    }
     if (projected < options.tolAbs) {
       converged = true;
       break;
@@ -286,7 +331,7 @@ export function runQuasiNewton(parts: Parts, eStep: EStep, logLik: number, optio
       alpha = next;
     }
     if (accepted) {
-      penalisedGradient(parts, eStep, ridge, gNew);
+      gradient(gNew);
       if (bfgsUpdate(B, x, g, xTry, gNew, rescale, s, y, By)) rescale = false;
       x.set(xTry);
       g.set(gNew);
@@ -299,6 +344,11 @@ export function runQuasiNewton(parts: Parts, eStep: EStep, logLik: number, optio
       eStep.run(parts);
       for (const part of parts) part.mStep(eStep.stats, options.mStep);
       getFlat(parts, xTry);
+      if (fixed.length) {
+        // the EM step moves every coordinate: put the fixed ones back (the check below keeps F from falling)
+        for (const i of fixed) xTry[i] = x[i];
+        setFlat(parts, xTry);
+      }
       llTry = eStep.run(parts);
       evaluations += 2;
       fTry = llTry - penalty(xTry, mask, ridge);
@@ -313,8 +363,8 @@ export function runQuasiNewton(parts: Parts, eStep: EStep, logLik: number, optio
         break;
       }
       x.set(xTry);
-      penalisedGradient(parts, eStep, ridge, g);
-      completeDataInverse(parts, eStep, ridge, B);
+      gradient(g);
+      restartCurvature();
       rescale = true;
       ll = llTry;
       f = fTry;

@@ -9,9 +9,11 @@
  *   patterns [p*nCols + j]; coef [(g*nOut + c)*nCols + j] (the coefficients of the pass to run);
  *   cache: per-pattern probability table [(p*nGroups + g)*nOut + c] or null;
  *   counts: per-pattern table or per grouped unit [u*nGroups + g] with start/outcome (GroupedUnits);
- *   q [chunk], gc [chunk*gcLength + e], hm [chunk*hmLength + e]: the chunks' results.
+ *   q [chunk], gc [chunk*gcLength + e], hm [chunk*hmLength + e]: the chunks' results;
+ *   unitProbs: the grouped units' probability table [u*nGroups + g] (modes GATHER, GATHER_COMPUTE).
  */
 import { compileLogitPass, type LogitPassShape } from './compileLogitPass.js';
+import { logitTable } from './logitTable.js';
 
 /** Patterns per chunk of the M-step pass. */
 export const PASS_CHUNK = 1 << 16;
@@ -30,7 +32,14 @@ export interface LogitPassData {
   q: Float64Array;
   gc: Float64Array;
   hm: Float64Array;
+  /** With grouped units: the E-step's per-unit probability table [u*nGroups + g] the gather modes fill, or null. */
+  unitProbs?: Float64Array | null;
 }
+
+/** Mode of runPassChunk that gathers the grouped units' probabilities from `cache` into `unitProbs`. */
+export const GATHER = 16;
+/** With GATHER: compute the chunk's rows of `cache` (at `coef`) first. */
+export const GATHER_COMPUTE = 32;
 
 /** What a pass computes, as one integer (for a shared control word): grad 1, hess 2, probabilities (0 exp, 1 in, 2 out) << 2. */
 export function passMode(grad: boolean, hess: boolean, probs: LogitPassShape['probs']): number {
@@ -46,8 +55,35 @@ export function passChunks(nPatterns: number): number {
   return Math.max(1, Math.ceil(nPatterns / PASS_CHUNK));
 }
 
+/**
+ * Chunk c of the grouped units' probability table: the chunk's patterns' rows of `cache` computed
+ * at `coef` (when `compute`) by logitTable, then every unit of those patterns gathered from them
+ * into unitProbs [u*nGroups + g] = cache[(p*nGroups + g)*nOut + outcome[u]].
+ */
+function runGatherChunk(d: LogitPassData, c: number, compute: boolean, nb: Float64Array): void {
+  const { nGroups, nOut, nCols } = d.shape;
+  const p0 = c * PASS_CHUNK;
+  const p1 = Math.min(d.nPatterns, p0 + PASS_CHUNK);
+  const cache = d.cache!;
+  const out = d.unitProbs!;
+  const start = d.start!;
+  const outcome = d.outcome!;
+  if (compute) logitTable(p1 - p0, nGroups, nOut, nCols, d.patterns.subarray(p0 * nCols, p1 * nCols), d.coef, false, cache.subarray(p0 * nGroups * nOut, p1 * nGroups * nOut), nb);
+  for (let p = p0; p < p1; p++) {
+    const tb = p * nGroups * nOut;
+    for (let u = start[p]; u < start[p + 1]; u++) {
+      const o = outcome[u];
+      for (let g = 0; g < nGroups; g++) out[u * nGroups + g] = cache[tb + g * nOut + o];
+    }
+  }
+}
+
 /** Run chunk c of the pass `mode` (nb: scratch of length >= nOut, the calling thread's own). */
 export function runPassChunk(d: LogitPassData, c: number, mode: number, nb: Float64Array): void {
+  if ((mode & GATHER) !== 0) {
+    runGatherChunk(d, c, (mode & GATHER_COMPUTE) !== 0, nb);
+    return;
+  }
   const flags = modeFlags(mode);
   const pass = compileLogitPass({ ...d.shape, ...flags });
   const p0 = c * PASS_CHUNK;

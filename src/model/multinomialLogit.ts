@@ -27,7 +27,7 @@ import { newtonMaximize } from './newtonMaximize.js';
 import { logitGradientFromTable, logitPass } from './logitPass.js';
 import { logitTable } from './logitTable.js';
 import { compileLogitPass, type LogitPassShape } from './compileLogitPass.js';
-import { passChunks, passMode, reducePassChunks, runPassChunk, type LogitPassData } from './logitPassChunks.js';
+import { GATHER, GATHER_COMPUTE, passChunks, passMode, reducePassChunks, runPassChunk, type LogitPassData } from './logitPassChunks.js';
 
 export type LogitRelabel = 'initial' | 'transition' | 'emission';
 
@@ -180,16 +180,23 @@ export class MultinomialLogit implements SubModel {
    * (and `units`) the E-step's shared count table: returns the pass's data for the workers. Then
    * `useParallelPass(run)` hands the pass over; this model and its clones share both.
    */
-  shareParallelPass(counts: Float64Array, units: GroupedUnits | null): LogitPassData {
+  shareParallelPass(counts: Float64Array, units: GroupedUnits | null, unitProbs?: Float64Array): LogitPassData {
     const sab = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
     if (this.cacheBox !== null && !(this.cacheBox.table.buffer instanceof SharedArrayBuffer)) {
       const t = sab(this.cacheBox.table.length).subarray(0, this.cacheBox.table.length);
       t.set(this.cacheBox.table);
       this.cacheBox.table = t;
     }
-    const patterns = sab(this.design.patterns.length).subarray(0, this.design.patterns.length);
-    patterns.set(this.design.patterns);
+    let patterns = this.design.patterns;
+    if (!(patterns.buffer instanceof SharedArrayBuffer)) {
+      // the design (shared with clones) keeps the shared copy: one copy of the patterns, not two
+      patterns = sab(patterns.length).subarray(0, patterns.length);
+      patterns.set(this.design.patterns);
+      this.design.patterns = patterns;
+    }
     const d = this.passData(counts, units, patterns, sab);
+    // groupedProbabilities into the E-step's shared table then also runs on the pool
+    if (units !== null && unitProbs !== undefined && unitProbs.buffer instanceof SharedArrayBuffer) d.unitProbs = unitProbs;
     this.parallel.data = d;
     return d;
   }
@@ -378,6 +385,16 @@ export class MultinomialLogit implements SubModel {
       }
     };
     if (!log && this.cache !== null) {
+      const par = this.parallel;
+      const d = par.data;
+      if (par.run !== null && d !== null && d.unitProbs === out && d.start === start && d.cache === this.cache) {
+        // in chunks of patterns on the worker threads (logitPassChunks.ts GATHER): the same entries
+        const current = this.cacheCurrent();
+        if (!current) d.coef.set(this.coef);
+        par.run(current ? GATHER : GATHER | GATHER_COMPUTE);
+        if (!current) this.markCache();
+        return;
+      }
       if (!this.cacheCurrent()) {
         this.table(patterns, nPatterns, this.cache, false);
         this.markCache();

@@ -75,8 +75,12 @@ export interface SubModel {
   clone(): SubModel;
   /** Optional: whether the M-step pass runs in chunks of patterns that worker threads can share (logitPassChunks.ts). */
   readonly chunkedPass?: boolean;
-  /** Optional: move the chunked pass's inputs into shared memory, with the E-step's shared counts; returns them for the workers. */
-  shareParallelPass?(counts: Float64Array, units: GroupedUnits | null): LogitPassData;
+  /**
+   * Optional: move the chunked pass's inputs into shared memory, with the E-step's shared counts
+   * (and, with grouped units, its shared per-unit probability table, so that groupedProbabilities
+   * runs on the workers too); returns them for the workers.
+   */
+  shareParallelPass?(counts: Float64Array, units: GroupedUnits | null, unitProbs?: Float64Array): LogitPassData;
   /** Optional: run the chunked pass through `run(mode)` (worker threads; shared with clones), or in this thread again (null). */
   useParallelPass?(run: ((mode: number) => void) | null): void;
 }

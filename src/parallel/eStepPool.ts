@@ -9,13 +9,17 @@
  * Synchronous by design (Atomics.wait): the EM driver stays a plain loop.
  *   ctrl Int32Array(CTRL_LENGTH) in shared memory: [GEN] generation, [NEXT] next shard to take,
  *   [DONE] items finished, [CMD] 1 = forward-backward with counts, 2 = forward pass only, 3 = exit,
- *   4 = the chunks of M-step pass [PASS] in mode [MODE]; [FAILED] 1 when an item threw (its message
+ *   4 = the chunks of M-step pass [PASS] in mode [MODE], 5 = the reduction of the shards' count
+ *   copies (REDUCE_CHUNK shared units per item), 6 = zero the count tables' own units (ZERO_CHUNK
+ *   entries per item); [FAILED] 1 when an item threw (its message
  *   in the worker's stderr). NEXT carries the generation (see drainShards).
  */
 import { Worker } from 'node:worker_threads';
 import { createShardWork, runShard, type AnyShardInputs as ShardInputs, type ShardWork as FbWork } from '../kernels/mixtureShard.js';
+import { zeroOwnCounts, zeroOwnItems, type ShardInputs as OneClassInputs } from '../kernels/forwardBackwardShard.js';
 import { compiledUrl } from './runParallel.js';
 import { passChunks, runPassChunk, type LogitPassData } from '../model/logitPassChunks.js';
+import { reduceShardCopies } from '../kernels/shardCopies.js';
 
 export const GEN = 0;
 export const NEXT = 1;
@@ -26,7 +30,47 @@ export const FAILED = 4;
 export const PASS = 5;
 export const MODE = 6;
 export const CTRL_LENGTH = 7;
-const COMMANDS = { counts: 1, loglik: 2, exit: 3, pass: 4 } as const;
+const COMMANDS = { counts: 1, loglik: 2, exit: 3, pass: 4, reduce: 5, zero: 6 } as const;
+/** Shared units per item of the reduction of the shards' count copies (fixed, so the items are too). */
+export const REDUCE_CHUNK = 4096;
+
+/** The shard copies of one-class inputs (the mixture E-step spreads and reduces its own). */
+function copiesOf(inputs: ShardInputs): OneClassInputs['copies'] {
+  return 'copies' in inputs ? inputs.copies : undefined;
+}
+
+/** The count tables of the three blocks, in the order of inputs.copies. */
+function countTables(inputs: OneClassInputs): [Float64Array, Float64Array, Float64Array] {
+  return [inputs.cInit, inputs.cTrans, inputs.cEmis];
+}
+
+/** Items of the reduction: every block's shared units in chunks of REDUCE_CHUNK, block by block. */
+function reduceItems(inputs: ShardInputs): number {
+  let n = 0;
+  for (const sc of copiesOf(inputs) ?? []) n += Math.ceil(sc.shared.length / REDUCE_CHUNK);
+  return n;
+}
+
+/** Own count entries to zero, in items of ZERO_CHUNK (one-class inputs with copies only). */
+function zeroItems(inputs: ShardInputs): number {
+  return copiesOf(inputs) === undefined ? 0 : zeroOwnItems(inputs as OneClassInputs);
+}
+
+/** Reduction item `item` (see reduceItems). */
+function runReduceItem(inputs: OneClassInputs, item: number): void {
+  const tables = countTables(inputs);
+  let i = item;
+  for (let b = 0; b < 3; b++) {
+    const sc = inputs.copies![b];
+    const n = Math.ceil(sc.shared.length / REDUCE_CHUNK);
+    if (i < n) {
+      reduceShardCopies(tables[b], sc, i * REDUCE_CHUNK, Math.min(sc.shared.length, (i + 1) * REDUCE_CHUNK));
+      return;
+    }
+    i -= n;
+  }
+  throw new RangeError(`reduction item ${item} out of range`);
+}
 /** Bits of NEXT for the item index (items per command: at most 2^ITEM_BITS) and the generation above them. */
 const ITEM_BITS = 12;
 const ITEM_MASK = (1 << ITEM_BITS) - 1;
@@ -35,8 +79,11 @@ const GEN_MASK = (1 << (31 - ITEM_BITS)) - 1;
 export const MAX_ITEMS = ITEM_MASK;
 
 /** Items of the current command: shards, or the chunks of the M-step pass. */
-function itemCount(inputs: ShardInputs, passes: readonly LogitPassData[], ctrl: Int32Array): number {
-  return Atomics.load(ctrl, CMD) === COMMANDS.pass ? passChunks(passes[Atomics.load(ctrl, PASS)].nPatterns) : inputs.seq.length - 1;
+function itemCount(inputs: ShardInputs, passes: readonly LogitPassData[], cmd: number, pass: number): number {
+  if (cmd === COMMANDS.pass) return passChunks(passes[pass].nPatterns);
+  if (cmd === COMMANDS.reduce) return reduceItems(inputs);
+  if (cmd === COMMANDS.zero) return zeroItems(inputs);
+  return inputs.seq.length - 1;
 }
 
 /**
@@ -49,7 +96,7 @@ export function drainShards(inputs: ShardInputs, work: FbWork, passes: readonly 
   const cmd = Atomics.load(ctrl, CMD);
   const pass = Atomics.load(ctrl, PASS);
   const mode = Atomics.load(ctrl, MODE);
-  const count = cmd === COMMANDS.pass ? passChunks(passes[pass].nPatterns) : inputs.seq.length - 1;
+  const count = itemCount(inputs, passes, cmd, pass);
   const tag = (gen & GEN_MASK) << ITEM_BITS;
   for (;;) {
     const v = Atomics.load(ctrl, NEXT);
@@ -59,6 +106,8 @@ export function drainShards(inputs: ShardInputs, work: FbWork, passes: readonly 
     if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
     try {
       if (cmd === COMMANDS.pass) runPassChunk(passes[pass], s, mode, nb);
+      else if (cmd === COMMANDS.reduce) runReduceItem(inputs as OneClassInputs, s);
+      else if (cmd === COMMANDS.zero) zeroOwnCounts(inputs as OneClassInputs, s);
       else runShard(inputs, work, s, cmd === COMMANDS.counts ? 'counts' : 'loglik');
     } catch (e) {
       Atomics.store(ctrl, FAILED, 1);
@@ -71,7 +120,8 @@ export function drainShards(inputs: ShardInputs, work: FbWork, passes: readonly 
 
 /** True when every array of the inputs lives in shared memory (what the workers need). */
 export function isShared(inputs: ShardInputs): boolean {
-  return Object.values(inputs).every((v) => !ArrayBuffer.isView(v) || (v as Int32Array).buffer instanceof SharedArrayBuffer);
+  const shared = (o: object): boolean => Object.values(o).every((v) => !ArrayBuffer.isView(v) || (v as Int32Array).buffer instanceof SharedArrayBuffer);
+  return shared(inputs) && (copiesOf(inputs) ?? []).every(shared);
 }
 
 export class EStepPool {
@@ -114,9 +164,19 @@ export class EStepPool {
     this.start(COMMANDS.pass, index, mode);
   }
 
+  /** Set the count tables' own units to 0 (before run('counts')), in fixed chunks. */
+  zero(): void {
+    if (zeroItems(this.inputs) > 0) this.start(COMMANDS.zero);
+  }
+
+  /** Reduce the shards' count copies of every shared unit (after run('counts')), in shard order. */
+  reduce(): void {
+    if (reduceItems(this.inputs) > 0) this.start(COMMANDS.reduce);
+  }
+
   private start(cmd: number, pass = 0, mode = 0): void {
     const c = this.ctrl;
-    const count = cmd === COMMANDS.pass ? passChunks(this.passes[pass].nPatterns) : this.inputs.seq.length - 1;
+    const count = itemCount(this.inputs, this.passes, cmd, pass);
     if (count > MAX_ITEMS) throw new RangeError(`the E-step pool runs at most ${MAX_ITEMS} items per command, got ${count}`);
     const gen = (Atomics.load(c, GEN) + 1) & GEN_MASK;
     // first retag NEXT (with no item left), so that a thread still draining the last command can

@@ -47,6 +47,22 @@ export interface CoverageReplicate {
   estimates: number[];
   /** Per method: standard errors (null = not available) and the net complaint effect's interval. */
   methods: Record<CoverageMethod, { se: (number | null)[]; net: { estimate: number; low: number; high: number } }>;
+  /**
+   * Per parameter the profile-likelihood interval the fit reports instead of the Wald one (null
+   * bound = unbounded side), or null where the fit reports the Wald interval (both methods share it).
+   */
+  profile?: ([number | null, number | null] | null)[];
+}
+
+/**
+ * The 95% interval the fit reports for parameter j: the profile interval where the fit has one
+ * (unbounded sides as -/+Infinity), else estimate -/+ z SE; null when it reports none.
+ */
+export function reportedInterval(r: CoverageReplicate, m: CoverageMethod, j: number, z = normalQuantile(0.975)): [number, number] | null {
+  const p = r.profile?.[j];
+  if (p) return [p[0] ?? -Infinity, p[1] ?? Infinity];
+  const s = r.methods[m].se[j];
+  return s === null ? null : [r.estimates[j] - z * s, r.estimates[j] + z * s];
 }
 
 function namedTruth(d: CoverageDesign): NamedParameters {
@@ -99,14 +115,18 @@ export function coverageReplicate(payload: CoveragePayload, d: CoverageDesign): 
     const net = derivedIntervals(f, result.parameters.values, covs[i])[0];
     methods[m] = { se, net: { estimate: net.estimate, low: net.low, high: net.high } };
   });
-  return { replicate: payload.replicate, converged: result.converged, logLik: result.logLik, estimates: Array.from(result.parameters.values), methods };
+  const profile = names.map((name) => covs[0].profile?.intervals[name] ?? null);
+  return { replicate: payload.replicate, converged: result.converged, logLik: result.logLik, estimates: Array.from(result.parameters.values), methods, profile };
 }
 
 export interface CoverageRow {
   name: string;
   truth: number;
-  /** Per method: share of available 95% intervals containing the truth, and how many replicates had no SE. */
-  coverage: Record<CoverageMethod, { share: number; available: number; unavailable: number }>;
+  /**
+   * Per method: share of the reported 95% intervals (Wald, or profile where the fit reports one)
+   * containing the truth; replicates with an interval, without one, and with a profile interval.
+   */
+  coverage: Record<CoverageMethod, { share: number; available: number; unavailable: number; profiled: number }>;
   /** Mean estimate minus truth and the standard deviation of the estimates (context for the shares). */
   bias: number;
   sd: number;
@@ -123,7 +143,7 @@ export interface CoverageSummary {
   net: { truth: number; coverage: Record<CoverageMethod, number>; meanEstimate: number; sd: number; signWrong: number };
 }
 
-/** Coverage shares of 95% intervals (estimate +- z * se) over the replicates. */
+/** Coverage shares of the reported 95% intervals (see reportedInterval) over the replicates. */
 export function summarizeCoverage(reps: readonly CoverageReplicate[], d: CoverageDesign): CoverageSummary {
   const z = normalQuantile(0.975);
   const n = d.truth.names.length;
@@ -140,13 +160,15 @@ export function summarizeCoverage(reps: readonly CoverageReplicate[], d: Coverag
     for (const m of COVERAGE_METHODS) {
       let hit = 0;
       let available = 0;
+      let profiled = 0;
       for (const r of reps) {
-        const s = r.methods[m].se[j];
-        if (s === null) continue;
+        const iv = reportedInterval(r, m, j, z);
+        if (iv === null) continue;
         available++;
-        if (Math.abs(r.estimates[j] - truth) <= z * s) hit++;
+        if (r.profile?.[j]) profiled++;
+        if (iv[0] <= truth && truth <= iv[1]) hit++;
       }
-      coverage[m] = { share: available ? hit / available : NaN, available, unavailable: reps.length - available };
+      coverage[m] = { share: available ? hit / available : NaN, available, unavailable: reps.length - available, profiled };
     }
     parameters.push({ name: d.truth.names[j], truth, coverage, bias: mean(est) - truth, sd: sd(est) });
   }

@@ -30,8 +30,9 @@ export function fitCovariance(panel: Panel, result: FitResult, method: SeMethod,
       return undefined;
     case 'observed':
     case 'robust': {
-      const cov = likelihoodCovariance(panel, result.spec, result.parameters, method, options);
-      if (!result.converged) cov.notes.push('the fit did not converge: its standard errors are taken at a point that may not be the maximum');
+      // Profile-likelihood intervals need a maximum: none for a fit that did not converge.
+      const cov = likelihoodCovariance(panel, result.spec, result.parameters, method, { ...options, profile: result.converged && options.profile !== false });
+      if (!result.converged) cov.notes.push('the fit did not converge: its standard errors are taken at a point that may not be the maximum, and every 95% interval is estimate +- 1.96 SE (no profile-likelihood intervals)');
       return cov;
     }
     case 'bootstrap':

@@ -3,7 +3,8 @@ import type { Block } from '../model/subModel.js';
 import { UsageError } from '../errors.js';
 import { parseParameterName } from './parameterName.js';
 import { standardErrors, type Covariance } from '../estimation/inference/covariance.js';
-import { normalTwoSidedP, quantileSorted } from '../estimation/inference/distributions.js';
+import { normalTwoSidedP } from '../estimation/inference/distributions.js';
+import { applyReportedIntervals, displayBound, PROFILE_MARK, PROFILE_MARK_NOTE, type IntervalMethod } from './tableIntervals.js';
 
 /** One row of the parameter table. Inference columns are present only when standard errors are. */
 export interface ParameterRow {
@@ -22,6 +23,8 @@ export interface ParameterRow {
   p?: number;
   ciLow?: number;
   ciHigh?: number;
+  /** Which interval the 95% interval cells hold (tableIntervals.ts). */
+  ciMethod?: IntervalMethod;
 }
 
 export interface ParameterTable {
@@ -39,7 +42,8 @@ export type TableFormat = (typeof TABLE_FORMATS)[number];
 
 /** Column keys in output order (CSV header, JSON keys). */
 export const BASE_COLUMNS = ['name', 'block', 'state', 'outcome', 'term', 'estimate'] as const;
-export const INFERENCE_COLUMNS = ['std_error', 'z', 'p', 'ci_low', 'ci_high'] as const;
+/** ci_method: 'wald', 'profile' or 'bootstrap' (null without an interval); a profile side that is null is unbounded. */
+export const INFERENCE_COLUMNS = ['std_error', 'z', 'p', 'ci_low', 'ci_high', 'ci_method'] as const;
 
 const Z975 = 1.959963984540054;
 
@@ -82,21 +86,14 @@ export function parameterTable(fit: Pick<FitResult, 'parameters'> & { covariance
       row.p = Number.isFinite(z) ? normalTwoSidedP(z) : NaN;
       row.ciLow = values[i] - Z975 * s;
       row.ciHigh = values[i] + Z975 * s;
+      if (!Number.isNaN(row.ciLow)) row.ciMethod = 'wald';
     }
     return row;
   });
-  const reps = options.stdErrors ? undefined : fit.covariance?.bootstrap?.replicates;
-  if (reps && reps.length > 1) {
-    // bootstrap: percentile intervals over the replicates
-    rows.forEach((row, i) => {
-      if (Number.isNaN(row.stdError)) return;
-      const v = reps.map((r) => r[i]).filter(Number.isFinite).sort((a, b) => a - b);
-      row.ciLow = quantileSorted(v, 0.025);
-      row.ciHigh = quantileSorted(v, 0.975);
-    });
-  }
+  if (fit.covariance && !options.stdErrors) applyReportedIntervals(rows, names, fit.covariance);
   const table: ParameterTable = { rows, hasStdErrors: Boolean(se), warnings: options.warnings ?? [] };
   if (fit.covariance && !options.stdErrors) table.seMethod = seMethodLine(fit.covariance);
+  if (table.seMethod && rows.some((r) => r.ciMethod === 'profile')) table.seMethod += `\n${PROFILE_MARK_NOTE}`;
   return table;
 }
 
@@ -158,7 +155,9 @@ function pValue(p: number | undefined): string {
 /** A row's display cells (label, estimate; with standard errors also std. error, z, p, 95% interval), as the text and Markdown tables print them. */
 export function displayCells(r: ParameterRow, inference: boolean): string[] {
   const cells = [rowLabel(r), fixed(r.estimate)];
-  if (inference) cells.push(fixed(r.stdError), fixed(r.z, 2), pValue(r.p), Number.isNaN(r.ciLow) ? 'n/a' : `[${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]`);
+  const bound = (x: number | undefined) => (x === undefined ? '' : displayBound(x, (v) => fixed(v)));
+  const mark = r.ciMethod === 'profile' ? PROFILE_MARK : '';
+  if (inference) cells.push(fixed(r.stdError), fixed(r.z, 2), pValue(r.p), Number.isNaN(r.ciLow) ? 'n/a' : `[${bound(r.ciLow)}, ${bound(r.ciHigh)}]${mark}`);
   return cells;
 }
 
@@ -189,7 +188,10 @@ export function formatText(table: ParameterTable): string {
   return out.join('\n') + '\n';
 }
 
-/** Machine formats: a standard error that is not available (and its z, p, interval) is null in JSON, NA in CSV. */
+/**
+ * Machine formats: a standard error that is not available (and its z, p, interval) is null in JSON,
+ * NA in CSV; so is an unbounded side of a profile interval (ci_method 'profile').
+ */
 function machineRecord(r: ParameterRow, inference: boolean): Record<string, string | number | null> {
   const rec: Record<string, string | number | null> = { name: r.name, block: r.block, ...(r.class !== undefined ? { class: r.class } : {}), state: r.state, outcome: r.outcome, term: r.term, estimate: r.estimate };
   if (inference) {
@@ -199,6 +201,7 @@ function machineRecord(r: ParameterRow, inference: boolean): Record<string, stri
     rec.p = v(r.p);
     rec.ci_low = v(r.ciLow);
     rec.ci_high = v(r.ciHigh);
+    rec.ci_method = r.ciMethod ?? null;
   }
   return rec;
 }

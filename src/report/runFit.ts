@@ -187,7 +187,8 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
  */
 export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
   const result = fitForRun(panel, options);
-  const run = finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress }), options, panelWarnings);
+  const threads = options.threads ?? defaultThreads();
+  const run = finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress, threads }), options, panelWarnings);
   return withSelectionComparison(run, options);
 }
 
@@ -196,6 +197,7 @@ export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = 
   const result = fitForRun(panel, options);
   const covariance = await fitCovarianceAsync(panel, result, options.se ?? DEFAULT_SE_METHOD, {
     onProgress: options.onSeProgress,
+    threads: options.threads ?? defaultThreads(),
     bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
   });
   return withSelectionComparison(finishFitRun(panel, result, covariance, options, panelWarnings), options);

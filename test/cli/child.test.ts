@@ -34,7 +34,7 @@ describe('bin/squeaky.js as a child process', () => {
     expect(readdirSync(out).sort()).toEqual(['effects.json', 'fit.json', 'parameters.csv']);
     const t = runCliChild(['table', join(out, 'fit.json'), '--format', 'csv']);
     expect(t.code).toBe(0);
-    expect(t.stdout.split('\n')[0]).toBe('name,block,state,outcome,term,estimate,std_error,z,p,ci_low,ci_high');
+    expect(t.stdout.split('\n')[0]).toBe('name,block,state,outcome,term,estimate,std_error,z,p,ci_low,ci_high,ci_method');
   });
 
   it('bad usage exits 2 with one message and writes nothing', () => {

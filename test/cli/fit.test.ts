@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../helpers/runCli.js';
@@ -80,7 +80,15 @@ describe('squeaky fit (in-process)', () => {
     expect(tty.code).toBe(0);
     expect(tty.stderr).toMatch(/\rstart 1\/2 {2}iteration 1 {2}log-likelihood -\d+\.\d{4} {2}change/);
     const asked = await runCli(['fit', ws.panel, ...FAST, '--max-iter', '3', '--progress', '--out', join(ws.dir, 'p2')]);
-    expect(asked.stderr.split('\n').filter((l) => l.startsWith('start 2/2')).length).toBe(3);
+    const lines = asked.stderr.split('\n');
+    expect(lines.filter((l) => l.startsWith('start 2/2')).length).toBe(3);
+    // reading: the megabytes read, ending at the file's size; standard errors: the last parameter of each step
+    const size = (statSync(ws.panel).size / 1e6).toFixed(0);
+    expect(lines).toContain(`reading: ${size} of ${size} MB (100%); checking and ordering the rows`);
+    expect(lines.filter((l) => l.startsWith('[') && l.includes('] designs: ')).length).toBe(4); // initial, transition, emission, patterns
+    expect(lines.some((l) => /^standard errors: observed information (\d+)\/\1 parameters$/.test(l))).toBe(true);
+    // --max-iter 3 stops before convergence: no likelihood intervals (profiles) around a point that is not a maximum
+    expect(lines.some((l) => l.startsWith('standard errors: likelihood-interval checks'))).toBe(false);
     const quiet = await runCli(['fit', ws.panel, ...FAST, '--max-iter', '3', '--quiet', '--out', join(ws.dir, 'p3')], { errIsTTY: true });
     expect(quiet.stderr).toBe('');
     expect(quiet.stdout).toContain('Net effect');

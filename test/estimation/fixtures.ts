@@ -5,7 +5,7 @@
 import type { Panel } from '../../src/data/panel.js';
 import type { ModelSpec } from '../../src/estimation/spec.js';
 import { Rng } from '../../src/estimation/rng.js';
-import { buildModelDesigns } from '../../src/estimation/fit.js';
+import { buildModelDesigns, fit } from '../../src/estimation/fit.js';
 import { createModel, type HmmModel } from '../../src/model/hmmModel.js';
 import { EStep, type EStepOptions, type EmissionTables } from '../../src/estimation/eStep.js';
 import type { ObservedUnits, SubModel } from '../../src/model/subModel.js';
@@ -101,6 +101,20 @@ export function simulatedProblem(seed: number, spec: ModelSpec, lengths: number[
   const params = randomParameters(truth, rng, opts.scale ?? 1);
   const states = simulateVoice(panel, spec, truth, rng, opts.missing ?? 0);
   return { panel, spec, truth, params, states };
+}
+
+/**
+ * A two-state problem with an emission covariate z that is 1 on one row only (a neutral, the
+ * reference voice): the complaint slope on z is driven to the boundary. Fitted with one start.
+ */
+export function boundarySlopeProblem() {
+  const spec0 = makeSpec({ nStates: 2 });
+  const p = simulatedProblem(34, spec0, Array.from({ length: 200 }, () => 15), { scale: 0.8 });
+  const z = new Float64Array(p.panel.voice.length);
+  z[p.panel.voice.findIndex((v) => v === 2)] = 1;
+  p.panel.columns.z = z;
+  const spec = makeSpec({ nStates: 2, formulas: { ...spec0.formulas, emission: '~ z' } });
+  return { panel: p.panel, spec, result: fit(p.panel, spec, { starts: 0 }) };
 }
 
 /**

@@ -36,16 +36,53 @@ describe('panel shards', () => {
 
   it('units used by several shards get a copy per shard; reduce adds the copies in shard order', () => {
     // items 0..5 in shards [0, 3) and [3, 6); unit 1 is used by both, units 0 and 2 by one each
-    const sh = shardIndex(Int32Array.from([0, 1, 1, 1, 2, 2]), 3, Int32Array.from([0, 3, 6]));
+    const sh = shardIndex(Int32Array.from([0, 1, 1, 1, 2, 2]), 3, Int32Array.from([0, 3, 6]), undefined, 2);
     expect(Array.from(sh.shared)).toEqual([1]);
     expect(Array.from(sh.index)).toEqual([0, 3, 3, 4, 2, 2]); // copy of unit 1 for shard s: 3 + s
     const table = Float64Array.from([1, 2, 3, 4, 5, 6, 0, 0, 0, 0]); // unit size 2: 3 units + 2 copies
-    spreadShared(table, sh, 2, 2);
+    spreadShared(table, sh);
     expect(Array.from(table)).toEqual([1, 2, 3, 4, 5, 6, 3, 4, 3, 4]);
     const counts = Float64Array.from([0, 0, 0, 0, 0, 0, 0.1, 0.2, 0.7, 1e-17]);
-    reduceShared(counts, sh, 2, 2);
+    reduceShared(counts, sh);
     expect(counts[2]).toBe(0 + 0.1 + 0.7);
     expect(counts[3]).toBe(0 + 0.2 + 1e-17);
+  });
+
+  it('a shard holds copies only of the shared units it uses, reduced in shard order', () => {
+    // shards [0, 2), [2, 4), [4, 6); unit 0 is used by shards 0 and 2, unit 1 by shards 0 and 1, unit 2 by shard 1 only
+    const sh = shardIndex(Int32Array.from([0, 1, 1, 2, 0, 0]), 3, Int32Array.from([0, 2, 4, 6]));
+    expect(Array.from(sh.shared)).toEqual([0, 1]);
+    expect(Array.from(sh.copyStart)).toEqual([0, 2, 3, 4]); // shard 0: copies 0, 1; shard 1: copy 2; shard 2: copy 3
+    expect(Array.from(sh.copyOf)).toEqual([0, 1, 1, 0]);
+    expect(Array.from(sh.index)).toEqual([3, 4, 5, 2, 6, 6]);
+    const counts = Float64Array.from([9, 9, 0, 0.25, 0.5, 0.125, 1]);
+    reduceShared(counts, sh);
+    expect(Array.from(counts.subarray(0, 3))).toEqual([0.25 + 1, 0.5 + 0.125, 0]);
+  });
+
+  it('grouped probabilities on the pool (kept table current or recomputed) have the bits of the in-thread ones', () => {
+    const big = makeSpec({ nStates: 2, formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: '~ stock(intervention, 0.8) + x' } });
+    // two separate models (clones would share the kept table)
+    const [one, two] = [1, 2].map((threads) => {
+      const { panel, model: m } = layoutProblem(big, Array.from({ length: 300 }, () => 230), 4, 0.1);
+      expect(m.parts[2].chunkedPass).toBe(true);
+      return { m, e: eStepWithLayout(m, panel, 'units', { threads }) };
+    });
+    const model = one.m;
+    try {
+      const params = model.getParameters().values.slice();
+      for (let it = 0; it < 3; it++) {
+        const lls = [one, two].map(({ m, e }) => {
+          m.setParameters(params.map((x, i) => x + 0.01 * it * Math.sin(i))); // a new point: the kept table is recomputed
+          return [e.run(m.parts), Array.from(e.probs.emission)] as const;
+        });
+        expect(lls[1][0]).toBe(lls[0][0]);
+        expect(lls[1][1]).toEqual(lls[0][1]);
+      }
+    } finally {
+      two.e.close();
+      one.e.close();
+    }
   });
 
   for (const layout of ['patterns', 'units'] as const) {

@@ -177,10 +177,13 @@ export async function runCase(seed: number, index: number, base: FuzzBase, famil
   if (ms > CASE_MS) problems.push(`took ${Math.round(ms)} ms (bound ${CASE_MS})`);
   const after = listing(caseDir);
   const inputText = inputs.join('\n');
-  // The one documented null: a standard error (with its z, p and interval) that is not available,
-  // in the table's JSON format (README "squeaky table"). Any other null is a defect.
-  const NOT_AVAILABLE = /"(std_error|z|p|ci_low|ci_high)": null/g;
-  const bad = (s: string): string[] => ['NaN', 'Infinity', 'null'].filter((w) => new RegExp(`\\b${w}\\b`).test(s.replace(NOT_AVAILABLE, '')) && !inputText.includes(w));
+  // The documented nulls: a standard error (with its z, p and interval) that is not available, or an
+  // unbounded side of a profile-likelihood interval, in the table's JSON format (README "squeaky
+  // table"), and an unbounded side in fit.json's covariance.profile intervals ([low, high] pairs).
+  // Any other null is a defect.
+  const NOT_AVAILABLE = /"(std_error|z|p|ci_low|ci_high|ci_method)": null/g;
+  const UNBOUNDED = /\[\s*null\s*,\s*(-?[0-9][0-9.e+-]*|null)\s*\]|\[\s*-?[0-9][0-9.e+-]*\s*,\s*null\s*\]/g;
+  const bad = (s: string): string[] => ['NaN', 'Infinity', 'null'].filter((w) => new RegExp(`\\b${w}\\b`).test(s.replace(NOT_AVAILABLE, '').replace(UNBOUNDED, '')) && !inputText.includes(w));
   for (const w of bad(r.stdout)) problems.push(`${w} on stdout`);
   if (r.code === 2) {
     const changed = [...after.keys()].filter((k) => before.get(k) !== after.get(k));

@@ -77,7 +77,7 @@ describe('parameter table', () => {
     assertClose(r.p as number, 5.733031437583878e-7, { rtol: 1e-6 });
     assertClose([r.ciLow as number, r.ciHigh as number], [1.5 - 1.959963984540054 * 0.3, 1.5 + 1.959963984540054 * 0.3], { atol: 1e-12 });
     const rows = parse(formatTable(t, 'csv'), { columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0])).toEqual(['name', 'block', 'state', 'outcome', 'term', 'estimate', 'std_error', 'z', 'p', 'ci_low', 'ci_high']);
+    expect(Object.keys(rows[0])).toEqual(['name', 'block', 'state', 'outcome', 'term', 'estimate', 'std_error', 'z', 'p', 'ci_low', 'ci_high', 'ci_method']);
     expect(Number(rows[2].std_error)).toBe(se[2]);
     expect(formatTable(t, 'text')).toContain('95% interval');
     expect(() => parameterTable(fit, { stdErrors: [1, 2] })).toThrow(RangeError);

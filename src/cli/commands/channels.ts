@@ -26,7 +26,10 @@ every transition term that reads it; both are removed by parsing the formulas, a
 lists what was removed. Each restricted model is tested against the full model (likelihood
 ratio, chi-square with df = the parameters removed). The naive-model bias sets the net effect of
 an intervention on expected complaints and compliments, as the model without the propensity
-channel estimates it, next to the full model's.
+channel estimates it, next to the full model's; then the two models' relationship channels (the
+propensity-free model reads complaints the propensity channel creates as worse states, and so
+understates the relationship improvement), the propensity channel the full model's net figure
+adds, and the long-run totals.
 
 Examples:
   $ squeaky channels data/example-panel.csv

@@ -38,17 +38,37 @@ interface FitFlags extends ModelFlags {
   classFormula?: string;
 }
 
+/** Off a terminal, fast progress (reading, standard errors) is printed at most this often. */
+const PROGRESS_EVERY_MS = 2000;
+
 /** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
 function progressPrinter(io: CliIO): {
   update: (p: FitProgress) => void;
   se: (phase: string, done: number, total: number) => void;
   bootstrap: (p: BootstrapProgress) => void;
+  reading: (bytesRead: number, totalBytes: number) => void;
   phase: (d: string) => void;
   done: () => void;
 } {
   let shown = false;
   const t0 = Date.now();
+  // off a terminal, a line at most every PROGRESS_EVERY_MS for steps that come fast, and the last
+  let last = -Infinity;
+  const due = (final: boolean): boolean => {
+    const now = Date.now();
+    if (!final && now - last < PROGRESS_EVERY_MS) return false;
+    last = now;
+    return true;
+  };
   return {
+    reading: (bytesRead, totalBytes) => {
+      const mb = (b: number): string => (b / 1e6).toFixed(0);
+      const end = bytesRead >= totalBytes ? '; checking and ordering the rows' : '';
+      const line = `reading: ${mb(bytesRead)} of ${mb(totalBytes)} MB (${((100 * bytesRead) / totalBytes).toFixed(0)}%)${end}`;
+      if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
+      else if (due(bytesRead >= totalBytes)) io.err(line + '\n');
+      shown = true;
+    },
     phase: (d) => {
       if (shown && io.errIsTTY) io.err('\n');
       shown = false;
@@ -61,9 +81,10 @@ function progressPrinter(io: CliIO): {
       shown = true;
     },
     se: (phase, done, total) => {
-      const line = `standard errors: ${phase === 'scores' ? 'customer scores' : 'observed information'} ${done}/${total} parameters`;
+      const what = phase === 'scores' ? 'customer scores' : phase === 'bounds' ? 'likelihood-interval checks' : 'observed information';
+      const line = `standard errors: ${what} ${done}/${total} parameters`;
       if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
-      else if (done === total) io.err(line + '\n');
+      else if (due(done === total)) io.err(line + '\n');
       shown = true;
     },
     update: (p) => {
@@ -174,7 +195,7 @@ Examples:
           transitionType,
           sharedSlopes: f.sharedSlopes,
           referenceVoice: f.reference,
-          read: { labels, ...panelReadOptions(f) },
+          read: { labels, ...panelReadOptions(f), onProgress: show ? progress.reading : undefined },
           starts,
           finish,
           seed,

@@ -224,7 +224,7 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
     throw new ModelError(`the bootstrap failed: ${failures.length} of ${B} replicate fits failed${failures.length ? ` (first: ${failures[0]})` : ''}`);
   }
   const matrix = sampleCovariance(kept, n);
-  const observed = likelihoodCovariance(panel, spec, fit.parameters, 'observed');
+  const observed = likelihoodCovariance(panel, spec, fit.parameters, 'observed', { profile: false });
   const { unavailable, notes } = unstableParameters(names, matrix, observed.unavailable);
   if (relabelled > 0) notes.push(`${relabelled} of ${kept.length} bootstrap replicates came back with their ${spec.classes ? 'classes or states' : 'states'} in another order and were matched to the full-sample ${spec.classes ? 'classes and states' : 'states'}`);
   for (const f of failures.slice(0, 3)) notes.push(`bootstrap ${f}`);

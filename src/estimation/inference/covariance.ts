@@ -19,6 +19,17 @@ export interface BootstrapSummary {
   notConverged: number;
 }
 
+/**
+ * Profile-likelihood 95% intervals of the parameters whose Wald interval is not trusted
+ * (profileLikelihood.ts, profileSelection.ts); tables show them in place of estimate +- 1.96 SE.
+ */
+export interface ProfileSummary {
+  /** How far from the estimate each side was searched (log-odds units). */
+  cap: number;
+  /** Per profiled parameter [low, high]; null = unbounded on that side (not closed within `cap`). */
+  intervals: Record<string, [number | null, number | null]>;
+}
+
 export interface Covariance {
   method: CovarianceMethod;
   /** Parameter names, the fit's order. */
@@ -30,6 +41,7 @@ export interface Covariance {
   /** One line per reason a parameter is unavailable (for the warnings footer). */
   notes: string[];
   bootstrap?: BootstrapSummary;
+  profile?: ProfileSummary;
 }
 
 /** Standard errors in `names` order; NaN for unavailable parameters (tables print "n/a"). */

@@ -11,61 +11,74 @@
 import type { Panel } from '../../data/panel.js';
 import { engineAt } from '../fit.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
-import type { Covariance } from './covariance.js';
+import type { Covariance, ProfileSummary } from './covariance.js';
 import { customerScores, observedInformation, scoreOuterProduct } from './information.js';
-import { invertInformation, sandwich } from './invertInformation.js';
+import { invertInformation, sandwich, type InvertedInformation } from './invertInformation.js';
+import { PROFILE_CAP, profileIntervals } from './profileLikelihood.js';
+import { profileCandidates, profileNote, unboundedAlone, waldEndpointFalls } from './profileSelection.js';
 import type { EStepEngine as EStep } from '../eStep.js';
 import type { SubModel } from '../../model/subModel.js';
-import { getFlat, nParamsOf, setFlat } from '../quasiNewton.js';
 
 type EStepParts = readonly SubModel[];
 
-/**
- * How far (log-odds units) a parameter is moved alone to see whether its likelihood interval is
- * bounded, and the fall of the log-likelihood that bounds a 95% interval (chi-square(1) 0.95 / 2).
- */
-export const FAR = 30;
-export const HALF_CHI2_95 = 1.920729410347062;
+/** Kept for callers of the earlier names: the cap of the profile search and the 95% fall. */
+export { PROFILE_CAP as FAR, HALF_CHI2_95 } from './profileLikelihood.js';
 
-const unboundedNote = (names: string) =>
-  `the 95% intervals of ${names} understate the uncertainty: moving ${names.includes(',') ? 'each' : 'it'} alone by ${FAR} on the log-odds scale lowers the log-likelihood by less than ${HALF_CHI2_95.toFixed(2)}, so ${names.includes(',') ? 'their' : 'its'} likelihood interval is unbounded on one side (too few informative observations, e.g. a transition rarely seen after an intervention)`;
+/** A rise of the log-likelihood above this along a screening line shows the point is not a maximum. */
+const NOT_A_MAXIMUM = 1e-3;
 
 /**
- * Parameters whose 95% likelihood interval is unbounded: the log-likelihood with every other
- * parameter at its estimate stays within HALF_CHI2_95 of the maximum FAR units away on one side.
- * (Holding the others fixed understates the profile likelihood, so the profile interval is
- * unbounded too.) The curvature at the maximum says nothing useful about such a parameter. The
- * parts are left at their parameters.
+ * Profile-likelihood intervals of the parameters whose Wald interval cannot be trusted
+ * (profileSelection.ts), with one note each. The parts are left at their parameters.
  */
-function unboundedParameters(parts: EStepParts, eStep: EStep): number[] {
-  const n = nParamsOf(parts);
-  const theta = new Float64Array(n);
-  getFlat(parts, theta);
-  const ll0 = eStep.logLik(parts);
-  const x = Float64Array.from(theta);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (const dir of [-1, 1]) {
-      x[i] = theta[i] + dir * FAR;
-      setFlat(parts, x);
-      const ll = eStep.logLik(parts);
-      if (ll > ll0 - HALF_CHI2_95) {
-        out.push(i);
-        break;
-      }
-    }
-    x[i] = theta[i];
+function profileSummary(
+  parts: EStepParts,
+  eStep: EStep,
+  inv: InvertedInformation,
+  names: readonly string[],
+  ridge?: number,
+  onProgress?: (done: number, total: number) => void,
+): { profile: ProfileSummary; notes: string[] } {
+  const n = names.length;
+  const llMax = eStep.logLik(parts);
+  const falls = waldEndpointFalls(parts, eStep, inv.matrix, llMax);
+  const alone = unboundedAlone(parts, eStep, llMax);
+  // Along a line through a maximum the log-likelihood cannot rise (beyond rounding): where it does,
+  // the point is not a maximum and likelihood intervals around it mean nothing.
+  if (falls.some((f) => f < -NOT_A_MAXIMUM)) {
+    return { profile: { cap: PROFILE_CAP, intervals: {} }, notes: ['no profile-likelihood intervals: the log-likelihood rises away from the estimates, which are not at a maximum; every 95% interval is estimate +- 1.96 SE'] };
   }
-  setFlat(parts, theta);
-  return out;
+  const candidates = profileCandidates(inv.unavailable, falls, alone, n);
+  const halfWidth = Float64Array.from({ length: n }, (_, j) => (inv.matrix[j * n + j] > 0 ? 1.959963984540054 * Math.sqrt(inv.matrix[j * n + j]) : NaN));
+  const known = new Map(candidates.map((c) => [c.index, { low: c.unboundedLow, high: c.unboundedHigh }]));
+  const intervals = candidates.map((c, k) => {
+    const [iv] = profileIntervals(parts, eStep, [c.index], halfWidth, inv.matrix, { knownUnbounded: known, ridge });
+    onProgress?.(k + 1, candidates.length);
+    return iv;
+  });
+  const profile: ProfileSummary = { cap: PROFILE_CAP, intervals: {} };
+  const notes = candidates.map((c, k) => {
+    profile.intervals[names[c.index]] = [intervals[k].low, intervals[k].high];
+    return profileNote(names[c.index], intervals[k], c.reason);
+  });
+  return { profile, notes };
 }
 
 /** The covariance methods computed from the likelihood at the fit (the bootstrap refits). */
 export type LikelihoodCovarianceMethod = 'observed' | 'robust';
 
 export interface CovarianceOptions {
-  /** Progress of the 2n evaluations: phase, done, total. */
-  onProgress?: (phase: 'information' | 'scores', done: number, total: number) => void;
+  /** Progress of the 2n evaluations (and of the likelihood intervals, 'bounds': one step per profiled parameter): phase, done, total. */
+  onProgress?: (phase: 'information' | 'scores' | 'bounds', done: number, total: number) => void;
+  /** Threads of the E-steps (default 1; the same numbers for every value). */
+  threads?: number;
+  /**
+   * Profile-likelihood intervals for the parameters whose Wald interval is not trusted (default
+   * true; the bootstrap, whose intervals are percentiles, turns them off).
+   */
+  profile?: boolean;
+  /** Ridge of the fit, climbed by the profile's constrained maxima (default 1e-8). */
+  ridge?: number;
 }
 
 /**
@@ -79,17 +92,26 @@ export function likelihoodCovariances(
   methods: readonly LikelihoodCovarianceMethod[],
   options: CovarianceOptions = {},
 ): Covariance[] {
-  const { parts, names, eStep } = engineAt(panel, spec, params);
+  const { parts, names, eStep } = engineAt(panel, spec, params, { threads: options.threads });
+  try {
+    return covariancesAt(parts, names, eStep, methods, options);
+  } finally {
+    eStep.close?.();
+  }
+}
+
+function covariancesAt(parts: EStepParts, names: string[], eStep: EStep, methods: readonly LikelihoodCovarianceMethod[], options: CovarianceOptions): Covariance[] {
   const model = { parts };
   const n = names.length;
-  const progress = (phase: 'information' | 'scores') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
+  const progress = (phase: 'information' | 'scores' | 'bounds') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
   const info = observedInformation(model.parts, eStep, { onProgress: progress('information') });
   const inv = invertInformation(info, names);
-  // A warning, not a removal: removing them would hold them fixed in the others' standard errors
-  // (understating, e.g., their own transition's intercept: coverage 0.925 instead of 0.955 in
-  // benchmarks/coverage.mjs), and leave only the replicates whose interval happens to be bounded.
-  const unbounded = unboundedParameters(model.parts, eStep).filter((i) => !inv.unavailable.includes(i));
-  if (unbounded.length) inv.notes.push(unboundedNote(unbounded.map((i) => names[i]).join(', ')));
+  // Parameters whose Wald interval cannot be trusted get a profile-likelihood interval (with a
+  // note each) rather than losing their standard error: removing it would hold them fixed in the
+  // others' standard errors (understating, e.g., their own transition's intercept: coverage 0.925
+  // instead of 0.955 in benchmarks/coverage.mjs).
+  const prof = options.profile === false ? undefined : profileSummary(model.parts, eStep, inv, names, options.ridge, progress('bounds'));
+  if (prof) inv.notes.push(...prof.notes);
   const unavailable = inv.unavailable.map((i) => names[i]);
   let scores: Float64Array | undefined;
   return methods.map((method) => {
@@ -99,7 +121,9 @@ export function likelihoodCovariances(
       matrix = sandwich(inv, scoreOuterProduct(scores, eStep.nSeq, n), n);
     }
     matrix = Float64Array.from(matrix, (x) => (Number.isFinite(x) ? x : 0));
-    return { method, names: [...names], matrix, unavailable: [...unavailable], notes: [...inv.notes] };
+    const cov: Covariance = { method, names: [...names], matrix, unavailable: [...unavailable], notes: [...inv.notes] };
+    if (prof && Object.keys(prof.profile.intervals).length) cov.profile = { cap: prof.profile.cap, intervals: { ...prof.profile.intervals } };
+    return cov;
   });
 }
 

@@ -16,6 +16,9 @@ import { sharePanel } from '../../parallel/sharePanel.js';
 import type { ComparisonTable } from '../comparisonTable.js';
 import { specFor, type FitRun } from '../runFit.js';
 import { FIT_JOB, type FitJobResult, type PlainFitOptions } from './fitJob.js';
+import { biasSentences, channelEffectsOf, type ChannelEffects, type NetEffect } from './biasSentences.js';
+
+export { biasSentences, channelEffectsOf, type ChannelEffects, type ChannelSplit, type NetEffect } from './biasSentences.js';
 
 export const CHANNEL_MODELS = ['full', 'no-propensity', 'no-relationship', 'neither'] as const;
 export type ChannelModel = (typeof CHANNEL_MODELS)[number];
@@ -44,11 +47,6 @@ export interface ChannelTest extends LikelihoodRatioTest {
   channel: string;
 }
 
-export interface NetEffect {
-  complaint: number;
-  compliment: number;
-}
-
 export interface ChannelsResult {
   states: number;
   horizon: number;
@@ -57,6 +55,8 @@ export interface ChannelsResult {
   tests: ChannelTest[];
   /** Net effect of one intervention over the horizon (expected counts, with minus without), by model; undefined without an effects report. */
   netEffects: Partial<Record<ChannelModel, NetEffect>>;
+  /** The same by channel (relationship, propensity, net), over the horizon and in the long run, by model. */
+  channelEffects: Partial<Record<ChannelModel, ChannelEffects>>;
   /** The naive-model bias in plain words. */
   bias: string[];
   table: ComparisonTable;
@@ -73,27 +73,6 @@ export function channelFormulas(emission: string, transition: string, columns: s
 }
 
 const voiceNet = (run: FitRun, voice: string): number => run.effects?.net.effects[voice]?.net ?? NaN;
-
-function amount(x: number, noun: string): string {
-  if (!Number.isFinite(x)) return `an unknown number of ${noun}s`;
-  return `${Math.abs(x).toFixed(3)} ${x <= 0 ? 'fewer' : 'more'} ${noun}s`;
-}
-
-/** Plain-words comparison of the propensity-free model's net effect with the full model's. */
-export function biasSentences(full: NetEffect, naive: NetEffect, horizon: number): string[] {
-  const out = [
-    `A model that ignores the squeaky wheel (no propensity channel) puts the value of an intervention at ${amount(naive.complaint, 'complaint')} ` +
-      `and ${amount(naive.compliment, 'compliment')} over ${horizon} periods; the full model at ${amount(full.complaint, 'complaint')} and ${amount(full.compliment, 'compliment')}.`,
-  ];
-  const d = naive.complaint - full.complaint;
-  if (Number.isFinite(d) && d !== 0) {
-    out.push(
-      `Ignoring the propensity channel puts the intervention's effect on expected complaints ${Math.abs(d).toFixed(3)} ${d > 0 ? 'higher (worse)' : 'lower (better)'} ` +
-        `than the full model does: it ${d > 0 ? 'understates' : 'overstates'} the value of intervening.`,
-    );
-  }
-  return out;
-}
 
 /** The channel comparison on a panel in memory; `fullRun` reuses a fit of the full model with the same options. */
 export async function runChannelsOnPanel(panel: Panel, options: ChannelsOptions, fullRun?: FitRun): Promise<ChannelsResult> {
@@ -138,10 +117,16 @@ export async function runChannelsOnPanel(panel: Panel, options: ChannelsOptions,
   for (const f of fits) if (!f.converged) warnings.push(`the ${f.model} model did not converge: ${f.run.fit.status}`);
   const horizon = full.run.effects?.horizon ?? options.horizon ?? 30;
   const netEffects: Partial<Record<ChannelModel, NetEffect>> = {};
-  for (const f of fits) if (f.run.effects) netEffects[f.model] = { complaint: voiceNet(f.run, 'complaint'), compliment: voiceNet(f.run, 'compliment') };
-  const bias = netEffects.full && netEffects['no-propensity'] ? biasSentences(netEffects.full, netEffects['no-propensity'], horizon) : ['No naive-model bias: the intervention-effect report could not be computed for these formulas (see the fits\' warnings).'];
+  const channelEffects: Partial<Record<ChannelModel, ChannelEffects>> = {};
+  for (const f of fits) {
+    if (!f.run.effects) continue;
+    netEffects[f.model] = { complaint: voiceNet(f.run, 'complaint'), compliment: voiceNet(f.run, 'compliment') };
+    channelEffects[f.model] = channelEffectsOf(f.run.effects);
+  }
+  const split = channelEffects.full && channelEffects['no-propensity'] ? { full: channelEffects.full, naive: channelEffects['no-propensity'] } : undefined;
+  const bias = netEffects.full && netEffects['no-propensity'] ? biasSentences(netEffects.full, netEffects['no-propensity'], horizon, split) : ['No naive-model bias: the intervention-effect report could not be computed for these formulas (see the fits\' warnings).'];
   const table = channelsTable(spec.nStates, removed, fits, tests, netEffects, bias, warnings, horizon);
-  return { states: spec.nStates, horizon, removed, fits, tests, netEffects, bias, table, warnings };
+  return { states: spec.nStates, horizon, removed, fits, tests, netEffects, channelEffects, bias, table, warnings };
 }
 
 /** `squeaky channels`: read the panel and compare the channels. */

@@ -5,7 +5,7 @@ import { observedCovariance, robustCovariance, likelihoodCovariances } from '../
 import { standardErrors } from '../../../src/estimation/inference/covariance.js';
 import { simulate } from '../../../src/estimation/simulate.js';
 import type { ModelSpec, NamedParameters } from '../../../src/estimation/spec.js';
-import { makeSpec, simulatedProblem } from '../fixtures.js';
+import { boundarySlopeProblem, makeSpec, simulatedProblem } from '../fixtures.js';
 import { assertClose } from '../../helpers/assert.js';
 import { TRUTH_SPEC, truthParameters } from '../../cli/fixtures.js';
 
@@ -92,13 +92,8 @@ describe('observed covariance', () => {
   }
 
   it('gives no standard error to a slope informed by one row (its probability driven to the boundary), never NaN', () => {
-    const spec0 = makeSpec({ nStates: 2 });
-    const p = simulatedProblem(34, spec0, Array.from({ length: 200 }, () => 15), { scale: 0.8 });
-    const z = new Float64Array(p.panel.voice.length);
-    z[p.panel.voice.findIndex((v) => v === 2)] = 1; // one neutral (reference) voice
-    p.panel.columns.z = z;
-    const spec = makeSpec({ nStates: 2, formulas: { ...spec0.formulas, emission: '~ z' } });
-    const r = fit(p.panel, spec, { starts: 0 });
+    const { panel, spec, result: r } = boundarySlopeProblem();
+    const p = { panel };
     const cov = observedCovariance(p.panel, spec, r.parameters);
     const slope = r.parameters.names.indexOf('emission[1]:complaint:z');
     expect(cov.unavailable).toContain('emission[1]:complaint:z');
