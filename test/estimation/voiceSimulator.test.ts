@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { voiceSimulator } from '../../src/estimation/simulateVoices.js';
 import { buildModelDesigns } from '../../src/estimation/fit.js';
 import { Rng } from '../../src/estimation/rng.js';
-import { createModel } from '../../src/model/hmmModel.js';
+import { createModel, type ModelDesigns } from '../../src/model/hmmModel.js';
+import type { SubModel } from '../../src/model/subModel.js';
 import { covariatePanel, makeSpec, randomParameters } from './fixtures.js';
 import { buildMixtureDesigns } from '../../src/estimation/fitMixture.js';
 import { createMixtureModel } from '../../src/model/mixtureModel.js';
@@ -15,26 +16,27 @@ const designs = buildModelDesigns(panel, spec);
 const model = createModel(spec, designs, panel.offsets);
 const values = randomParameters(model, new Rng(5), 1.2);
 
-/** Exact marginal P(state) and P(voice) per row, propagated from each row's raw design row. */
-function exactMarginals() {
+const row = (d: { names: string[]; values: Float64Array }, r: number) => d.values.subarray(r * d.names.length, (r + 1) * d.names.length);
+
+/** Exact marginal P(state) and P(voice) per row of `m` (a one-class model's parts), propagated from each row's raw design row. */
+function exactMarginals(m: { parts: readonly SubModel[] } = model, d: ModelDesigns = designs) {
   const K = 2;
   const V = 3;
-  const row = (d: { names: string[]; values: Float64Array }, r: number) => d.values.subarray(r * d.names.length, (r + 1) * d.names.length);
   const state: number[][] = [];
   const voice: number[][] = [];
   for (let i = 0; i < 2; i++) {
     let p = new Float64Array(K);
     for (let r = panel.offsets[i]; r < panel.offsets[i + 1]; r++) {
-      if (r === panel.offsets[i]) model.parts[0].probabilitiesFor(row(designs.initial, r), 1, p);
+      if (r === panel.offsets[i]) m.parts[0].probabilitiesFor(row(d.initial, r), 1, p);
       else {
         const a = new Float64Array(K * K);
-        model.parts[1].probabilitiesFor(row(designs.transition, r), 1, a);
+        m.parts[1].probabilitiesFor(row(d.transition, r), 1, a);
         const q = new Float64Array(K);
         for (let j = 0; j < K; j++) for (let k = 0; k < K; k++) q[k] += p[j] * a[j * K + k];
         p = q;
       }
       const e = new Float64Array(K * V);
-      model.parts[2].probabilitiesFor(row(designs.emission, r), 1, e);
+      m.parts[2].probabilitiesFor(row(d.emission, r), 1, e);
       state.push(Array.from(p));
       voice.push(Array.from({ length: V }, (_, c) => p[0] * e[c] + p[1] * e[V + c]));
     }
@@ -87,37 +89,17 @@ describe('voiceSimulator with latent classes', () => {
   mixture.setParameters(Float64Array.from({ length: mixture.nParams }, () => 1.5 * crng.normal()));
 
   it('draws each customer class from the membership logit, then voice from that class: marginals as computed exactly', () => {
-    const K = 2;
-    const V = 3;
-    const row = (d: { names: string[]; values: Float64Array }, r: number) => d.values.subarray(r * d.names.length, (r + 1) * d.names.length);
     // exact P(class) per customer and P(voice) per row = sum over classes of P(class) P(voice | class)
     const pClass = [0, 1].map((i) => {
       const p = new Float64Array(2);
       mixture.membership.probabilitiesFor(row(cdesigns.membership, cpanel.offsets[i]), 1, p);
       return p;
     });
-    const voice: number[][] = [];
-    for (let i = 0; i < 2; i++) {
-      const perClass = mixture.classes.map((m) => {
-        const out: number[][] = [];
-        let p = new Float64Array(K);
-        for (let r = cpanel.offsets[i]; r < cpanel.offsets[i + 1]; r++) {
-          if (r === cpanel.offsets[i]) m.parts[0].probabilitiesFor(row(cdesigns.initial, r), 1, p);
-          else {
-            const a = new Float64Array(K * K);
-            m.parts[1].probabilitiesFor(row(cdesigns.transition, r), 1, a);
-            const q = new Float64Array(K);
-            for (let j = 0; j < K; j++) for (let k = 0; k < K; k++) q[k] += p[j] * a[j * K + k];
-            p = q;
-          }
-          const e = new Float64Array(K * V);
-          m.parts[2].probabilitiesFor(row(cdesigns.emission, r), 1, e);
-          out.push(Array.from({ length: V }, (_, c) => p[0] * e[c] + p[1] * e[V + c]));
-        }
-        return out;
-      });
-      for (let t = 0; t < perClass[0].length; t++) voice.push(Array.from({ length: V }, (_, c) => pClass[i][0] * perClass[0][t][c] + pClass[i][1] * perClass[1][t][c]));
-    }
+    const perClass = mixture.classes.map((m) => exactMarginals(m, cdesigns).voice);
+    const voice = perClass[0].map((_, r) => {
+      const i = r < cpanel.offsets[1] ? 0 : 1;
+      return [0, 1, 2].map((c) => pClass[i][0] * perClass[0][r][c] + pClass[i][1] * perClass[1][r][c]);
+    });
     const sim = voiceSimulator(cpanel, cspec, mixture.getParameters());
     const n = 20000;
     const rng = new Rng(78);
