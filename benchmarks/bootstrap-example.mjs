@@ -3,9 +3,10 @@
 // 3 minutes on 2 cores). Fits the panel with the defaults first (not timed in the bootstrap
 // figure), then runs bootstrapCovariance with --threads worker threads.
 // Usage: node benchmarks/bootstrap-example.mjs [--panel data/example-panel.csv] [--replicates 200]
-//        [--type nonparametric|parametric] [--threads 2] [--seed 1] [--tol x]
+//        [--type nonparametric|parametric] [--threads 2] [--seed 1] [--tol x] [--classes C]
 // Output: one JSON object: {"what": "bootstrap-example", "bootstrapMs", "perReplicateMs", "failed",
-// "notConverged", "fitMs", ...}. The machine may be shared: the process's CPU time (all threads) is
+// "notConverged", "relabelled", "fitMs", ...} (relabelled: replicates whose states, or with
+// --classes classes or states, came back in another order and were matched). The machine may be shared: the process's CPU time (all threads) is
 // reported too, with cpuMs / 2 as the wall time on two otherwise idle cores.
 // Requires a build (npx tsc -p tsconfig.json).
 import { parseArgs } from 'node:util';
@@ -23,10 +24,11 @@ const { values: a } = parseArgs({
     threads: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
     tol: { type: 'string' },
+    classes: { type: 'string', default: '1' },
   },
 });
 const { panel } = await readPanel(a.panel);
-const spec = specFor(panel, {});
+const spec = specFor(panel, { classes: { count: +a.classes } });
 let t0 = performance.now();
 const result = fit(panel, spec);
 const fitMs = performance.now() - t0;
@@ -65,6 +67,9 @@ console.log(JSON.stringify({
   projectedTwoFreeCoresMs: Math.round(cpuMs / 2),
   failed: cov.bootstrap.failed,
   notConverged: cov.bootstrap.notConverged,
+  used: cov.bootstrap.replicates.length,
+  relabelled: Number(/^(\d+) of \d+ bootstrap replicates came back/.exec(cov.notes.find((n) => / came back /.test(n)) ?? '')?.[1] ?? 0),
+  classes: +a.classes,
   fitMs: Math.round(fitMs),
   loadAverageBefore: load,
   loadAverageAfter: loadavg()[0],

@@ -133,20 +133,7 @@ export class MixtureModel {
     const C = this.nClasses;
     if (size.length !== C) throw new RangeError(`class sizes: length ${size.length}, expected ${C}`);
     const perm = Int32Array.from(Array.from({ length: C }, (_, c) => c).sort((a, b) => size[b] - size[a] || a - b));
-    if (perm.some((p, c) => p !== c)) {
-      // move every class-specific block's parameters to its new class
-      BLOCKS.forEach((b, i) => {
-        if (!this.specific[b]) return;
-        const n = this.classes[0].parts[i].nParams;
-        const old = this.classes.map((m) => {
-          const v = new Float64Array(n);
-          m.parts[i].getParams(v, 0);
-          return v;
-        });
-        this.classes.forEach((m, c) => m.parts[i].setParams(old[perm[c]], 0));
-      });
-      this.membership.permuteStates(perm);
-    }
+    if (perm.some((p, c) => p !== c)) this.permuteClasses(perm);
     if (BLOCKS.every((b) => this.specific[b])) {
       for (const m of this.classes) m.relabelWorstFirst();
     } else {
@@ -158,6 +145,40 @@ export class MixtureModel {
       }
     }
     return perm;
+  }
+
+  /** Relabel the classes: new class n is old class perm[n] (0-based); class-specific blocks and membership move. */
+  permuteClasses(perm: Int32Array): void {
+    const C = this.nClasses;
+    if (perm.length !== C) throw new RangeError(`class permutation: length ${perm.length}, expected ${C}`);
+    BLOCKS.forEach((b, i) => {
+      if (!this.specific[b]) return;
+      const n = this.classes[0].parts[i].nParams;
+      const old = this.classes.map((m) => {
+        const v = new Float64Array(n);
+        m.parts[i].getParams(v, 0);
+        return v;
+      });
+      this.classes.forEach((m, c) => m.parts[i].setParams(old[perm[c]], 0));
+    });
+    this.membership.permuteStates(perm);
+  }
+
+  /**
+   * Relabel the states of each class: in class c new state s is old state perms[c][s]. A shared
+   * block is permuted once, by perms[0]; with any shared block every class must take the same
+   * permutation (a RangeError otherwise).
+   */
+  permuteStates(perms: readonly Int32Array[]): void {
+    const C = this.nClasses;
+    if (perms.length !== C || perms.some((p) => p.length !== this.nStates)) throw new RangeError(`state permutations: expected ${C} of length ${this.nStates}`);
+    if (!BLOCKS.every((b) => this.specific[b]) && perms.some((p) => p.some((t, s) => t !== perms[0][s]))) {
+      throw new RangeError('with a block shared by the classes every class takes the same state permutation');
+    }
+    BLOCKS.forEach((b, i) => {
+      if (this.specific[b]) this.classes.forEach((m, c) => m.parts[i].permuteStates(perms[c]));
+      else this.classes[0].parts[i].permuteStates(perms[0]);
+    });
   }
 
   /** Class c's model alone (0-based), its parameters as one-class names: what per-class reports read. */

@@ -274,7 +274,6 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   if (spec.formulas.selection !== undefined) compileSelectionFormula(spec.formulas.selection, columns, panel.voiceLabels);
   if (spec.classes) compileFormula(spec.classes.formula, columns);
   if (spec.classes && spec.formulas.selection !== undefined) throw new UsageError('--selection is not supported with --classes: fit the selection model with one class, or the classes without it');
-  if (spec.classes && options.se === 'bootstrap') throw new UsageError('--se bootstrap is not supported with --classes yet: use --se observed or --se robust');
   // The model must be estimable from the panel and the work sane before EM starts.
   const plan = planFit(panel, spec, options.starts);
   const result: FitResult = fitModel(panel, spec, {

@@ -126,6 +126,25 @@ describe('squeaky fit --classes 2', () => {
     expect(new Set(rows.map((r) => r.class)).size).toBe(2);
   });
 
+  it('--se bootstrap: replicates resample customers on worker threads, matched to the classes; the same fit.json for 1 and 2 threads', async () => {
+    const dirs = [join(dir, 'boot1'), join(dir, 'boot2')];
+    const runs = [];
+    for (const [i, o] of dirs.entries()) {
+      runs.push(await runCli(['fit', panelFile, ...FAST, '--classes', '2', '--class-formula', '~ followers', '--se', 'bootstrap', '--bootstrap', '4', '--threads', String(i + 1), '--out', o]));
+    }
+    for (const r of runs) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    expect(runs[0].stdout).toContain('Standard errors: nonparametric bootstrap, 4 of 4 replicates used');
+    expect(runs[0].stdout).toContain('Class 2\nIntervention effects');
+    expect(readFileSync(join(dirs[1], 'fit.json'), 'utf8')).toBe(readFileSync(join(dirs[0], 'fit.json'), 'utf8'));
+    const fit = await loadFit(join(dirs[0], 'fit.json'));
+    expect(fit.covariance?.method).toBe('bootstrap');
+    expect(fit.covariance?.bootstrap?.replicates.length).toBe(4);
+    expect(fit.covariance?.bootstrap?.replicates[0].length).toBe(fit.parameters.names.length);
+  }, 120_000);
+
   it('--classes 1 writes the same fit.json as no class options', async () => {
     const a = join(dir, 'one-a');
     const b = join(dir, 'one-b');
@@ -179,7 +198,6 @@ describe('class options: bad usage and bad input exit 2, nothing written', () =>
     [['--class-formula', '~ followers'], /--class-formula applies with --classes 2 or more/],
     [['--classes', '2', '--class-specific', 'emission,voice'], /--class-specific: 'voice' is not a block/],
     [['--classes', '0'], /--classes/],
-    [['--classes', '2', '--se', 'bootstrap'], /--se bootstrap is not supported with --classes yet/],
     [['--classes', '2', '--html'], /--html is not supported with --classes yet/],
     [['--classes', '2', '--class-formula', '~ nosuch'], /nosuch/],
   ] as [string[], RegExp][]) {

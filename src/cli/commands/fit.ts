@@ -124,7 +124,7 @@ export function fitCommand(io: CliIO): Command {
     .option('--start <fit.json>', "begin EM from a saved fit's parameters (its model specification is used)")
     .option('--se <method>', `standard errors: ${SE_METHODS.map((m) => `${m} (${SE_METHOD_HELP[m]})`).join('; ')} (default ${DEFAULT_SE_METHOD})`)
     .option('--bootstrap <B>', `bootstrap replicates with --se bootstrap (default ${BOOTSTRAP_DEFAULTS.replicates}; given alone, implies --se bootstrap)`)
-    .option('--bootstrap-type <type>', `nonparametric (customers resampled with replacement) or parametric (voice simulated from the fit at the observed rows) (default ${BOOTSTRAP_DEFAULTS.type})`)
+    .option('--bootstrap-type <type>', `nonparametric (customers resampled with replacement) or parametric (voice, and with --classes each customer's class, simulated from the fit at the observed rows; with --selection the interventions too, from the selection model) (default ${BOOTSTRAP_DEFAULTS.type})`)
     .option('--threads <N>', `worker threads for the E-step, the M-step's sums, the profile-likelihood searches and the bootstrap replicates (default: the machine's cores, here ${defaultThreads()}); the result does not depend on it`)
     .option('--horizon <H>', `periods shown by the intervention-effect report, next to its long-run total (default ${DEFAULT_HORIZON})`)
     .option('--period-length <p>', "length of one period: day, week or Nh (default: the panel's period_hours column, written by squeaky prepare); the report states its horizons in that unit")
@@ -151,7 +151,8 @@ Examples:
   $ squeaky fit data/example-panel.csv --html --period-length day          # and squeaky-fit/report.html
   $ squeaky fit big-panel.csv --threads 2 --progress   # same fit.json for every --threads
   $ squeaky fit panel.csv --classes 2 --class-formula '~ followers' --out fit-classes
-  $ squeaky fit panel.csv --classes 2 --class-specific emission --out fit-propensity-classes`,
+  $ squeaky fit panel.csv --classes 2 --class-specific emission --out fit-propensity-classes
+  $ squeaky fit panel.csv --classes 2 --se bootstrap --bootstrap 100 --threads 2 --out fit-classes-boot`,
     )
     .action(async (panelFile: string, f: FitFlags) => {
       // Every flag is checked before anything is read.
@@ -172,7 +173,6 @@ Examples:
         throw new UsageError(`${replicates !== undefined ? '--bootstrap' : '--bootstrap-type'} applies to --se bootstrap, not --se ${se}`);
       }
       const classes = classOptions(f);
-      if (classes?.count !== undefined && classes.count > 1 && se === 'bootstrap') throw new UsageError('--se bootstrap is not supported with --classes yet: use --se observed or --se robust');
       if (classes?.count !== undefined && classes.count > 1 && f.html !== undefined) throw new UsageError('--html is not supported with --classes yet: the report page shows one-class fits');
       const periodLength = f.periodLength !== undefined ? parsePeriodLength('--period-length', f.periodLength) : undefined;
       const htmlFile = f.html === undefined ? undefined : f.html === true ? join(f.out, DEFAULT_REPORT_FILE) : String(f.html);

@@ -4,13 +4,15 @@
  * B replicates, replicate b drawn from stream Rng.stream(seed, b):
  * - nonparametric: the customers (the independent units) resampled with replacement;
  * - parametric: new states and voice simulated from the fit on the panel's own rows (customers,
- *   period counts, covariates, interventions as observed; see simulateVoices.ts).
+ *   period counts, covariates, interventions as observed; see simulateVoices.ts); with latent
+ *   classes each customer's class is drawn first, from the fit's membership model; with a
+ *   selection model the interventions are drawn too, from the selection model (simulateSelection.ts).
  * Each replicate is refitted from the full-sample estimates (no random starts, hence no screening)
  * with a looser tolerance than a full fit (BOOTSTRAP_DEFAULTS.tol = 1e-10 relative: the projected
  * gain still to come is below 1e-10 |LL|, so a replicate's estimates are within about
  * sqrt(2e-10 |LL|) standard errors of its maximum, 0.003 on the example panel, far below the
  * replicate-to-replicate spread), then its states are matched to the full-sample labelling
- * (alignStates.ts). Replicates run on worker threads; results come back in replicate order and
+ * (alignStates.ts; with classes its classes and states, alignClasses.ts). Replicates run on worker threads; results come back in replicate order and
  * every random draw is the replicate's, so 1 and N threads give identical output.
  *
  * The covariance is the sample covariance of the aligned replicate estimates; the replicates are
@@ -27,6 +29,10 @@ import { sharePanel } from '../../parallel/sharePanel.js';
 import { buildModelDesigns } from '../fit.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
 import { stateAligner } from './alignStates.js';
+import { mixtureAligner } from './alignClasses.js';
+import { checkSelectionSimulation } from '../simulateSelection.js';
+import { buildMixtureDesigns } from '../fitMixture.js';
+import { createMixtureModel, MixtureModel, type MixtureDesigns } from '../../model/mixtureModel.js';
 import type { BootstrapShared, BootstrapType, ReplicatePayload, ReplicateResult } from './bootstrapReplicate.js';
 import type { Covariance } from './covariance.js';
 import { SE_LIMIT } from './invertInformation.js';
@@ -82,6 +88,27 @@ function meanRow(values: Float64Array, nCols: number): Float64Array {
   for (let r = 0; r < n; r++) for (let j = 0; j < nCols; j++) mean[j] += values[r * nCols + j];
   if (n > 0) for (let j = 0; j < nCols; j++) mean[j] /= n;
   return mean;
+}
+
+/**
+ * The aligner of replicates to the full-sample labelling: of states (alignStates.ts), or with
+ * classes of classes and states (alignClasses.ts). Its scratch model also checks that the
+ * estimates are those of the spec on this panel.
+ */
+function replicateAligner(panel: Panel, spec: ModelSpec, names: readonly string[], full: Float64Array): { align(values: Float64Array): { values: Float64Array; relabelled: boolean } } {
+  const mixture = spec.classes !== undefined;
+  const designs = mixture ? buildMixtureDesigns(panel, spec) : buildModelDesigns(panel, spec);
+  const scratch = mixture ? createMixtureModel(spec, designs as MixtureDesigns, panel.offsets) : createModel(spec, designs, panel.offsets);
+  const expected = scratch.getParameters().names;
+  const n = names.length;
+  if (expected.length !== n || expected.some((x, i) => x !== names[i])) {
+    throw new ModelError(`the fit's parameters (${n}) are not those of the model on this panel (${expected.length}): bootstrap a fit of this spec`);
+  }
+  const mean = (d: { values: Float64Array; names: string[] }) => meanRow(d.values, d.names.length);
+  if (scratch instanceof MixtureModel) {
+    return mixtureAligner(scratch, full, { initial: mean(designs.initial), transition: mean(designs.transition), emission: mean(designs.emission) });
+  }
+  return stateAligner(scratch, full, mean(designs.emission));
 }
 
 /** Sample covariance (divisor m - 1) of m rows of length n, row-major [i*n + j]. */
@@ -149,25 +176,14 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
   checkOptions(options);
   const B = options.replicates ?? BOOTSTRAP_DEFAULTS.replicates;
   const type = options.type ?? BOOTSTRAP_DEFAULTS.type;
-  if (type === 'parametric' && spec.formulas.selection !== undefined) {
-    throw new ModelError(
-      'the parametric bootstrap redraws the voices at the observed interventions, but a model with a selection model (--selection) treats the interventions as outcomes too: use --bootstrap-type nonparametric (customers resampled)',
-    );
-  }
+  if (type === 'parametric' && spec.formulas.selection !== undefined) checkSelectionSimulation(panel);
   const seed = options.seed ?? BOOTSTRAP_DEFAULTS.seed;
   const { names } = fit.parameters;
   const n = names.length;
   const full = fit.parameters.values;
   if (full.length !== n || !full.every(Number.isFinite)) throw new ModelError('the bootstrap needs finite full-sample estimates, one per parameter name');
 
-  // The aligner's scratch model also checks that the estimates match the spec on this panel.
-  const designs = buildModelDesigns(panel, spec);
-  const scratch = createModel(spec, designs, panel.offsets);
-  const expected = scratch.getParameters().names;
-  if (expected.length !== n || expected.some((x, i) => x !== names[i])) {
-    throw new ModelError(`the fit's parameters (${n}) are not those of the model on this panel (${expected.length}): bootstrap a fit of this spec`);
-  }
-  const aligner = stateAligner(scratch, full, meanRow(designs.emission.values, designs.emission.names.length));
+  const aligner = replicateAligner(panel, spec, names, full);
 
   const shared: BootstrapShared = {
     panel: sharePanel(panel),
@@ -210,7 +226,7 @@ export async function bootstrapCovariance(panel: Panel, spec: ModelSpec, fit: { 
   const matrix = sampleCovariance(kept, n);
   const observed = likelihoodCovariance(panel, spec, fit.parameters, 'observed', { profile: false });
   const { unavailable, notes } = unstableParameters(names, matrix, observed.unavailable);
-  if (relabelled > 0) notes.push(`${relabelled} of ${kept.length} bootstrap replicates came back with their states in another order and were matched to the full-sample states`);
+  if (relabelled > 0) notes.push(`${relabelled} of ${kept.length} bootstrap replicates came back with their ${spec.classes ? 'classes or states' : 'states'} in another order and were matched to the full-sample ${spec.classes ? 'classes and states' : 'states'}`);
   for (const f of failures.slice(0, 3)) notes.push(`bootstrap ${f}`);
   return {
     method: 'bootstrap',

@@ -10,6 +10,7 @@ import { voiceSimulator, type VoiceSimulator } from '../simulateVoices.js';
 import type { ModelSpec, NamedParameters } from '../spec.js';
 import { SqueakyError } from '../../errors.js';
 import { resampleCustomers } from './resampleCustomers.js';
+import { simulateSelectionPanel } from '../simulateSelection.js';
 
 export type BootstrapType = 'nonparametric' | 'parametric';
 
@@ -44,9 +45,13 @@ export interface ReplicateResult {
 
 const simulators = new WeakMap<BootstrapShared, VoiceSimulator>();
 
-/** The replicate's panel: customers resampled with replacement, or new voice simulated from the fit. */
+/**
+ * The replicate's panel: customers resampled with replacement, or new voice simulated from the fit
+ * (with a selection model, new voices and interventions: simulateSelection.ts).
+ */
 export function replicatePanel(shared: BootstrapShared, rng: Rng): Panel {
   if (shared.type === 'nonparametric') return resampleCustomers(shared.panel, rng);
+  if (shared.spec.formulas.selection !== undefined) return simulateSelectionPanel(shared.panel, shared.spec, shared.start, rng);
   let sim = simulators.get(shared);
   if (!sim) {
     sim = voiceSimulator(shared.panel, shared.spec, shared.start);
