@@ -17,6 +17,24 @@ export const DEFAULT_SE_METHOD: SeMethod = 'observed';
 
 const NOT_CONVERGED_NOTE = 'the fit did not converge: its standard errors are taken at a point that may not be the maximum, and every 95% interval is estimate +- 1.96 SE (no profile-likelihood intervals)';
 
+/**
+ * Whether the fit gets profile-likelihood intervals, and the note that says why not. They need a
+ * maximum (none for a fit that did not converge), and they are not searched for latent-class fits:
+ * those have many parameters at the boundary (a small class rarely seen in some state), each of
+ * which would need its own constrained refits of the whole mixture (on the example panel with two
+ * classes the searches took five times the fit).
+ */
+export function profilePlan(result: FitResult, options: CovarianceOptions): { profile: boolean; note?: string } {
+  if (options.profile === false) return { profile: false };
+  if (!result.converged) return { profile: false, note: NOT_CONVERGED_NOTE };
+  if ((result.spec.classes?.count ?? 1) > 1) return { profile: false, note: CLASSES_NOTE };
+  return { profile: true };
+}
+
+const CLASSES_NOTE =
+  'no profile-likelihood intervals for a latent-class fit: every 95% interval is estimate +- 1.96 SE ("n/a" where there is no standard error); --se bootstrap gives percentile intervals';
+
+
 /** One line per method for --help. */
 export const SE_METHOD_HELP: Record<SeMethod, string> = {
   observed: 'inverse observed information, minus the Hessian of the log-likelihood at the maximum',
@@ -32,9 +50,9 @@ export function fitCovariance(panel: Panel, result: FitResult, method: SeMethod,
       return undefined;
     case 'observed':
     case 'robust': {
-      // Profile-likelihood intervals need a maximum: none for a fit that did not converge.
-      const cov = likelihoodCovariance(panel, result.spec, result.parameters, method, { ...options, profile: result.converged && options.profile !== false });
-      if (!result.converged) cov.notes.push(NOT_CONVERGED_NOTE);
+      const plan = profilePlan(result, options);
+      const cov = likelihoodCovariance(panel, result.spec, result.parameters, method, { ...options, profile: plan.profile });
+      if (plan.note) cov.notes.push(plan.note);
       return cov;
     }
     case 'bootstrap':
@@ -53,8 +71,9 @@ export async function fitCovarianceAsync(
 ): Promise<Covariance | undefined> {
   if (method === 'observed' || method === 'robust') {
     // The profile sides run on options.threads worker threads (the same bounds as fitCovariance).
-    const [cov] = await likelihoodCovariancesAsync(panel, result.spec, result.parameters, [method], { ...options, profile: result.converged && options.profile !== false });
-    if (!result.converged) cov.notes.push(NOT_CONVERGED_NOTE);
+    const plan = profilePlan(result, options);
+    const [cov] = await likelihoodCovariancesAsync(panel, result.spec, result.parameters, [method], { ...options, profile: plan.profile });
+    if (plan.note) cov.notes.push(plan.note);
     return cov;
   }
   if (method !== 'bootstrap') return fitCovariance(panel, result, method, options);

@@ -85,6 +85,8 @@ describe('squeaky fit --classes 2', () => {
     assertClose(logLikelihood(panel, fit.spec, fit.parameters), fit.logLik, { atol: 1e-6 });
     // observed standard errors exist for the membership slope
     expect(fit.covariance?.method).toBe('observed');
+    // no profile-likelihood searches for a mixture (their cost)
+    expect(fit.covariance?.profile === undefined || Object.keys(fit.covariance.profile.intervals).length === 0).toBe(true);
     const csv = parse(readFileSync(join(out, 'parameters.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(Object.keys(csv[0]).slice(0, 3)).toEqual(['name', 'block', 'class']);
     const slope = csv.find((r) => r.name === 'class[2]:followers')!;
