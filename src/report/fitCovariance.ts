@@ -25,11 +25,13 @@ const NOT_CONVERGED_NOTE = 'the fit did not converge: its standard errors are ta
  * classes the searches took five times the fit).
  */
 export function profilePlan(result: FitResult, options: CovarianceOptions): { profile: boolean; note?: string } {
-  if (options.profile === false) return { profile: false };
+  if (options.profile === false) return { profile: false, note: OFF_NOTE };
   if (!result.converged) return { profile: false, note: NOT_CONVERGED_NOTE };
   if ((result.spec.classes?.count ?? 1) > 1) return { profile: false, note: CLASSES_NOTE };
   return { profile: true };
 }
+
+const OFF_NOTE = 'no profile-likelihood intervals were searched (as in squeaky select): every 95% interval is estimate +- 1.96 SE ("n/a" where there is no standard error); squeaky fit gives them';
 
 const CLASSES_NOTE =
   'no profile-likelihood intervals for a latent-class fit: every 95% interval is estimate +- 1.96 SE ("n/a" where there is no standard error); --se bootstrap gives percentile intervals';

@@ -33,6 +33,11 @@ export const DEFAULT_STATES = 3;
 export const DEFAULT_OUT_DIR = 'squeaky-fit';
 
 export interface RunFitOptions {
+  /**
+   * Profile-likelihood intervals for the parameters whose Wald interval is not trusted (default
+   * true; see src/estimation/inference/profileLikelihood.ts). `select` turns them off for its many fits.
+   */
+  profile?: boolean;
   /** Number of relationship states (default 3). */
   states?: number;
   formulas?: Partial<ModelSpec['formulas']>;
@@ -188,7 +193,7 @@ function conflicts(spec: ModelSpec, options: RunFitOptions): string[] {
 export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): FitRun {
   const result = fitForRun(panel, options);
   const threads = options.threads ?? defaultThreads();
-  const run = finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress, threads }), options, panelWarnings);
+  const run = finishFitRun(panel, result, fitCovariance(panel, result, options.se ?? DEFAULT_SE_METHOD, { onProgress: options.onSeProgress, threads, profile: options.profile }), options, panelWarnings);
   return withSelectionComparison(run, options);
 }
 
@@ -198,6 +203,7 @@ export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = 
   const covariance = await fitCovarianceAsync(panel, result, options.se ?? DEFAULT_SE_METHOD, {
     onProgress: options.onSeProgress,
     threads: options.threads ?? defaultThreads(),
+    profile: options.profile,
     bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
   });
   return withSelectionComparison(finishFitRun(panel, result, covariance, options, panelWarnings), options);

@@ -21,7 +21,9 @@ describe('profilePlan: which fits get profile-likelihood intervals', () => {
     expect(p.note).toMatch(/^no profile-likelihood intervals for a latent-class fit/);
     expect(profilePlan(result(true, 1), {}).profile).toBe(true);
   });
-  it('profile: false turns them off without a note', () => {
-    expect(profilePlan(result(true), { profile: false })).toEqual({ profile: false });
+  it('profile: false (squeaky select) turns them off, with a note', () => {
+    const p = profilePlan(result(true), { profile: false });
+    expect(p.profile).toBe(false);
+    expect(p.note).toMatch(/^no profile-likelihood intervals were searched/);
   });
 });

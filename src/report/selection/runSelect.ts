@@ -138,7 +138,7 @@ export async function selectOnPanel(panel: Panel, options: SelectOptions, panelW
   const sorted = [...states].sort((a, b) => a - b);
   const classesOf = (c: number): Pick<PlainFitOptions, 'classes'> => (c > 1 ? { classes: { ...fitOptions.classes, count: c } } : {});
   const { classes: _c, ...baseOptions } = fitOptions;
-  const payloads: PlainFitOptions[] = types.flatMap((transitionType) => sorted.flatMap((k) => counts.map((c) => ({ ...baseOptions, states: k, transitionType, ...classesOf(c) }))));
+  const payloads: PlainFitOptions[] = types.flatMap((transitionType) => sorted.flatMap((k) => counts.map((c) => ({ ...baseOptions, states: k, transitionType, ...classesOf(c), profile: false }))));
   const specs = payloads.map((p) => specFor(panel, p));
   if (channels) {
     // Checked before any fitting: the channel comparison needs transitions and intervention terms.
