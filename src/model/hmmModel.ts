@@ -12,8 +12,9 @@
  */
 import type { Design } from '../data/design.js';
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
-import type { Block, Parts, SubModel } from './subModel.js';
+import type { Parts, SubModel } from './subModel.js';
 import { compressDesign } from './compressDesign.js';
+import { readParameters, writeParameters } from './flatParameters.js';
 import { createInitialModel } from './initialModel.js';
 import { createTransitionModel } from './transitionModel.js';
 import { createEmissionModel } from './emissionModel.js';
@@ -91,28 +92,11 @@ class Model implements HmmModel {
   }
 
   getParameters(): NamedParameters {
-    const values = new Float64Array(this.nParams);
-    const names: string[] = [];
-    const blocks: NamedParameters['blocks'] = [];
-    let start = 0;
-    this.parts.forEach((part, b) => {
-      part.getParams(values, start);
-      names.push(...part.parameterNames());
-      blocks.push({ block: part.block, start, length: part.nParams });
-      start += part.nParams;
-    });
-    return { names, values, blocks };
+    return readParameters(this.parts, this.nParams, (part, start) => ({ block: part.block, start, length: part.nParams }));
   }
 
   setParameters(values: Float64Array): void {
-    if (values.length !== this.nParams) {
-      throw new ModelError(`the model has ${this.nParams} parameters, got a vector of ${values.length}`);
-    }
-    let start = 0;
-    for (const part of this.parts) {
-      part.setParams(values, start);
-      start += part.nParams;
-    }
+    writeParameters(this.parts, this.nParams, values);
   }
 
   /** Baseline complaint probability per state (see the file header). */

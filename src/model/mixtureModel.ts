@@ -26,6 +26,7 @@ import type { ClassSpec, ModelSpec, NamedParameters } from '../estimation/spec.j
 import { ModelError } from '../errors.js';
 import { ClassPart } from './classPart.js';
 import { compressDesign } from './compressDesign.js';
+import { readParameters, writeParameters } from './flatParameters.js';
 import { createModel, modelWithParts, type HmmModel, type ModelDesigns } from './hmmModel.js';
 import type { MultinomialLogit } from './multinomialLogit.js';
 import { createInitialModel } from './initialModel.js';
@@ -100,28 +101,15 @@ export class MixtureModel {
   }
 
   getParameters(): NamedParameters {
-    const values = new Float64Array(this.nParams);
-    const names: string[] = [];
-    const blocks: NamedParameters['blocks'] = [];
-    let start = 0;
-    for (const part of this.parts) {
-      part.getParams(values, start);
-      names.push(...part.parameterNames());
+    return readParameters(this.parts, this.nParams, (part, start) => {
       const m = /^class\[(\d+)\]\./.exec(part.countsKey ?? '');
       const block = part === this.membership ? 'membership' : part.block;
-      blocks.push(m ? { block, start, length: part.nParams, class: Number(m[1]) } : { block, start, length: part.nParams });
-      start += part.nParams;
-    }
-    return { names, values, blocks };
+      return m ? { block, start, length: part.nParams, class: Number(m[1]) } : { block, start, length: part.nParams };
+    });
   }
 
   setParameters(values: Float64Array): void {
-    if (values.length !== this.nParams) throw new ModelError(`the model has ${this.nParams} parameters, got a vector of ${values.length}`);
-    let start = 0;
-    for (const part of this.parts) {
-      part.setParams(values, start);
-      start += part.nParams;
-    }
+    writeParameters(this.parts, this.nParams, values);
   }
 
   /**
