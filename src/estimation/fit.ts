@@ -106,6 +106,10 @@ function buildModel(panel: Panel, spec: ModelSpec, onPhase?: (description: strin
     onPhase(`designs: ${b} ${spec.formulas[b]}`);
     designs[b] = buildDesign(panel, spec.formulas[b]);
   }
+  if (spec.formulas.selection !== undefined) {
+    onPhase(`designs: selection ${spec.formulas.selection}`);
+    designs.selection = buildSelectionDesign(panel, spec.formulas.selection);
+  }
   onPhase('designs: distinct rows (patterns)');
   return createModel(spec, designs, panel.offsets);
 }
