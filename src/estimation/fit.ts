@@ -32,8 +32,8 @@ export interface FitData {
 }
 
 export { FIT_DEFAULTS, M_STEP_DEFAULTS, SAME_OPTIMUM, DISAGREE, finishedAgreement } from './fitStarts.js';
-import { FIT_DEFAULTS, boundaryWarnings, runStarts, runStartsAsync, startsPlan, type FitHooks } from './fitStarts.js';
-import { openStartThreads } from './startsOnThreads.js';
+import { FIT_DEFAULTS, boundaryWarnings, runStarts, type FitHooks } from './fitStarts.js';
+import { runStartsOnThreads } from './startsOnThreads.js';
 
 /** Designs of the three sub-models for a panel. */
 export function buildModelDesigns(panel: Panel, spec: ModelSpec): ModelDesigns {
@@ -187,14 +187,7 @@ export async function fitAsync(panel: Panel, spec: ModelSpec, options: FitOption
   options.onPhase?.(`building the designs (${panel.voice.length} rows)`);
   const base = buildModel(panel, spec, options.onPhase);
   const { eStep, given, hooks } = oneClassFit(base, panel.offsets, panel.voice, spec, options);
-  let threads;
-  try {
-    threads = openStartThreads(panel, spec, options, eStep.seq.length - 1, startsPlan(options), base.nParams);
-    return await runStartsAsync(base, eStep, dataSummary(panel), spec, options, given, hooks, threads?.finisher ?? (() => undefined));
-  } finally {
-    eStep.close();
-    await threads?.close();
-  }
+  return runStartsOnThreads(panel, spec, options, base, eStep, dataSummary(panel), given, hooks);
 }
 
 /** The values of a parameter vector for `model`, or a ModelError when names or length don't match. */

@@ -12,8 +12,8 @@ import { complaintIndex } from '../model/hmmModel.js';
 import { createMixtureModel, type MixtureDesigns, type MixtureModel } from '../model/mixtureModel.js';
 import { EStep } from './eStep.js';
 import { buildModelDesigns, checkFitOptions, checkPanelSpec, dataSummary, namedValues } from './fit.js';
-import { FIT_DEFAULTS, boundaryWarnings, runStarts, runStartsAsync, startsPlan, type FitHooks } from './fitStarts.js';
-import { openStartThreads } from './startsOnThreads.js';
+import { FIT_DEFAULTS, boundaryWarnings, runStarts, type FitHooks } from './fitStarts.js';
+import { runStartsOnThreads } from './startsOnThreads.js';
 import type { FitOptions, FitResult } from './fitTypes.js';
 import { MixtureEStep } from './mixtureEStep.js';
 import { startMixture } from './mixtureStarts.js';
@@ -81,14 +81,7 @@ export function fitMixture(panel: Panel, spec: ModelSpec, options: FitOptions = 
 /** fitMixture with the finishing starts on worker threads when they keep more threads busy than the shards (startsOnThreads.ts). */
 export async function fitMixtureAsync(panel: Panel, spec: ModelSpec, options: FitOptions = {}): Promise<FitResult> {
   const { base, eStep, given, hooks } = mixtureFit(panel, spec, options);
-  let threads;
-  try {
-    threads = openStartThreads(panel, spec, options, eStep.seq.length - 1, startsPlan(options), base.nParams);
-    return await runStartsAsync(base, eStep, dataSummary(panel), spec, options, given, hooks, threads?.finisher ?? (() => undefined));
-  } finally {
-    eStep.close();
-    await threads?.close();
-  }
+  return runStartsOnThreads(panel, spec, options, base, eStep, dataSummary(panel), given, hooks);
 }
 
 /** The mixture, its E-step, the given start and the start hooks of a fit (fitMixture, fitMixtureAsync). */

@@ -19,8 +19,9 @@ import type { Panel } from '../data/panel.js';
 import { runParallel } from '../parallel/runParallel.js';
 import { sharePanel } from '../parallel/sharePanel.js';
 import type { StartsShared, WorkerRuns } from './finishStartJob.js';
-import type { Finisher, FinishedRun, StartsPlan } from './fitStarts.js';
-import type { FitOptions } from './fitTypes.js';
+import { runStartsAsync, startsPlan, type Finisher, type FinishedRun, type FitHooks, type FitModel, type StartsPlan } from './fitStarts.js';
+import type { EStepEngine } from './eStep.js';
+import type { DataSummary, FitOptions, FitResult } from './fitTypes.js';
 import type { ModelSpec } from './spec.js';
 import { claimJob, closeBoard, createStartBoard, fitsBoard, jobStart, markDone, postJobs, readProgress } from './startBoard.js';
 
@@ -125,4 +126,28 @@ export function openStartThreads(panel: Panel, spec: ModelSpec, options: FitOpti
       await settled;
     },
   };
+}
+
+/**
+ * runStartsAsync with the start workers of openStartThreads (when the rule says so), which are
+ * released and awaited at the end; closes `eStep`. What fitAsync and fitMixtureAsync share.
+ */
+export async function runStartsOnThreads<M extends FitModel>(
+  panel: Panel,
+  spec: ModelSpec,
+  options: FitOptions,
+  base: M,
+  eStep: EStepEngine & { readonly seq: Int32Array },
+  summary: DataSummary,
+  given: Float64Array | undefined,
+  hooks: FitHooks<M>,
+): Promise<FitResult> {
+  let threads: StartThreads | undefined;
+  try {
+    threads = openStartThreads(panel, spec, options, eStep.seq.length - 1, startsPlan(options), base.nParams);
+    return await runStartsAsync(base, eStep, summary, spec, options, given, hooks, threads?.finisher ?? (() => undefined));
+  } finally {
+    eStep.close?.();
+    await threads?.close();
+  }
 }
