@@ -53,14 +53,14 @@ export function compiledUrl(moduleUrl: string): string {
   return pathToFileURL(js).href;
 }
 
-async function loadJob<P, R, S>(job: JobRef): Promise<JobFunction<P, R, S>> {
+export async function loadJob<P, R, S>(job: JobRef): Promise<JobFunction<P, R, S>> {
   const mod = (await import(job.module)) as Record<string, unknown>;
   const fn = mod[job.name];
   if (typeof fn !== 'function') throw new Error(`${job.module} has no exported function ${job.name}`);
   return fn as JobFunction<P, R, S>;
 }
 
-interface WorkerReply {
+export interface WorkerReply {
   index: number;
   ok: boolean;
   result?: unknown;
@@ -68,7 +68,7 @@ interface WorkerReply {
 }
 
 /** A job's error as thrown in the worker: squeaky's typed errors keep their class (and so their exit code). */
-function rebuildError(e: WorkerReply['error']): Error {
+export function rebuildError(e: WorkerReply['error']): Error {
   const message = e?.message ?? 'a worker job failed';
   const Typed = { UsageError, InputError, ModelError }[e?.name ?? ''];
   const err = Typed ? new Typed(message) : new Error(message);
