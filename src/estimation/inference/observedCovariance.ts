@@ -231,8 +231,9 @@ function sidesOnPool(pool: ProfilePool, parts: EStepParts, eStep: EStep): Profil
         if (c && !notAMaximum(f)) sidesOf(c).forEach(search);
       });
     });
+    const screened = Promise.all(screens); // handles a failed screening at once (it is awaited after this thread's share)
     await pool.workHere();
-    await Promise.all(screens);
+    await screened;
     await pool.workHere();
     const plan = planFrom(inv, falls, alone, n);
     const bounds: (number | null)[] = [];
