@@ -53,7 +53,7 @@ export function compiledUrl(moduleUrl: string): string {
   return pathToFileURL(js).href;
 }
 
-export async function loadJob<P, R, S>(job: JobRef): Promise<JobFunction<P, R, S>> {
+async function loadJob<P, R, S>(job: JobRef): Promise<JobFunction<P, R, S>> {
   const mod = (await import(job.module)) as Record<string, unknown>;
   const fn = mod[job.name];
   if (typeof fn !== 'function') throw new Error(`${job.module} has no exported function ${job.name}`);
