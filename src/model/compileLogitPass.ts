@@ -22,6 +22,13 @@
  *   probIn    per-pattern probability table at these coefficients (used instead of exp) or null
  *   probOut   per-pattern table to fill (every pattern-group) or null; not both
  *   nb        scratch, length >= nOut
+ *   lse       with shape.keep: per pattern-group [p*nGroups + g] log-sum-exp of the objective
+ *             (eta_c - log pi_c of the likeliest outcome c): written for every pattern-group with
+ *             probs 'out', read instead of recomputed with probs 'in' (the 'out' pass at the same
+ *             coefficients computed it from the same probabilities, so the same bits); else null
+ *   unitOut   with shape.gather (layout 'units', probs 'out'): the grouped units' probability
+ *             table [u*nGroups + g] = probOut[(p*nGroups + g)*nOut + outcome[u]], the E-step's
+ *             gather done while the pattern's probabilities are at hand; else null
  * Sizes are checked by the caller (logitPass's checks).
  */
 export type CompiledLogitPass = (
@@ -36,6 +43,8 @@ export type CompiledLogitPass = (
   probIn: Float64Array | null,
   probOut: Float64Array | null,
   nb: Float64Array,
+  lse?: Float64Array | null,
+  unitOut?: Float64Array | null,
 ) => number;
 
 export interface LogitPassShape {
@@ -52,6 +61,10 @@ export interface LogitPassShape {
   hess: boolean;
   /** Probabilities: 'exp' computes them, 'in' reads probIn, 'out' computes and writes probOut. */
   probs: 'exp' | 'in' | 'out';
+  /** Keep the log-sum-exp per pattern-group (written with probs 'out', read with 'in'; see lse). */
+  keep?: boolean;
+  /** With layout 'units' and probs 'out': fill unitOut (see unitOut). */
+  gather?: boolean;
 }
 
 const cache = new Map<string, CompiledLogitPass>();
@@ -61,7 +74,7 @@ export function compileLogitPass(shape: LogitPassShape): CompiledLogitPass {
   const key = JSON.stringify({ ...shape, free: Array.from(shape.free), fixed: Array.from(shape.fixed) });
   let f = cache.get(key);
   if (f === undefined) {
-    f = new Function('nPatterns', 'patterns', 'coef', 'counts', 'start', 'outcome', 'gc', 'hm', 'probIn', 'probOut', 'nb', logitPassSource(shape)) as CompiledLogitPass;
+    f = new Function('nPatterns', 'patterns', 'coef', 'counts', 'start', 'outcome', 'gc', 'hm', 'probIn', 'probOut', 'nb', 'lse', 'unitOut', logitPassSource(shape)) as CompiledLogitPass;
     cache.set(key, f);
   }
   return f;
@@ -74,11 +87,15 @@ function range(n: number): number[] {
 /** The body of the compiled pass (exported for inspection in tests). */
 export function logitPassSource(s: LogitPassShape): string {
   const { nGroups: G, nOut: V, nCols: J, nFree: F, free, fixed } = s;
+  const keep = s.keep === true && s.probs !== 'exp';
+  const gather = s.gather === true && s.layout === 'units' && s.probs === 'out';
   const nTri = (J * (J + 1)) / 2;
   const nPairs = (F * (F + 1)) / 2;
   const tri: [number, number][] = [];
   for (let j = 0; j < J; j++) for (let k = j; k < J; k++) tri.push([j, k]);
   const L: string[] = [];
+  // the argument under another name: each group's block declares its own `lse`
+  if (keep) L.push('const lse_ = lse;');
   const coefName = (g: number, c: number, j: number) => `b${g}_${c}_${j}`;
   for (let g = 0; g < G; g++) {
     for (let c = 0; c < V; c++) {
@@ -136,13 +153,19 @@ export function logitPassSource(s: LogitPassShape): string {
       for (let c = 0; c < V; c++) L.push(`const pi${c} = e${c} * inv;`);
       if (s.probs === 'out') {
         for (let c = 0; c < V; c++) L.push(`probOut[o + ${c}] = pi${c};`);
-        L.push('if (total === 0) break block;');
+        if (gather) L.push(`for (let u = u0; u < u1; u++) unitOut[u * ${G} + ${g}] = probOut[o + outcome[u]];`);
+        if (!keep) L.push('if (total === 0) break block;');
       }
     }
-    // log-sum-exp from the likeliest outcome (strict >: the first of equals, as logitPass)
-    L.push('let bp = pi0; let be = eta0;');
-    for (let c = 1; c < V; c++) L.push(`if (pi${c} > bp) { bp = pi${c}; be = eta${c}; }`);
-    L.push('const lse = be - Math.log(bp);');
+    if (keep && s.probs === 'in') {
+      L.push(`const lse = lse_[p * ${G} + ${g}];`);
+    } else {
+      // log-sum-exp from the likeliest outcome (strict >: the first of equals, as logitPass)
+      L.push('let bp = pi0; let be = eta0;');
+      for (let c = 1; c < V; c++) L.push(`if (pi${c} > bp) { bp = pi${c}; be = eta${c}; }`);
+      L.push('const lse = be - Math.log(bp);');
+      if (keep) L.push(`lse_[p * ${G} + ${g}] = lse;`, 'if (total === 0) break block;');
+    }
     L.push('let qq = 0;');
     for (let c = 0; c < V; c++) L.push(`if (n${c} !== 0) qq += n${c} * (eta${c} - lse);`);
     L.push('q += qq;');

@@ -10,7 +10,9 @@
  *   cache: per-pattern probability table [(p*nGroups + g)*nOut + c] or null;
  *   counts: per-pattern table or per grouped unit [u*nGroups + g] with start/outcome (GroupedUnits);
  *   q [chunk], gc [chunk*gcLength + e], hm [chunk*hmLength + e]: the chunks' results;
- *   unitProbs: the grouped units' probability table [u*nGroups + g] (modes GATHER, GATHER_COMPUTE).
+ *   unitProbs: the grouped units' probability table [u*nGroups + g] (modes GATHER, GATHER_COMPUTE,
+ *   and passes with FILL_UNITS);
+ *   lse: per pattern-group log-sum-exp [p*nGroups + g] kept with `cache` (passes with KEEP_LSE).
  */
 import { compileLogitPass, type LogitPassShape } from './compileLogitPass.js';
 import { logitTable } from './logitTable.js';
@@ -34,6 +36,8 @@ export interface LogitPassData {
   hm: Float64Array;
   /** With grouped units: the E-step's per-unit probability table [u*nGroups + g] the gather modes fill, or null. */
   unitProbs?: Float64Array | null;
+  /** The log-sum-exp per pattern-group kept beside `cache` [p*nGroups + g], or null. */
+  lse?: Float64Array | null;
 }
 
 /** Mode of runPassChunk that gathers the grouped units' probabilities from `cache` into `unitProbs`. */
@@ -41,14 +45,22 @@ export const GATHER = 16;
 /** With GATHER: compute the chunk's rows of `cache` (at `coef`) first. */
 export const GATHER_COMPUTE = 32;
 
-/** What a pass computes, as one integer (for a shared control word): grad 1, hess 2, probabilities (0 exp, 1 in, 2 out) << 2. */
-export function passMode(grad: boolean, hess: boolean, probs: LogitPassShape['probs']): number {
-  return (grad ? 1 : 0) | (hess ? 2 : 0) | ((probs === 'exp' ? 0 : probs === 'in' ? 1 : 2) << 2);
+/** With a pass reading or writing `cache`: write (probs out) or read (probs in) `lse` too (compileLogitPass.ts keep). */
+export const KEEP_LSE = 64;
+/** With a pass writing `cache` over grouped units: fill `unitProbs` too (compileLogitPass.ts gather). */
+export const FILL_UNITS = 128;
+
+/**
+ * What a pass computes, as one integer (for a shared control word): grad 1, hess 2, probabilities
+ * (0 exp, 1 in, 2 out) << 2, KEEP_LSE, FILL_UNITS.
+ */
+export function passMode(grad: boolean, hess: boolean, probs: LogitPassShape['probs'], keep = false, fill = false): number {
+  return (grad ? 1 : 0) | (hess ? 2 : 0) | ((probs === 'exp' ? 0 : probs === 'in' ? 1 : 2) << 2) | (keep ? KEEP_LSE : 0) | (fill ? FILL_UNITS : 0);
 }
 
-function modeFlags(mode: number): Pick<LogitPassShape, 'grad' | 'hess' | 'probs'> {
-  const p = mode >> 2;
-  return { grad: (mode & 1) !== 0, hess: (mode & 2) !== 0, probs: p === 0 ? 'exp' : p === 1 ? 'in' : 'out' };
+function modeFlags(mode: number): Pick<LogitPassShape, 'grad' | 'hess' | 'probs' | 'keep' | 'gather'> {
+  const p = (mode >> 2) & 3;
+  return { grad: (mode & 1) !== 0, hess: (mode & 2) !== 0, probs: p === 0 ? 'exp' : p === 1 ? 'in' : 'out', keep: (mode & KEEP_LSE) !== 0, gather: (mode & FILL_UNITS) !== 0 };
 }
 
 export function passChunks(nPatterns: number): number {
@@ -104,6 +116,8 @@ export function runPassChunk(d: LogitPassData, c: number, mode: number, nb: Floa
     flags.probs === 'in' ? d.cache!.subarray(t0, t1) : null,
     flags.probs === 'out' ? d.cache!.subarray(t0, t1) : null,
     nb,
+    flags.keep ? d.lse!.subarray(p0 * nGroups, p1 * nGroups) : null,
+    flags.gather ? d.unitProbs! : null,
   );
 }
 

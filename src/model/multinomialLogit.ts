@@ -44,6 +44,17 @@ export interface TableCache {
   table: Float64Array;
   theta: Float64Array;
   owner: MultinomialLogit | null;
+  /**
+   * The objective's log-sum-exp per pattern-group [p*nGroups + g] at the table's parameters, valid
+   * when `lseKept` (the table was filled by the M-step's pass, which computes it anyway): the next
+   * pass at those parameters reads it instead of a log per pattern-group.
+   */
+  lse: Float64Array;
+  lseKept: boolean;
+  /** The grouped units' table (an E-step's) that holds the gather of `table`, or null. */
+  unitsFilled: Float64Array | null;
+  /** The grouped units and table of the last groupedProbabilities: filled by the M-step's pass that refills `table`. */
+  target: { units: GroupedUnits; out: Float64Array } | null;
 }
 
 export interface MultinomialLogitLayout {
@@ -160,7 +171,12 @@ export class MultinomialLogit implements SubModel {
     this.hm = new Float64Array(nGroups * this.nPairs * this.nTri);
     this.scratch = new Float64Array(3 * nOut + this.nTri + this.nPairs);
     const tableSize = design.nPatterns * nGroups * nOut;
-    this.cacheBox = shared !== undefined ? shared : tableSize <= CACHE_MAX_ENTRIES ? { table: new Float64Array(tableSize), theta: new Float64Array(this.nParams), owner: null } : null;
+    this.cacheBox =
+      shared !== undefined
+        ? shared
+        : tableSize <= CACHE_MAX_ENTRIES
+          ? { table: new Float64Array(tableSize), theta: new Float64Array(this.nParams), owner: null, lse: new Float64Array(design.nPatterns * nGroups), lseKept: false, unitsFilled: null, target: null }
+          : null;
     this.parallel = parallel ?? { data: null, run: null };
     this.expand();
   }
@@ -186,6 +202,9 @@ export class MultinomialLogit implements SubModel {
       const t = sab(this.cacheBox.table.length).subarray(0, this.cacheBox.table.length);
       t.set(this.cacheBox.table);
       this.cacheBox.table = t;
+      const l = sab(this.cacheBox.lse.length).subarray(0, this.cacheBox.lse.length);
+      l.set(this.cacheBox.lse);
+      this.cacheBox.lse = l;
     }
     let patterns = this.design.patterns;
     if (!(patterns.buffer instanceof SharedArrayBuffer)) {
@@ -215,6 +234,7 @@ export class MultinomialLogit implements SubModel {
       patterns,
       coef: alloc(this.coef.length).subarray(0, this.coef.length),
       cache: this.cache,
+      lse: this.cacheBox?.lse ?? null,
       counts,
       start: units?.start ?? null,
       outcome: units?.outcome ?? null,
@@ -279,10 +299,16 @@ export class MultinomialLogit implements SubModel {
     return true;
   }
 
-  /** The kept table now holds this model's probabilities at its current parameters. */
-  private markCache(): void {
-    this.cacheBox!.theta.set(this.theta);
-    this.cacheBox!.owner = this;
+  /**
+   * The kept table now holds this model's probabilities at its current parameters (with their
+   * log-sum-exps when `lse`; gathered into `units` when given).
+   */
+  private markCache(lse = false, units: Float64Array | null = null): void {
+    const box = this.cacheBox!;
+    box.theta.set(this.theta);
+    box.owner = this;
+    box.lseKept = lse;
+    box.unitsFilled = units;
   }
 
   probabilitiesFor(rows: Float64Array, nPatterns: number, out: Float64Array): void {
@@ -385,21 +411,27 @@ export class MultinomialLogit implements SubModel {
       }
     };
     if (!log && this.cache !== null) {
+      const box = this.cacheBox!;
+      box.target = { units, out };
+      const current = this.cacheCurrent();
+      // the M-step's last pass at these parameters already gathered the table into `out`
+      if (current && box.unitsFilled === out) return;
       const par = this.parallel;
       const d = par.data;
       if (par.run !== null && d !== null && d.unitProbs === out && d.start === start && d.cache === this.cache) {
         // in chunks of patterns on the worker threads (logitPassChunks.ts GATHER): the same entries
-        const current = this.cacheCurrent();
         if (!current) d.coef.set(this.coef);
         par.run(current ? GATHER : GATHER | GATHER_COMPUTE);
-        if (!current) this.markCache();
+        if (current) box.unitsFilled = out;
+        else this.markCache(false, out);
         return;
       }
-      if (!this.cacheCurrent()) {
+      if (!current) {
         this.table(patterns, nPatterns, this.cache, false);
         this.markCache();
       }
       gather(this.cache, 0, nPatterns);
+      box.unitsFilled = out;
       return;
     }
     const { rows, table } = this.chunkBuffers();
@@ -458,16 +490,26 @@ export class MultinomialLogit implements SubModel {
     const current = this.cacheCurrent();
     const probs: LogitPassShape['probs'] = current ? 'in' : this.cache !== null ? 'out' : 'exp';
     if (units === null && counts.length !== nPatterns * nGroups * nOut) throw new RangeError(`counts: length ${counts.length} != ${nPatterns * nGroups * nOut}`);
+    // A pass that refills the kept table keeps its log-sum-exps (read by the next pass at the same
+    // parameters instead of a log each) and, over the E-step's grouped units, gathers the table
+    // into the E-step's unit table (which its next groupedProbabilities then finds filled).
+    const box = this.cacheBox;
+    const keep = probs === 'out' || (probs === 'in' && box!.lseKept);
+    const target = probs === 'out' && units !== null && box!.target !== null && box!.target.units.start === units.start ? box!.target.out : null;
     if (passChunks(nPatterns) > 1) {
       // chunks fixed by the design, added up in chunk order (logitPassChunks.ts): on the worker
       // threads when the counts are the shared E-step table they were given, else here
-      const mode = passMode(grad, hess, probs);
       const par = this.parallel;
       let d: LogitPassData;
       if (par.run !== null && par.data !== null && par.data.counts === counts && par.data.start === (units?.start ?? null)) {
         d = par.data;
+        const fill = target !== null && d.unitProbs === target;
+        const mode = passMode(grad, hess, probs, keep, fill);
         d.coef.set(this.coef);
         par.run(mode);
+        const q = reducePassChunks(d, mode, this.gc, this.hm);
+        if (probs === 'out') this.markCache(true, fill ? target : null);
+        return q;
       } else {
         d = this.localPass ??= this.passData(counts, units, this.design.patterns, (n) => new Float64Array(n));
         d.counts = counts;
@@ -476,17 +518,20 @@ export class MultinomialLogit implements SubModel {
         d.shape = { ...d.shape, layout: units ? 'units' : 'patterns' };
         d.coef = this.coef;
         d.cache = this.cache;
+        d.lse = box?.lse ?? null;
+        d.unitProbs = target;
+        const mode = passMode(grad, hess, probs, keep, target !== null);
         const n = passChunks(nPatterns);
         for (let c = 0; c < n; c++) runPassChunk(d, c, mode, this.scratch);
+        const q = reducePassChunks(d, mode, this.gc, this.hm);
+        if (probs === 'out') this.markCache(true, target);
+        return q;
       }
-      const q = reducePassChunks(d, mode, this.gc, this.hm);
-      if (probs === 'out') this.markCache();
-      return q;
     }
-    const shape: LogitPassShape = { nGroups, nOut, nCols, free: this.freeOut, nFree: this.nFree, fixed: this.fixedOutcomes(), layout: units ? 'units' : 'patterns', grad, hess, probs };
+    const shape: LogitPassShape = { nGroups, nOut, nCols, free: this.freeOut, nFree: this.nFree, fixed: this.fixedOutcomes(), layout: units ? 'units' : 'patterns', grad, hess, probs, keep, gather: target !== null };
     const pass = compileLogitPass(shape);
-    const q = pass(nPatterns, patterns, this.coef, counts, units?.start ?? null, units?.outcome ?? null, grad ? this.gc : null, hess ? this.hm : null, current ? this.cache : null, probs === 'out' ? this.cache : null, this.scratch);
-    if (probs === 'out') this.markCache();
+    const q = pass(nPatterns, patterns, this.coef, counts, units?.start ?? null, units?.outcome ?? null, grad ? this.gc : null, hess ? this.hm : null, current ? this.cache : null, probs === 'out' ? this.cache : null, this.scratch, keep ? box!.lse : null, target);
+    if (probs === 'out') this.markCache(true, target);
     return q;
   }
 

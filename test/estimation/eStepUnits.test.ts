@@ -172,4 +172,46 @@ describe('per-unit emission tables', () => {
     expect(u.em.history).toEqual(p.em.history);
     expect(Array.from(u.params)).toEqual(Array.from(p.params));
   });
+
+  it("the M-step's last pass fills the E-step's unit table at its parameters, and a table at other parameters is recomputed", () => {
+    const spec = makeSpec(cases[1][1]);
+    const K = spec.nStates;
+    const V = spec.voiceLabels.length;
+    const lengths = Array.from({ length: 120 }, (_, i) => 4 + (i % 17));
+    const { panel, model } = problem(spec, lengths, 91, 0.2);
+    const byUnit = eStepOf(model, panel, 'units');
+    const units = byUnit.emissionUnits!;
+    const em = model.parts[2];
+    const nP = em.design.nPatterns;
+    /** The unit table at the emission model's current parameters, from its own per-pattern table. */
+    const expected = (): Float64Array => {
+      const table = new Float64Array(nP * K * V);
+      em.probabilitiesFor(em.design.patterns, nP, table);
+      const want = new Float64Array(units.outcome.length * K);
+      for (let p = 0; p < nP; p++) for (let u = units.start[p]; u < units.start[p + 1]; u++) for (let k = 0; k < K; k++) want[u * K + k] = table[(p * K + k) * V + units.outcome[u]];
+      return want;
+    };
+    byUnit.run(model.parts);
+    const before = byUnit.probs.emission.slice();
+    for (const part of model.parts) part.mStep(byUnit.stats, { ridge: 1e-8, maxNewtonIter: 1, newtonTol: 1e-12 });
+    // filled by the M-step's pass at the new parameters (before the next E-step computes anything)
+    const filled = byUnit.probs.emission.slice();
+    expect(Array.from(filled)).not.toEqual(Array.from(before));
+    expect(Array.from(filled)).toEqual(Array.from(expected()));
+    // another table for the same units is gathered, not taken as filled
+    const other = new Float64Array(filled.length).fill(NaN);
+    em.groupedProbabilities!(units, false, other);
+    expect(Array.from(other)).toEqual(Array.from(filled));
+    // at other parameters the table is recomputed
+    const theta = new Float64Array(em.nParams);
+    em.getParams(theta, 0);
+    for (let a = 0; a < theta.length; a++) theta[a] += 0.1 * ((a % 3) - 1);
+    em.setParams(theta, 0);
+    // (into the table gathered last, the one marked as holding the gather)
+    em.groupedProbabilities!(units, false, other);
+    expect(Array.from(other)).toEqual(Array.from(expected()));
+    expect(Array.from(other)).not.toEqual(Array.from(filled));
+    em.groupedProbabilities!(units, false, byUnit.probs.emission);
+    expect(Array.from(byUnit.probs.emission)).toEqual(Array.from(other));
+  });
 });

@@ -96,5 +96,63 @@ describe('compiled logit pass', () => {
         }
       }
     });
+
+    it(`${label}: keeping the log-sum-exps and filling the unit table keep logitPass's bits`, () => {
+      const pr = problem(23 + nCols + nGroups, nCols, nGroups, nOut, refOf);
+      const { nPatterns, nFree, patterns, coef, counts, free, fixed } = pr;
+      const nTri = (nCols * (nCols + 1)) / 2;
+      const nPairs = (nFree * (nFree + 1)) / 2;
+      const scratch = new Float64Array(2 * nOut + nTri + nPairs);
+      const nb = new Float64Array(nOut);
+      const gcRef = new Float64Array(nGroups * nFree * nCols);
+      const hmRef = new Float64Array(nGroups * nPairs * nTri);
+      const table = new Float64Array(nPatterns * nGroups * nOut);
+      const qRef = logitPass(nPatterns, nGroups, nOut, nCols, nFree, patterns, coef, counts, free, gcRef, hmRef, scratch, table, null);
+      // the log-sum-exp of the likeliest outcome, as logitPass computes it
+      const lseRef = new Float64Array(nPatterns * nGroups);
+      for (let p = 0; p < nPatterns; p++) {
+        for (let g = 0; g < nGroups; g++) {
+          const o = (p * nGroups + g) * nOut;
+          let best = 0;
+          for (let c = 1; c < nOut; c++) if (table[o + c] > table[o + best]) best = c;
+          let eta = 0;
+          for (let j = 0; j < nCols; j++) eta += patterns[p * nCols + j] * coef[(g * nOut + best) * nCols + j];
+          lseRef[p * nGroups + g] = eta - Math.log(table[o + best]);
+        }
+      }
+      for (const layout of ['patterns', 'units'] as const) {
+        const units = layout === 'units';
+        const args = (probIn: Float64Array | null, probOut: Float64Array | null, gc: Float64Array | null, hm: Float64Array | null) =>
+          [nPatterns, patterns, coef, units ? pr.unitCounts : counts, units ? pr.start : null, units ? pr.outcome : null, gc, hm, probIn, probOut, nb] as const;
+        // 'out' keeping: the table, every pattern-group's log-sum-exp, the unit table
+        const lse = new Float64Array(nPatterns * nGroups).fill(NaN);
+        const out = new Float64Array(table.length).fill(NaN);
+        const unitOut = units ? new Float64Array(pr.outcome.length * nGroups).fill(NaN) : null;
+        const outShape: LogitPassShape = { nGroups, nOut, nCols, free, nFree, fixed, layout, grad: false, hess: false, probs: 'out', keep: true, gather: units };
+        const qOut = compileLogitPass(outShape)(...args(null, out, null, null), lse, unitOut);
+        expect(qOut, layout).toBe(qRef);
+        expect(Array.from(out), layout).toEqual(Array.from(table));
+        expect(Array.from(lse), layout).toEqual(Array.from(lseRef));
+        if (unitOut !== null) {
+          for (let p = 0; p < nPatterns; p++) {
+            for (let u = pr.start[p]; u < pr.start[p + 1]; u++) {
+              for (let g = 0; g < nGroups; g++) expect(unitOut[u * nGroups + g]).toBe(table[(p * nGroups + g) * nOut + pr.outcome[u]]);
+            }
+          }
+        }
+        // 'in' reading them back: logitPass's objective, gradient and Hessian
+        const gc = new Float64Array(gcRef.length).fill(NaN);
+        const hm = new Float64Array(hmRef.length).fill(NaN);
+        const inShape: LogitPassShape = { ...outShape, grad: true, hess: true, probs: 'in' };
+        const qIn = compileLogitPass(inShape)(...args(out, null, gc, hm), lse, null);
+        expect(qIn, layout).toBe(qRef);
+        expect(Array.from(gc), layout).toEqual(Array.from(gcRef));
+        expect(Array.from(hm), layout).toEqual(Array.from(hmRef));
+        // the 'in' pass really reads the kept values (a changed one changes the objective)
+        const bent = lse.slice();
+        for (let e = 0; e < bent.length; e++) bent[e] += 1;
+        expect(compileLogitPass(inShape)(...args(out, null, gc, hm), bent, null), layout).not.toBe(qRef);
+      }
+    });
   }
 });
