@@ -65,7 +65,7 @@ async function loadJob<P, R, S>(job: JobRef): Promise<JobFunction<P, R, S>> {
   return fn as JobFunction<P, R, S>;
 }
 
-interface WorkerReply {
+export interface WorkerReply {
   index: number;
   ok: boolean;
   result?: unknown;
@@ -73,7 +73,7 @@ interface WorkerReply {
 }
 
 /** A job's error as thrown in the worker: squeaky's typed errors keep their class (and so their exit code). */
-function rebuildError(e: WorkerReply['error']): Error {
+export function rebuildError(e: WorkerReply['error']): Error {
   const message = e?.message ?? 'a worker job failed';
   const Typed = { UsageError, InputError, ModelError }[e?.name ?? ''];
   const err = Typed ? new Typed(message) : new Error(message);
