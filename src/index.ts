@@ -149,6 +149,7 @@ export { coverageReplicate, summarizeCoverage, trueNetComplaint } from './report
 export type { CoverageDesign, CoverageSummary } from './report/coverageStudy.js';
 export { sweepStale } from './report/writeAtomic.js';
 export { planFit, designWarnings, MAX_STATES, MAX_STARTS, MAX_TERMS } from './report/fitLimits.js';
+export type { PlanFitOptions } from './report/fitLimits.js';
 export { parseDecimal, parseWhole } from './data/strictNumber.js';
 export { covariatePaths, exogenousColumns } from './report/covariatePaths.js';
 

@@ -281,7 +281,8 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   if (spec.classes) compileFormula(spec.classes.formula, columns);
   if (spec.classes && spec.formulas.selection !== undefined) throw new UsageError('--selection is not supported with --classes: fit the selection model with one class, or the classes without it');
   // The model must be estimable from the panel and the work sane before EM starts.
-  const plan = planFit(panel, spec, options.starts);
+  // the plan's checks only: its dense designs are not kept (the fit builds its compressed ones)
+  const plan = planFit(panel, spec, options.starts, { keepDesigns: false });
   const result: FitResult = fitModel(panel, spec, {
     ...estimationOptions(options),
     startParams: options.start?.fit.parameters,
