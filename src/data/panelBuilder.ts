@@ -319,6 +319,8 @@ export class PanelBuilder {
       for (let t = a + 1; t < b; t++) {
         const p0 = this.rowPeriod.get(perm[t - 1]);
         const p1 = this.rowPeriod.get(perm[t]);
+        if (p1 === p0 + 1) continue;
+        // lines only for the messages (each is a search over the line exceptions)
         const l0 = this.rowLine.get(perm[t - 1]);
         const l1 = this.rowLine.get(perm[t]);
         if (p1 === p0) {
