@@ -113,6 +113,8 @@ export type { PlainFitOptions } from './report/selection/fitJob.js';
 export { informationCriteria, criterionPicks, CRITERIA, CRITERION_LABELS } from './estimation/selection/criteria.js';
 export type { InformationCriteria, Criterion } from './estimation/selection/criteria.js';
 export { pathEntropy, finishedAgreement } from './estimation/fit.js';
+export { fitAsync } from './estimation/fit.js';
+export { startThreads } from './estimation/startsOnThreads.js';
 export { simulateVoices, voiceSimulator } from './estimation/simulateVoices.js';
 export type { VoiceSimulator } from './estimation/simulateVoices.js';
 export { dropTermsReading } from './data/dropTerms.js';

@@ -17,7 +17,7 @@ import { createModel, createModelFromPatterns, compressModelDesign, complaintInd
 import { partCounts, partObserved, type SubModel } from '../model/subModel.js';
 import { EStep, type EStepEngine, type EStepOptions } from './eStep.js';
 import type { DataSummary, FitOptions, FitResult } from './fitTypes.js';
-import { fitMixture, mixtureAt, mixturePosterior, mixtureViterbi, type MixturePosterior } from './fitMixture.js';
+import { fitMixture, fitMixtureAsync, mixtureAt, mixturePosterior, mixtureViterbi, type MixturePosterior } from './fitMixture.js';
 import { Rng } from './rng.js';
 import type { ModelSpec, NamedParameters } from './spec.js';
 import { complaintRateBins, dataResponsibilities, randomResponsibilities, startFromResponsibilities } from './starts.js';
@@ -32,7 +32,8 @@ export interface FitData {
 }
 
 export { FIT_DEFAULTS, M_STEP_DEFAULTS, SAME_OPTIMUM, DISAGREE, finishedAgreement } from './fitStarts.js';
-import { FIT_DEFAULTS, boundaryWarnings, runStarts } from './fitStarts.js';
+import { FIT_DEFAULTS, boundaryWarnings, runStarts, type FitHooks } from './fitStarts.js';
+import { runStartsOnThreads } from './startsOnThreads.js';
 
 /** Designs of the three sub-models for a panel. */
 export function buildModelDesigns(panel: Panel, spec: ModelSpec): ModelDesigns {
@@ -100,8 +101,16 @@ export function checkPanelSpec(panel: Panel, spec: ModelSpec): void {
 function buildModel(panel: Panel, spec: ModelSpec, onPhase?: (description: string) => void): HmmModel {
   checkPanelSpec(panel, spec);
   if (spec.formulas.selection !== undefined) {
-    onPhase?.('designs (with the selection model)');
-    return createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
+    // with a selection model the dense designs are built, each announced, then compressed together
+    const designs = {} as ModelDesigns;
+    for (const b of ['initial', 'transition', 'emission'] as const) {
+      onPhase?.(`designs: ${b} ${spec.formulas[b]}`);
+      designs[b] = buildDesign(panel, spec.formulas[b]);
+    }
+    onPhase?.(`designs: selection ${spec.formulas.selection}`);
+    designs.selection = buildSelectionDesign(panel, spec.formulas.selection);
+    onPhase?.('designs: distinct rows (patterns)');
+    return createModel(spec, designs, panel.offsets);
   }
   // one sub-model at a time, each announced (a large panel takes a while)
   const patterns = {} as ModelPatterns;
@@ -141,6 +150,16 @@ export function checkFitOptions(options: FitOptions): void {
 }
 
 function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summary: DataSummary, spec: ModelSpec, options: FitOptions): FitResult {
+  const { eStep, given, hooks } = oneClassFit(base, offsets, voice, spec, options);
+  try {
+    return runStarts(base, eStep, summary, spec, options, given, hooks);
+  } finally {
+    eStep.close();
+  }
+}
+
+/** The E-step, the given start and the start hooks of a one-class fit (fitModel, fitAsync). */
+function oneClassFit(base: HmmModel, offsets: Int32Array, voice: Int32Array, spec: ModelSpec, options: FitOptions): { eStep: EStep; given: Float64Array | undefined; hooks: FitHooks<HmmModel> } {
   const K = base.nStates;
   const V = base.nVoice;
   const given = options.startParams ? namedValues(base, options.startParams) : undefined;
@@ -151,22 +170,31 @@ function fitModel(base: HmmModel, offsets: Int32Array, voice: Int32Array, summar
   options.onPhase?.(`E-step tables (${e.nPatterns} emission patterns)`);
   const eStep = new EStep(base.parts, K, V, offsets, voice, { threads: options.threads ?? 1, selection: base.selectionRows });
   options.onPhase?.(`EM from ${1 + (options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts))} start(s), E-step on ${eStep.seq.length - 1} shard(s), ${eStep.threads} thread(s)`);
-  try {
-    const K = base.nStates;
-    const V = base.nVoice;
-    const seed = options.seed ?? FIT_DEFAULTS.seed;
-    return runStarts(base, eStep, summary, spec, options, given, {
-      start: (model, s, mStep) =>
-        startFromResponsibilities(model.parts, eStep, s === 0 ? dataResponsibilities(bins!, K) : randomResponsibilities(Rng.stream(seed, s), K, V), mStep),
-      relabel: (model) => void model.relabelWorstFirst(),
-      boundaryWarnings: (model) => {
-        eStep.computeProbabilities(model.parts);
-        return boundaryWarnings((block, eps) => eStep.countBoundary(block, eps), model.parts.map((p) => p.block));
-      },
-    });
-  } finally {
-    eStep.close();
-  }
+  const seed = options.seed ?? FIT_DEFAULTS.seed;
+  const hooks: FitHooks<HmmModel> = {
+    start: (model, s, mStep) =>
+      startFromResponsibilities(model.parts, eStep, s === 0 ? dataResponsibilities(bins!, K) : randomResponsibilities(Rng.stream(seed, s), K, V), mStep),
+    relabel: (model) => void model.relabelWorstFirst(),
+    boundaryWarnings: (model) => {
+      eStep.computeProbabilities(model.parts);
+      return boundaryWarnings((block, eps) => eStep.countBoundary(block, eps), model.parts.map((p) => p.block));
+    },
+  };
+  return { eStep, given, hooks };
+}
+
+/**
+ * fit, with the starts that screening keeps run on to convergence on worker threads at once when
+ * the panel has fewer shards than `threads` (see startsOnThreads.ts for the rule): the same result
+ * to the last bit as fit with any number of threads.
+ */
+export async function fitAsync(panel: Panel, spec: ModelSpec, options: FitOptions = {}): Promise<FitResult> {
+  if (spec.classes !== undefined) return fitMixtureAsync(panel, spec, options);
+  checkFitOptions(options);
+  options.onPhase?.(`building the designs (${panel.voice.length} rows)`);
+  const base = buildModel(panel, spec, options.onPhase);
+  const { eStep, given, hooks } = oneClassFit(base, panel.offsets, panel.voice, spec, options);
+  return runStartsOnThreads(panel, spec, options, base, eStep, dataSummary(panel), given, hooks);
 }
 
 /** The values of a parameter vector for `model`, or a ModelError when names or length don't match. */

@@ -12,7 +12,8 @@ import { complaintIndex } from '../model/hmmModel.js';
 import { createMixtureModel, type MixtureDesigns, type MixtureModel } from '../model/mixtureModel.js';
 import { EStep } from './eStep.js';
 import { buildModelDesigns, checkFitOptions, checkPanelSpec, dataSummary, namedValues } from './fit.js';
-import { FIT_DEFAULTS, boundaryWarnings, runStarts } from './fitStarts.js';
+import { FIT_DEFAULTS, boundaryWarnings, runStarts, type FitHooks } from './fitStarts.js';
+import { runStartsOnThreads } from './startsOnThreads.js';
 import type { FitOptions, FitResult } from './fitTypes.js';
 import { MixtureEStep } from './mixtureEStep.js';
 import { startMixture } from './mixtureStarts.js';
@@ -69,10 +70,25 @@ function buildMixture(panel: Panel, spec: ModelSpec): MixtureModel {
 
 /** Fit the mixture of `spec` (spec.classes set) to a panel. */
 export function fitMixture(panel: Panel, spec: ModelSpec, options: FitOptions = {}): FitResult {
+  const { base, eStep, given, hooks } = mixtureFit(panel, spec, options);
+  try {
+    return runStarts(base, eStep, dataSummary(panel), spec, options, given, hooks);
+  } finally {
+    eStep.close();
+  }
+}
+
+/** fitMixture with the finishing starts on worker threads when they keep more threads busy than the shards (startsOnThreads.ts). */
+export async function fitMixtureAsync(panel: Panel, spec: ModelSpec, options: FitOptions = {}): Promise<FitResult> {
+  const { base, eStep, given, hooks } = mixtureFit(panel, spec, options);
+  return runStartsOnThreads(panel, spec, options, base, eStep, dataSummary(panel), given, hooks);
+}
+
+/** The mixture, its E-step, the given start and the start hooks of a fit (fitMixture, fitMixtureAsync). */
+function mixtureFit(panel: Panel, spec: ModelSpec, options: FitOptions): { base: MixtureModel; eStep: MixtureEStep; given: Float64Array | undefined; hooks: FitHooks<MixtureModel> } {
   checkFitOptions(options);
   options.onPhase?.(`building the designs (${panel.voice.length} rows)`);
   const base = buildMixture(panel, spec);
-  const summary = dataSummary(panel);
   const given = options.startParams ? namedValues(base, options.startParams) : undefined;
   const K = base.nStates;
   const ci = complaintIndex(spec.voiceLabels);
@@ -83,22 +99,18 @@ export function fitMixture(panel: Panel, spec: ModelSpec, options: FitOptions = 
   options.onPhase?.(
     `EM from ${1 + (options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts))} start(s), ${base.nClasses} classes, E-step on ${eStep.seq.length - 1} shard(s), ${eStep.threads} thread(s)`,
   );
-  try {
-    const result = runStarts(base, eStep, summary, spec, options, given, {
-      start: (model, s, mStep) => startMixture(model, eStep, s, seed, bins!, ci, mStep),
-      relabel: (model) => {
-        eStep.run(model.parts);
-        model.relabel(eStep.classSizes());
-      },
-      boundaryWarnings: (model) => {
-        eStep.computeProbabilities(model.parts);
-        return boundaryWarnings((block, eps) => eStep.countBoundary(block, eps));
-      },
-    });
-    return result;
-  } finally {
-    eStep.close();
-  }
+  const hooks: FitHooks<MixtureModel> = {
+    start: (model, s, mStep) => startMixture(model, eStep, s, seed, bins!, ci, mStep),
+    relabel: (model) => {
+      eStep.run(model.parts);
+      model.relabel(eStep.classSizes());
+    },
+    boundaryWarnings: (model) => {
+      eStep.computeProbabilities(model.parts);
+      return boundaryWarnings((block, eps) => eStep.countBoundary(block, eps));
+    },
+  };
+  return { base, eStep, given, hooks };
 }
 
 /** The mixture of `spec` for a panel at the given parameters, and its E-step (one thread). */

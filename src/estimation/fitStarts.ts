@@ -8,8 +8,8 @@ import { BLOCKS, type Block, type MStepOptions, type SubModel } from '../model/s
 import { ModelError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { EStepEngine } from './eStep.js';
-import { runEm, type EmResult } from './em.js';
-import type { DataSummary, FitOptions, FitResult, StartResult } from './fitTypes.js';
+import { runEm, type EmOptions, type EmResult, type EmResume } from './em.js';
+import type { DataSummary, FitOptions, FitProgress, FitResult, StartResult } from './fitTypes.js';
 import type { ModelSpec, NamedParameters } from './spec.js';
 
 /** What the start loop needs of a model. */
@@ -64,43 +64,98 @@ export function boundaryWarnings(countBoundary: (block: Block, eps: number) => n
   return out;
 }
 
-export function runStarts<M extends FitModel>(
-  base: M,
-  eStep: EStepEngine,
-  summary: DataSummary,
-  spec: ModelSpec,
-  options: FitOptions,
-  given: Float64Array | undefined,
-  hooks: FitHooks<M>,
-): FitResult {
+/** The plain EM settings of a fit's runs (what a worker thread needs to continue a start as this thread would). */
+export interface EmSettings {
+  maxIter: number;
+  tol: number;
+  mStep: MStepOptions;
+  accelerate: boolean;
+  quasiNewton: boolean;
+}
+
+/** A screened start to run on to convergence: its parameters where screening stopped it and its EM state there. */
+export interface FinishJob {
+  index: number;
+  values: Float64Array;
+  resume: EmResume;
+}
+
+/** A finished run: the parameters at its end and its EM result (history and iterations include the screening). */
+export interface FinishedRun {
+  values: Float64Array;
+  em: EmResult;
+}
+
+/** Runs finishing job k of the current list in the fit's thread (its progress to `onProgress` instead of options.onProgress when given). */
+export type RunHere = (k: number, onProgress?: (p: FitProgress) => void) => FinishedRun;
+
+/**
+ * Runs the finishing jobs (results in job order) elsewhere, e.g. on worker threads beside this one
+ * (startsOnThreads.ts; `runHere` runs one in this thread), or returns undefined to have them run
+ * here, one after another.
+ */
+export type Finisher = (jobs: readonly FinishJob[], runHere: RunHere, nStarts: number) => Promise<FinishedRun[]> | undefined;
+
+/** What a fit's options say about its starts before any is made. */
+export interface StartsPlan {
+  settings: EmSettings;
+  nStarts: number;
+  /** EM iterations of every start's screening (maxIter: no screening). */
+  screen: number;
+  /** Starts run on to convergence after screening. */
+  finish: number;
+  /** At most this many starts are run on after screening (0 without screening). */
+  maxJobs: number;
+}
+
+export function startsPlan(options: FitOptions): StartsPlan {
   const nRandom = options.starts ?? (options.startParams ? 0 : FIT_DEFAULTS.starts);
   const maxIter = options.maxIter ?? FIT_DEFAULTS.maxIter;
-  const tol = options.tol ?? FIT_DEFAULTS.tol;
   const ridge = options.ridge ?? FIT_DEFAULTS.ridge;
   const mStep: MStepOptions = { ridge, ...M_STEP_DEFAULTS };
-  const startMStep: MStepOptions = { ...mStep, maxNewtonIter: START_NEWTON_ITER };
-
-  type Run = { model: M; em: EmResult; kind: StartResult['kind'] };
+  const settings: EmSettings = { maxIter, tol: options.tol ?? FIT_DEFAULTS.tol, mStep, accelerate: options.accelerate ?? true, quasiNewton: options.quasiNewton ?? true };
   const nStarts = 1 + nRandom;
   // emEM: with several starts, each runs `screen` iterations; only the best then runs on.
   const screenIter = options.screenIter ?? FIT_DEFAULTS.screenIter;
   const screen = nStarts > 1 && screenIter > 0 && screenIter < maxIter ? screenIter : maxIter;
-  const emOptions = (s: number, cap: number) => ({
-    maxIter: cap,
-    tol,
-    mStep,
-    accelerate: options.accelerate ?? true,
-    quasiNewton: options.quasiNewton ?? true,
-    onIteration: options.onProgress
-      ? (iteration: number, logLik: number, change: number) => options.onProgress!({ start: s, nStarts, iteration, logLik, change })
-      : undefined,
-  });
   const finish = Math.min(nStarts, options.finish ?? FIT_DEFAULTS.finish);
+  return { settings, nStarts, screen, finish, maxJobs: screen < maxIter ? finish : 0 };
+}
+
+type Run<M> = { model: M; em: EmResult; kind: StartResult['kind'] };
+type Leader<M> = Run<M> & { index: number };
+
+/** Every start screened, and the leaders to finish (in start order). */
+interface Screened<M extends FitModel> {
+  starts: StartResult[];
+  warnings: string[];
+  leaders: Leader<M>[];
+  settings: EmSettings;
+  nStarts: number;
+  emOptions: (s: number, cap: number, progress?: FitOptions['onProgress']) => EmOptions;
+}
+
+/** The EM options of start s with iteration cap `cap` (progress to onProgress, naming the start). */
+function emOptionsOf(settings: EmSettings, onProgress: FitOptions['onProgress'], nStarts: number): (s: number, cap: number, progress?: FitOptions['onProgress']) => EmOptions {
+  return (s, cap, progress = onProgress) => ({
+    ...settings,
+    maxIter: cap,
+    onIteration: progress ? (iteration: number, logLik: number, change: number) => progress({ start: s, nStarts, iteration, logLik, change }) : undefined,
+  });
+}
+
+const better = (a: number, b: number) => a > b || (Number.isNaN(b) && !Number.isNaN(a));
+
+/** Make and screen every start; keep the `finish` best after screening (ties: the earlier start). */
+function screenStarts<M extends FitModel>(base: M, eStep: EStepEngine, options: FitOptions, given: Float64Array | undefined, hooks: FitHooks<M>): Screened<M> {
+  const { settings, nStarts, screen, finish } = startsPlan(options);
+  const maxIter = settings.maxIter;
+  const startMStep: MStepOptions = { ...settings.mStep, maxNewtonIter: START_NEWTON_ITER };
+  const emOptions = emOptionsOf(settings, options.onProgress, nStarts);
   // The `finish` starts best after screening (ties: the earlier start), kept in descending order.
-  const leaders: (Run & { index: number })[] = [];
+  const leaders: Leader<M>[] = [];
   const starts: StartResult[] = [];
   const warnings: string[] = [];
-  const better = (a: number, b: number) => a > b || (Number.isNaN(b) && !Number.isNaN(a));
   for (let s = 0; s < nStarts; s++) {
     const model = base.clone() as M;
     const parts = model.parts;
@@ -123,13 +178,78 @@ export function runStarts<M extends FitModel>(
       if (leaders.length > finish) leaders.pop();
     }
   }
-  // Run the leaders on to convergence, continuing their histories, in start order (progress reads in order).
-  let best: Run | undefined;
+  // The leaders are run on in start order (progress reads in order).
+  leaders.sort((a, b) => a.index - b.index);
+  return { starts, warnings, leaders, settings, nStarts, emOptions };
+}
+
+/** The jobs of the leaders that screening stopped (in start order). */
+function finishJobs<M extends FitModel>(sc: Screened<M>): FinishJob[] {
+  return sc.leaders.filter((l) => sc.starts[l.index].screened).map((l) => ({ index: l.index, values: l.model.getParameters().values, resume: l.em.resume }));
+}
+
+/** Run screened leader `l` on to convergence here, continuing its history. */
+function finishOne<M extends FitModel>(sc: Screened<M>, l: Leader<M>, eStep: EStepEngine, onProgress?: FitOptions['onProgress']): FinishedRun {
+  const em = runEm(l.model.parts, eStep, { ...sc.emOptions(l.index, sc.settings.maxIter, onProgress), previous: l.em.resume });
+  return { values: l.model.getParameters().values, em };
+}
+
+/** Run the screened leaders on to convergence here, one after another. */
+function finishHere<M extends FitModel>(sc: Screened<M>, eStep: EStepEngine): FinishedRun[] {
+  return sc.leaders.filter((l) => sc.starts[l.index].screened).map((l) => finishOne(sc, l, eStep));
+}
+
+/**
+ * Fit by emEM from the starts of `hooks`: every start is screened, the `finish` best are run on
+ * to convergence (here, one after another), the best of those is kept and relabelled.
+ */
+export function runStarts<M extends FitModel>(
+  base: M,
+  eStep: EStepEngine,
+  summary: DataSummary,
+  spec: ModelSpec,
+  options: FitOptions,
+  given: Float64Array | undefined,
+  hooks: FitHooks<M>,
+): FitResult {
+  const sc = screenStarts(base, eStep, options, given, hooks);
+  return concludeStarts(sc, finishHere(sc, eStep), summary, spec, hooks, false);
+}
+
+/**
+ * runStarts with the leaders' finishing runs handed to `finisher` (e.g. worker threads, one start
+ * per thread): the same result to the last bit, since every finishing run continues from its
+ * screened parameters and EM state and nothing in it depends on where it runs.
+ */
+export async function runStartsAsync<M extends FitModel>(
+  base: M,
+  eStep: EStepEngine,
+  summary: DataSummary,
+  spec: ModelSpec,
+  options: FitOptions,
+  given: Float64Array | undefined,
+  hooks: FitHooks<M>,
+  finisher: Finisher,
+): Promise<FitResult> {
+  const sc = screenStarts(base, eStep, options, given, hooks);
+  const jobs = finishJobs(sc);
+  const runHere: RunHere = (k, onProgress) => finishOne(sc, sc.leaders.find((l) => l.index === jobs[k].index)!, eStep, onProgress);
+  const elsewhere = finisher(jobs, runHere, sc.nStarts);
+  const runs = elsewhere ? await elsewhere : finishHere(sc, eStep);
+  return concludeStarts(sc, runs, summary, spec, hooks, elsewhere !== undefined);
+}
+
+/** Take the finished runs (one per screened leader, in start order), keep the best, relabel it and make the result. */
+function concludeStarts<M extends FitModel>(sc: Screened<M>, runs: FinishedRun[], summary: DataSummary, spec: ModelSpec, hooks: FitHooks<M>, setValues: boolean): FitResult {
+  const { starts, warnings } = sc;
+  let best: Run<M> | undefined;
   let bestIndex = -1;
-  for (const lead of [...leaders].sort((a, b) => a.index - b.index)) {
-    let run: Run = lead;
+  let next = 0;
+  for (const lead of sc.leaders) {
+    let run: Run<M> = lead;
     if (starts[lead.index].screened) {
-      const em = runEm(lead.model.parts, eStep, { ...emOptions(lead.index, maxIter), previous: lead.em.resume });
+      const { values, em } = runs[next++];
+      if (setValues) lead.model.setParameters(values);
       run = { ...lead, em };
       starts[lead.index] = { ...starts[lead.index], logLik: em.logLik, iterations: em.iterations, converged: em.converged, screened: false, history: em.history };
       for (const w of em.warnings) if (!lead.em.warnings.includes(w)) warnings.push(`start ${lead.index + 1}: ${w}`);
@@ -140,7 +260,9 @@ export function runStarts<M extends FitModel>(
       bestIndex = lead.index;
     }
   }
+  if (next !== runs.length) throw new RangeError(`expected ${next} finished runs, got ${runs.length}`);
   const { model, em } = best!;
+  const maxIter = sc.settings.maxIter;
   if (!Number.isFinite(em.logLik)) {
     throw new ModelError(`every start ended with a log-likelihood that is not finite (${em.logLik}): the data are impossible under the model`);
   }

@@ -62,6 +62,8 @@ export interface FitProgress {
   iteration: number;
   logLik: number;
   change: number;
+  /** Starts running at once when this one runs on a worker thread beside others (fitAsync); absent when the starts run one after another. */
+  running?: number;
 }
 
 export interface StartResult {

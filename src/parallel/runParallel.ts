@@ -35,6 +35,11 @@ export interface ParallelOptions<S> {
   shared?: S;
   /** Called as each job finishes (in completion order), e.g. for a progress bar. */
   onDone?: (index: number, done: number, total: number) => void;
+  /**
+   * false: run on worker threads even with one thread or one payload (default true: those run in
+   * this thread), e.g. to keep this thread free for work of its own while the workers run.
+   */
+  inThread?: boolean;
 }
 
 /** The machine's cores (os.availableParallelism). */
@@ -60,7 +65,7 @@ async function loadJob<P, R, S>(job: JobRef): Promise<JobFunction<P, R, S>> {
   return fn as JobFunction<P, R, S>;
 }
 
-interface WorkerReply {
+export interface WorkerReply {
   index: number;
   ok: boolean;
   result?: unknown;
@@ -68,7 +73,7 @@ interface WorkerReply {
 }
 
 /** A job's error as thrown in the worker: squeaky's typed errors keep their class (and so their exit code). */
-function rebuildError(e: WorkerReply['error']): Error {
+export function rebuildError(e: WorkerReply['error']): Error {
   const message = e?.message ?? 'a worker job failed';
   const Typed = { UsageError, InputError, ModelError }[e?.name ?? ''];
   const err = Typed ? new Typed(message) : new Error(message);
@@ -84,7 +89,7 @@ export async function runParallel<P, R, S = undefined>(job: JobRef, payloads: re
   if (!Number.isInteger(threads)) throw new RangeError(`threads must be a whole number >= 1, got ${options.threads}`);
   const results = new Array<R>(total);
   if (total === 0) return results;
-  if (threads === 1) {
+  if (threads === 1 && options.inThread !== false) {
     const fn = await loadJob<P, R, S>(job);
     for (let i = 0; i < total; i++) {
       results[i] = await fn(payloads[i], options.shared as S);

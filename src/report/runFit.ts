@@ -4,7 +4,7 @@ import { readPanel, type ReadPanelOptions } from '../data/readPanel.js';
 import { compileFormula } from '../data/formula.js';
 import { compileSelectionFormula } from '../data/selectionDesign.js';
 import { defaultReferenceVoice } from '../data/referenceVoice.js';
-import { fit as fitModel, modelAt, posterior } from '../estimation/fit.js';
+import { fit as fitModel, fitAsync, modelAt, posterior } from '../estimation/fit.js';
 import type { FitOptions, FitProgress, FitResult } from '../estimation/fitTypes.js';
 import { DEFAULT_FORMULAS, type ModelSpec, type NamedParameters } from '../estimation/spec.js';
 import { ModelError, UsageError } from '../errors.js';
@@ -209,14 +209,16 @@ export function runFitOnPanel(panel: Panel, options: RunFitOptions = {}, panelWa
 
 /** Fit a panel already in memory with any standard-error method, the bootstrap included. */
 export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = {}, panelWarnings: string[] = []): Promise<FitRun> {
-  const result = fitForRun(panel, options);
+  const result = await fitForRunAsync(panel, options);
   const covariance = await fitCovarianceAsync(panel, result, options.se ?? DEFAULT_SE_METHOD, {
     onProgress: options.onSeProgress,
     threads: options.threads ?? defaultThreads(),
     profile: options.profile,
     bootstrap: { ...options.bootstrap, seed: options.seed, threads: options.threads, ridge: options.ridge, onProgress: options.onBootstrapProgress },
   });
-  return withSelectionComparison(finishFitRun(panel, result, covariance, options, panelWarnings), options);
+  const run = finishFitRun(panel, result, covariance, options, panelWarnings);
+  if (run.fit.spec.formulas.selection === undefined) return run;
+  return withoutSelectionFit(run, options, await fitAsync(run.panel, specWithoutSelection(run.fit.spec), comparisonOptions(options)));
 }
 
 /**
@@ -228,9 +230,18 @@ export async function runFitOnPanelAsync(panel: Panel, options: RunFitOptions = 
 function withSelectionComparison(run: FitRun, options: RunFitOptions): FitRun {
   const spec = run.fit.spec;
   if (spec.formulas.selection === undefined) return run;
-  const plain = specWithoutSelection(spec);
+  return withoutSelectionFit(run, options, fitModel(run.panel, specWithoutSelection(spec), comparisonOptions(options)));
+}
+
+/** The estimation options of the fit without selection (announced as a phase). */
+function comparisonOptions(options: RunFitOptions): FitOptions {
   options.onPhase?.('the model without selection (for the comparison of the channels)');
-  const result = fitModel(run.panel, plain, estimationOptions(options));
+  return estimationOptions(options);
+}
+
+/** withSelectionComparison from the fit without selection (`result`). */
+function withoutSelectionFit(run: FitRun, options: RunFitOptions, result: FitResult): FitRun {
+  const plain = specWithoutSelection(run.fit.spec);
   const se = options.se ?? DEFAULT_SE_METHOD;
   const covariance = fitCovariance(run.panel, result, se === 'bootstrap' ? 'observed' : se);
   const withoutSelection: WithoutSelectionFit = {
@@ -275,6 +286,20 @@ function estimationOptions(options: RunFitOptions): FitOptions {
 
 /** The fit of `squeaky fit`: the spec from the options (or the --start fit), checked against the panel, then fitted. */
 function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
+  const { spec, fitOptions, planWarnings } = planForRun(panel, options);
+  const result = fitModel(panel, spec, fitOptions);
+  return { ...result, warnings: [...planWarnings, ...result.warnings] };
+}
+
+/** fitForRun with the starts on worker threads when they keep more threads busy than the panel's shards (fitAsync). */
+async function fitForRunAsync(panel: Panel, options: RunFitOptions): Promise<FitResult> {
+  const { spec, fitOptions, planWarnings } = planForRun(panel, options);
+  const result = await fitAsync(panel, spec, fitOptions);
+  return { ...result, warnings: [...planWarnings, ...result.warnings] };
+}
+
+/** The spec of a run, checked against the panel, its fit options and the plan's warnings. */
+function planForRun(panel: Panel, options: RunFitOptions): { spec: ModelSpec; fitOptions: FitOptions; planWarnings: string[] } {
   let spec: ModelSpec;
   if (options.start) {
     spec = options.start.fit.spec;
@@ -293,13 +318,13 @@ function fitForRun(panel: Panel, options: RunFitOptions): FitResult {
   // The model must be estimable from the panel and the work sane before EM starts.
   // the plan's checks only: its dense designs are not kept (the fit builds its compressed ones)
   const plan = planFit(panel, spec, options.starts, { keepDesigns: false });
-  const result: FitResult = fitModel(panel, spec, {
+  const fitOptions: FitOptions = {
     ...estimationOptions(options),
     startParams: options.start?.fit.parameters,
     onProgress: options.onProgress,
     onPhase: options.onPhase,
-  });
-  return { ...result, warnings: [...plan.warnings, ...result.warnings] };
+  };
+  return { spec, fitOptions, planWarnings: plan.warnings };
 }
 
 /** Everything after the fit: the effects basis, the covariance, the report, the warnings and the table. */

@@ -4,15 +4,11 @@ import { sharePanel } from '../../src/parallel/sharePanel.js';
 import type { Panel } from '../../src/data/panel.js';
 import { ModelError } from '../../src/errors.js';
 import { buildDist } from '../helpers/runCli.js';
+import { selfTestPanel } from '../helpers/selfTestPanel.js';
 
 const job = { module: new URL('../../src/parallel/selfTestJob.ts', import.meta.url).href, name: 'selfTestJob' };
 
-function panel(): Panel {
-  const nSeq = 7;
-  const offsets = Int32Array.from({ length: nSeq + 1 }, (_, i) => i * 5);
-  const voice = Int32Array.from({ length: nSeq * 5 }, (_, r) => (r * 7) % 4);
-  return { customers: Array.from({ length: nSeq }, (_, i) => `c${i}`), offsets, period: Int32Array.from(voice, (_, r) => r % 5), voice, voiceLabels: ['complaint', 'compliment', 'neutral', 'silent'], columns: { intervention: new Float64Array(nSeq * 5) } };
-}
+const panel = (): Panel => selfTestPanel(7);
 
 describe('runParallel', () => {
   beforeAll(() => buildDist());

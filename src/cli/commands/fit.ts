@@ -41,7 +41,28 @@ interface FitFlags extends ModelFlags {
 /** Off a terminal, fast progress (reading, standard errors) is printed at most this often. */
 const PROGRESS_EVERY_MS = 2000;
 
-/** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise. */
+/**
+ * The terminal line of starts running at once (FitProgress.running > 1): the latest iteration of
+ * each of the `running` starts updated last, side by side, in start order; one start's line otherwise.
+ */
+export function concurrentStarts(): { show: (p: FitProgress, line: string) => string } {
+  const latest = new Map<number, string>();
+  return {
+    show: (p, line) => {
+      const running = p.running ?? 1;
+      latest.delete(p.start);
+      latest.set(p.start, `start ${p.start + 1}/${p.nStarts} it ${p.iteration} LL ${p.logLik.toFixed(4)}`);
+      if (running < 2) {
+        latest.clear();
+        return line;
+      }
+      while (latest.size > running) latest.delete(latest.keys().next().value as number);
+      return [...latest.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]).join('  |  ');
+    },
+  };
+}
+
+/** Progress lines on stderr: overwritten in place on a terminal, one per iteration otherwise (each naming its start). */
 function progressPrinter(io: CliIO): {
   update: (p: FitProgress) => void;
   se: (phase: string, done: number, total: number) => void;
@@ -52,6 +73,7 @@ function progressPrinter(io: CliIO): {
 } {
   let shown = false;
   const t0 = Date.now();
+  const concurrent = concurrentStarts();
   // off a terminal, a line at most every PROGRESS_EVERY_MS for steps that come fast, and the last
   let last = -Infinity;
   const due = (final: boolean): boolean => {
@@ -89,7 +111,7 @@ function progressPrinter(io: CliIO): {
     },
     update: (p) => {
       const line = `start ${p.start + 1}/${p.nStarts}  iteration ${p.iteration}  log-likelihood ${p.logLik.toFixed(4)}  change ${p.change.toExponential(2)}`;
-      if (io.errIsTTY) io.err(`\r${line}\x1b[K`);
+      if (io.errIsTTY) io.err(`\r${concurrent.show(p, line)}\x1b[K`);
       else io.err(line + '\n');
       shown = true;
     },

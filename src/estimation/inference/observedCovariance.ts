@@ -15,10 +15,10 @@ import type { Covariance, ProfileSummary } from './covariance.js';
 import { customerScores, observedInformation, scoreOuterProduct } from './information.js';
 import { invertInformation, sandwich, type InvertedInformation } from './invertInformation.js';
 import { conditionalStart, PROFILE_CAP, profileSide, type ProfileInterval } from './profileLikelihood.js';
-import { profileCandidates, profileNote, unboundedAlone, waldEndpointFalls, type ProfileCandidate } from './profileSelection.js';
-import type { ProfileShared, ProfileSidePayload } from './profileSideJob.js';
+import { profileCandidate, profileCandidates, profileNote, unboundedAlone, waldEndpointFalls, type ProfileCandidate } from './profileSelection.js';
+import { profileEngine, runProfileJob, type ProfilePayload, type ProfileShared, type ScreenResult } from './profileJob.js';
 import { getFlat } from '../quasiNewton.js';
-import { runParallel } from '../../parallel/runParallel.js';
+import { startWorkerPool, type WorkerPool } from '../../parallel/workerPool.js';
 import { sharePanel } from '../../parallel/sharePanel.js';
 import type { EStepEngine as EStep } from '../eStep.js';
 import type { SubModel } from '../../model/subModel.js';
@@ -31,13 +31,24 @@ export { PROFILE_CAP as FAR, HALF_CHI2_95 } from './profileLikelihood.js';
 /** A rise of the log-likelihood above this along a screening line shows the point is not a maximum. */
 const NOT_A_MAXIMUM = 1e-3;
 
+/** One side searched: its parameter's flat index and direction (-1 the lower bound, +1 the upper). */
+interface PlannedSide {
+  index: number;
+  dir: -1 | 1;
+}
+
 /** The profile searches a fit needs: its candidates and one side each not already known to be unbounded. */
 interface ProfilePlan {
   candidates: ProfileCandidate[];
   halfWidth: Float64Array;
-  sides: ProfileSidePayload[];
+  sides: PlannedSide[];
   /** Set when no interval is searched (the estimates are not at a maximum). */
   notes?: string[];
+}
+
+/** Wald half-widths 1.96 SE_j (NaN without a variance). */
+function waldHalfWidths(inv: InvertedInformation, n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, j) => (inv.matrix[j * n + j] > 0 ? 1.959963984540054 * Math.sqrt(inv.matrix[j * n + j]) : NaN));
 }
 
 /** Which parameters get a profile interval, and the sides to search (profileSelection.ts). The parts are left at their parameters. */
@@ -45,19 +56,31 @@ function planProfiles(parts: EStepParts, eStep: EStep, inv: InvertedInformation,
   const llMax = eStep.logLik(parts);
   const falls = waldEndpointFalls(parts, eStep, inv.matrix, llMax);
   const alone = unboundedAlone(parts, eStep, llMax);
-  const halfWidth = Float64Array.from({ length: n }, (_, j) => (inv.matrix[j * n + j] > 0 ? 1.959963984540054 * Math.sqrt(inv.matrix[j * n + j]) : NaN));
+  return planFrom(inv, falls, alone, n);
+}
+
+/** The plan from the screening's falls and alone flags (every parameter's). */
+function planFrom(inv: InvertedInformation, falls: Float64Array, alone: Uint8Array, n: number): ProfilePlan {
+  const halfWidth = waldHalfWidths(inv, n);
   // Along a line through a maximum the log-likelihood cannot rise (beyond rounding): where it does,
   // the point is not a maximum and likelihood intervals around it mean nothing.
-  if (falls.some((f) => f < -NOT_A_MAXIMUM)) {
+  if (notAMaximum(falls)) {
     return { candidates: [], halfWidth, sides: [], notes: ['no profile-likelihood intervals: the log-likelihood rises away from the estimates, which are not at a maximum; every 95% interval is estimate +- 1.96 SE'] };
   }
   const candidates = profileCandidates(inv.unavailable, falls, alone, n);
-  const sides: ProfileSidePayload[] = [];
-  for (const c of candidates) {
-    if (!c.unboundedLow) sides.push({ index: c.index, dir: -1 });
-    if (!c.unboundedHigh) sides.push({ index: c.index, dir: 1 });
-  }
-  return { candidates, halfWidth, sides };
+  return { candidates, halfWidth, sides: candidates.flatMap(sidesOf) };
+}
+
+function notAMaximum(falls: ArrayLike<number>): boolean {
+  return Array.prototype.some.call(falls, (f: number) => f < -NOT_A_MAXIMUM);
+}
+
+/** The sides of a candidate to search (those not already known to be unbounded), lower first. */
+function sidesOf(c: ProfileCandidate): PlannedSide[] {
+  const out: PlannedSide[] = [];
+  if (!c.unboundedLow) out.push({ index: c.index, dir: -1 });
+  if (!c.unboundedHigh) out.push({ index: c.index, dir: 1 });
+  return out;
 }
 
 /** The intervals and one note per profiled parameter from the bounds of the plan's sides (in its order). */
@@ -103,43 +126,40 @@ export function likelihoodCovariances(
 ): Covariance[] {
   const { parts, names, eStep } = engineAt(panel, spec, params, { threads: options.threads });
   try {
-    return covariancesAt(parts, names, eStep, methods, options, (inv) => sidesHere(parts, eStep, inv, options.ridge)) as Covariance[];
+    return covariancesAt(parts, names, eStep, methods, options, sidesHere(parts, eStep, options.ridge)) as Covariance[];
   } finally {
     eStep.close?.();
   }
 }
 
-/** The side searches of one fit: in this thread (on the fit's engine) or on worker threads. */
-type SideRunner = (plan: ProfilePlan, onDone?: (done: number, total: number) => void) => (number | null)[] | Promise<(number | null)[]>;
+/** The plan and the bounds of its sides (in its order). */
+interface ProfileOutcome {
+  plan: ProfilePlan;
+  bounds: (number | null)[];
+}
+
+/** The screening and the side searches of one fit: in this thread (on the fit's engine) or on a worker pool. */
+type ProfileRunner = (inv: InvertedInformation, onDone?: (done: number, total: number) => void) => ProfileOutcome | Promise<ProfileOutcome>;
 
 /** Every side in this thread, one after another, on the fit's engine. */
-function sidesHere(parts: EStepParts, eStep: EStep, inv: InvertedInformation, ridge?: number): SideRunner {
-  return (plan, onDone) => {
-    const n = plan.halfWidth.length;
+function sidesHere(parts: EStepParts, eStep: EStep, ridge?: number): ProfileRunner {
+  return (inv, onDone) => {
+    const n = Math.round(Math.sqrt(inv.matrix.length));
+    const plan = planProfiles(parts, eStep, inv, n);
     const theta = new Float64Array(n);
     getFlat(parts, theta);
     const llMax = eStep.run(parts);
-    return plan.sides.map((s, k) => {
+    const bounds = plan.sides.map((s, k) => {
       const bound = profileSide(parts, eStep, theta, llMax, s.index, s.dir, plan.halfWidth[s.index], conditionalStart(inv.matrix, n, s.index), { ridge });
       onDone?.(k + 1, plan.sides.length);
       return bound;
     });
-  };
-}
-
-/** The profile-side job (the .ts source under the test runner; runParallel maps it to dist/ for workers). */
-const SIDE_JOB = { module: new URL(import.meta.url.endsWith('.ts') ? './profileSideJob.ts' : './profileSideJob.js', import.meta.url).href, name: 'profileSideJob' };
-
-/** One job per side on `threads` worker threads (in this thread for 1), results in side order. */
-function sidesOnThreads(panel: Panel, spec: ModelSpec, params: NamedParameters, inv: InvertedInformation, threads: number, ridge?: number): SideRunner {
-  return (plan, onDone) => {
-    const shared: ProfileShared = { panel: threads > 1 ? sharePanel(panel) : panel, spec, params, cov: inv.matrix, halfWidth: plan.halfWidth, ridge };
-    return runParallel<ProfileSidePayload, number | null, ProfileShared>(SIDE_JOB, plan.sides, { threads, shared, onDone: onDone && ((_i, d, t) => onDone(d, t)) });
+    return { plan, bounds };
   };
 }
 
 /** The parts of covariancesAt before the side searches (information, inverse, plan) and after. */
-function covariancesAt(parts: EStepParts, names: string[], eStep: EStep, methods: readonly LikelihoodCovarianceMethod[], options: CovarianceOptions, sides: (inv: InvertedInformation) => SideRunner): Covariance[] | Promise<Covariance[]> {
+function covariancesAt(parts: EStepParts, names: string[], eStep: EStep, methods: readonly LikelihoodCovarianceMethod[], options: CovarianceOptions, profiles: ProfileRunner): Covariance[] | Promise<Covariance[]> {
   const model = { parts };
   const n = names.length;
   const progress = (phase: 'information' | 'scores' | 'bounds') => options.onProgress && ((d: number, t: number) => options.onProgress!(phase, d, t));
@@ -166,14 +186,70 @@ function covariancesAt(parts: EStepParts, names: string[], eStep: EStep, methods
     });
   };
   if (options.profile === false) return finish(undefined);
-  const plan = planProfiles(model.parts, eStep, inv, n);
-  const bounds = sides(inv)(plan, progress('bounds'));
-  return Array.isArray(bounds) ? finish(profileSummary(plan, bounds, names)) : bounds.then((b) => finish(profileSummary(plan, b, names)));
+  const outcome = profiles(inv, progress('bounds'));
+  return outcome instanceof Promise ? outcome.then((o) => finish(profileSummary(o.plan, o.bounds, names))) : finish(profileSummary(outcome.plan, outcome.bounds, names));
+}
+
+/** The profile jobs (the .ts source under the test runner; the pool maps it to dist/ for workers). */
+const PROFILE_JOB = { module: new URL(import.meta.url.endsWith('.ts') ? './profileJob.ts' : './profileJob.js', import.meta.url).href, name: 'profileJob' };
+
+type ProfilePool = WorkerPool<ProfilePayload, number | null | ScreenResult>;
+
+/**
+ * The screening and the sides on a worker pool: one screening job per parameter, and each side of
+ * a parameter queued (at the head, sides being the long jobs) as soon as its own screening makes it
+ * a candidate, so the sides of the first candidates run while the others are screened. Every job
+ * computes what the fit's thread would (planProfiles, sidesHere), so the plan and the bounds are
+ * the same to the bit; sides searched for a fit found not to be at a maximum are dropped.
+ */
+function sidesOnPool(pool: ProfilePool, parts: EStepParts, eStep: EStep): ProfileRunner {
+  return async (inv, onDone) => {
+    const n = Math.round(Math.sqrt(inv.matrix.length));
+    const llMax = eStep.logLik(parts);
+    const halfWidth = waldHalfWidths(inv, n);
+    const falls = new Float64Array(2 * n).fill(NaN);
+    const alone = new Uint8Array(2 * n);
+    const searched = new Map<string, Promise<{ bound: number | null } | { error: unknown }>>();
+    let done = 0;
+    const search = (s: PlannedSide): void => {
+      const job = pool.submit({ kind: 'side', index: s.index, dir: s.dir, halfWidth: halfWidth[s.index], warm: conditionalStart(inv.matrix, n, s.index) }, { front: true });
+      searched.set(`${s.index}:${s.dir}`, job.then(
+        (bound) => {
+          onDone?.(++done, searched.size);
+          return { bound: bound as number | null };
+        },
+        (error: unknown) => ({ error }),
+      ));
+    };
+    const screens = Array.from({ length: n }, (_, j) => {
+      const column = Float64Array.from({ length: n }, (_, i) => inv.matrix[i * n + j]);
+      return pool.submit({ kind: 'screen', index: j, column, llMax }).then((r) => {
+        const { falls: f, alone: a } = r as ScreenResult;
+        [falls[2 * j], falls[2 * j + 1]] = f;
+        [alone[2 * j], alone[2 * j + 1]] = a;
+        const c = profileCandidate(j, inv.unavailable.includes(j), falls, alone);
+        if (c && !notAMaximum(f)) sidesOf(c).forEach(search);
+      });
+    });
+    const screened = Promise.all(screens); // handles a failed screening at once (it is awaited after this thread's share)
+    await pool.workHere();
+    await screened;
+    await pool.workHere();
+    const plan = planFrom(inv, falls, alone, n);
+    const bounds: (number | null)[] = [];
+    for (const s of plan.sides) {
+      const r = await searched.get(`${s.index}:${s.dir}`)!;
+      if ('error' in r) throw r.error;
+      bounds.push(r.bound);
+    }
+    return { plan, bounds };
+  };
 }
 
 /**
- * likelihoodCovariances with the profile sides on `options.threads` worker threads (one job per
- * side; default 1 = in this thread): the same covariances, the same bounds to the bit.
+ * likelihoodCovariances with the profile-likelihood screening and sides on `options.threads`
+ * worker threads (default 1 = in this thread): the same covariances, the same bounds to the bit.
+ * The workers start, and build their models, while this thread computes the information.
  */
 export async function likelihoodCovariancesAsync(
   panel: Panel,
@@ -182,11 +258,31 @@ export async function likelihoodCovariancesAsync(
   methods: readonly LikelihoodCovarianceMethod[],
   options: CovarianceOptions = {},
 ): Promise<Covariance[]> {
-  const { parts, names, eStep } = engineAt(panel, spec, params, { threads: options.threads });
+  const threads = options.threads ?? 1;
+  // The workers (one fewer than the threads: this thread works on the same queue) start now.
+  let here: ((p: ProfilePayload) => number | null | ScreenResult) | undefined;
+  const pool: ProfilePool | undefined =
+    options.profile === false
+      ? undefined
+      : startWorkerPool(PROFILE_JOB, {
+          workers: threads - 1,
+          shared: { panel: threads > 1 ? sharePanel(panel) : panel, spec, params, ridge: options.ridge } satisfies ProfileShared,
+          warm: { kind: 'warm' },
+          here: (p) => here!(p),
+        });
   try {
-    return await covariancesAt(parts, names, eStep, methods, options, (inv) => sidesOnThreads(panel, spec, params, inv, options.threads ?? 1, options.ridge));
+    const { parts, names, eStep } = engineAt(panel, spec, params, { threads });
+    try {
+      return await covariancesAt(parts, names, eStep, methods, options, (inv, onDone) => {
+        const engine = profileEngine(parts, eStep);
+        here = (p) => runProfileJob(engine, p, options.ridge);
+        return sidesOnPool(pool!, parts, eStep)(inv, onDone);
+      });
+    } finally {
+      eStep.close?.();
+    }
   } finally {
-    eStep.close?.();
+    await pool?.close();
   }
 }
 

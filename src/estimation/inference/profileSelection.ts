@@ -45,20 +45,31 @@ export function waldEndpointFalls(parts: Parts, eStep: EStep, cov: Float64Array,
   const theta = new Float64Array(n);
   getFlat(parts, theta);
   const x = new Float64Array(n);
+  const column = new Float64Array(n);
   const out = new Float64Array(2 * n).fill(NaN);
   for (let j = 0; j < n; j++) {
-    const v = cov[j * n + j];
-    if (!(v > 0)) continue;
-    const step = Z95 * Math.sqrt(v);
-    for (let side = 0; side < 2; side++) {
-      const dir = side === 0 ? -1 : 1;
-      for (let i = 0; i < n; i++) x[i] = theta[i] + (dir * step * cov[i * n + j]) / v;
-      setFlat(parts, x);
-      out[j * 2 + side] = llMax - eStep.logLik(parts);
-    }
+    for (let i = 0; i < n; i++) column[i] = cov[i * n + j];
+    waldFallsOf(parts, eStep, theta, j, column, llMax, x, out);
   }
   setFlat(parts, theta);
   return out;
+}
+
+/**
+ * waldEndpointFalls of parameter j alone, from column j of the covariance (`column`, length n),
+ * into out[j*2 + side]; x is scratch (length n). The parts are left at x (set them back to theta).
+ */
+export function waldFallsOf(parts: Parts, eStep: EStep, theta: Float64Array, j: number, column: Float64Array, llMax: number, x: Float64Array, out: Float64Array): void {
+  const n = theta.length;
+  const v = column[j];
+  if (!(v > 0)) return;
+  const step = Z95 * Math.sqrt(v);
+  for (let side = 0; side < 2; side++) {
+    const dir = side === 0 ? -1 : 1;
+    for (let i = 0; i < n; i++) x[i] = theta[i] + (dir * step * column[i]) / v;
+    setFlat(parts, x);
+    out[j * 2 + side] = llMax - eStep.logLik(parts);
+  }
 }
 
 /**
@@ -71,35 +82,47 @@ export function unboundedAlone(parts: Parts, eStep: EStep, llMax: number, cap = 
   getFlat(parts, theta);
   const x = Float64Array.from(theta);
   const out = new Uint8Array(2 * n);
-  for (let j = 0; j < n; j++) {
-    for (let side = 0; side < 2; side++) {
-      x[j] = theta[j] + (side === 0 ? -cap : cap);
-      setFlat(parts, x);
-      if (eStep.logLik(parts) > llMax - HALF_CHI2_95) out[j * 2 + side] = 1;
-    }
-    x[j] = theta[j];
-  }
+  for (let j = 0; j < n; j++) unboundedAloneOf(parts, eStep, theta, j, llMax, cap, x, out);
   setFlat(parts, theta);
   return out;
+}
+
+/**
+ * unboundedAlone of parameter j alone into out[j*2 + side]; x (length n) must equal theta and is
+ * left equal to it. The parts are left at x with x[j] moved (set them back to theta).
+ */
+export function unboundedAloneOf(parts: Parts, eStep: EStep, theta: Float64Array, j: number, llMax: number, cap: number, x: Float64Array, out: Uint8Array): void {
+  for (let side = 0; side < 2; side++) {
+    x[j] = theta[j] + (side === 0 ? -cap : cap);
+    setFlat(parts, x);
+    if (eStep.logLik(parts) > llMax - HALF_CHI2_95) out[j * 2 + side] = 1;
+  }
+  x[j] = theta[j];
 }
 
 /** The parameters to profile (see the file header), in index order. */
 export function profileCandidates(unavailable: readonly number[], falls: Float64Array, alone: Uint8Array, n: number): ProfileCandidate[] {
   const out: ProfileCandidate[] = [];
-  const low = HALF_CHI2_95 - QUADRATIC_TOLERANCE;
   for (let j = 0; j < n; j++) {
-    const unboundedLow = alone[j * 2] === 1;
-    const unboundedHigh = alone[j * 2 + 1] === 1;
-    let reason = '';
-    if (unavailable.includes(j)) reason = 'no standard error';
-    else if (unboundedLow || unboundedHigh) reason = `moving it alone by ${PROFILE_CAP} lowers the log-likelihood by less than ${HALF_CHI2_95.toFixed(2)}`;
-    else {
-      const f = [falls[j * 2], falls[j * 2 + 1]];
-      if (f.some((x) => x < low)) reason = `the log-likelihood falls by only ${f[0].toFixed(2)} and ${f[1].toFixed(2)} at the Wald bounds, not ${HALF_CHI2_95.toFixed(2)}`;
-    }
-    if (reason) out.push({ index: j, reason, unboundedLow, unboundedHigh });
+    const c = profileCandidate(j, unavailable.includes(j), falls, alone);
+    if (c) out.push(c);
   }
   return out;
+}
+
+/** Whether parameter j is profiled (and why), from its own entries of the falls and the alone flags; null when not. */
+export function profileCandidate(j: number, noStandardError: boolean, falls: ArrayLike<number>, alone: ArrayLike<number>): ProfileCandidate | null {
+  const low = HALF_CHI2_95 - QUADRATIC_TOLERANCE;
+  const unboundedLow = alone[j * 2] === 1;
+  const unboundedHigh = alone[j * 2 + 1] === 1;
+  let reason = '';
+  if (noStandardError) reason = 'no standard error';
+  else if (unboundedLow || unboundedHigh) reason = `moving it alone by ${PROFILE_CAP} lowers the log-likelihood by less than ${HALF_CHI2_95.toFixed(2)}`;
+  else {
+    const f = [falls[j * 2], falls[j * 2 + 1]];
+    if (f.some((x) => x < low)) reason = `the log-likelihood falls by only ${f[0].toFixed(2)} and ${f[1].toFixed(2)} at the Wald bounds, not ${HALF_CHI2_95.toFixed(2)}`;
+  }
+  return reason ? { index: j, reason, unboundedLow, unboundedHigh } : null;
 }
 
 /** A bound as printed: a number, or -inf / inf for an unbounded side. */

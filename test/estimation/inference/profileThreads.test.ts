@@ -3,8 +3,8 @@ import { fit } from '../../../src/estimation/fit.js';
 import { likelihoodCovariances, likelihoodCovariancesAsync } from '../../../src/estimation/inference/observedCovariance.js';
 import { makeSpec, simulatedProblem } from '../fixtures.js';
 
-describe('profile sides on worker threads', () => {
-  it('give the same covariance and the same bounds to the bit with 1 and 2 threads as in this thread', async () => {
+describe('profile screening and sides on a worker pool', () => {
+  it('give the same covariance and the same bounds to the bit with 1, 2 and 3 threads as in this thread', async () => {
     // A transition slope rarely seen (short panel, strong intervention effect): some parameters
     // get profile intervals, at least one side of them searched.
     const spec = makeSpec({ nStates: 2, formulas: { initial: '~ 1', transition: '~ lag(intervention)', emission: '~ 1' } });
@@ -14,12 +14,13 @@ describe('profile sides on worker threads', () => {
     const bounds: string[] = [];
     const one = await likelihoodCovariancesAsync(p.panel, spec, r.parameters, ['observed', 'robust'], { threads: 1, onProgress: (phase, d, t) => phase === 'bounds' && bounds.push(`${d}/${t}`) });
     const two = await likelihoodCovariancesAsync(p.panel, spec, r.parameters, ['observed', 'robust'], { threads: 2 });
+    const three = await likelihoodCovariancesAsync(p.panel, spec, r.parameters, ['observed', 'robust'], { threads: 3 });
     const intervals = here[0].profile?.intervals ?? {};
     const finite = Object.values(intervals).flat().filter((b) => b !== null);
     expect(finite.length).toBeGreaterThan(0);
     expect(bounds.length).toBeGreaterThan(0);
     expect(bounds.at(-1)).toBe(`${bounds.length}/${bounds.length}`);
-    for (const other of [one, two]) {
+    for (const other of [one, two, three]) {
       for (let m = 0; m < 2; m++) {
         expect(other[m].profile).toEqual(here[m].profile);
         expect(Array.from(other[m].matrix)).toEqual(Array.from(here[m].matrix));
