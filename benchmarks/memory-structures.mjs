@@ -3,7 +3,7 @@
 // (or simulates one), builds the default model's designs, the model and the E-step, runs one EM
 // iteration, then lists every typed array reachable from the panel, the model and the E-step (by
 // path, each buffer counted once) with its bytes and bytes per row, and the process's RSS after
-// each phase.
+// each phase (and the peak RSS of the process, VmHWM, at the end).
 // Usage: node benchmarks/memory-structures.mjs [--panel file.csv | --customers 20000 --periods 100]
 //        [--threads 1] [--states 3] [--emission '~ stock(intervention, 0.8)'] [--transition '~ lag(intervention)']
 // Output: one JSON line per phase ({phase, rssBytes, rssBytesPerRow}), one per structure
@@ -11,8 +11,9 @@
 import { parseArgs } from 'node:util';
 import { readPanel } from '../dist/src/data/readPanel.js';
 import { simulatedPanel } from './lib/simulatedPanel.mjs';
-import { buildModelDesigns, M_STEP_DEFAULTS, FIT_DEFAULTS } from '../dist/src/estimation/fit.js';
-import { createModel, complaintIndex } from '../dist/src/model/hmmModel.js';
+import { M_STEP_DEFAULTS, FIT_DEFAULTS } from '../dist/src/estimation/fit.js';
+import { createModelFromPatterns, compressModelDesign, complaintIndex } from '../dist/src/model/hmmModel.js';
+import { buildDesign } from '../dist/src/data/formula.js';
 import { EStep } from '../dist/src/estimation/eStep.js';
 import { complaintRateBins, dataResponsibilities, startFromResponsibilities } from '../dist/src/estimation/starts.js';
 
@@ -46,7 +47,10 @@ const spec = {
   transitionType: 'multinomial',
   sharedSlopes: false,
 };
-const model = createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
+// as fit builds them: each design compressed to its patterns before the next is built
+const patterns = {};
+for (const b of ['initial', 'transition', 'emission']) patterns[b] = compressModelDesign(b, buildDesign(panel, spec.formulas[b]), panel.offsets);
+const model = createModelFromPatterns(spec, patterns, panel.offsets);
 phase('designs and model');
 const eStep = new EStep(model.parts, K, panel.voiceLabels.length, panel.offsets, panel.voice, { threads: +a.threads });
 phase('E-step tables');
@@ -86,3 +90,5 @@ const strings = panel.customers.reduce((s, c) => s + 16 + 2 * c.length, 0);
 console.log(JSON.stringify({ benchmark: 'memory-structures', structure: 'panel.customers (strings, estimated)', bytes: strings, bytesPerRow: strings / rows }));
 console.log(JSON.stringify({ benchmark: 'memory-structures', total: total + strings, totalBytesPerRow: (total + strings) / rows, rows, emissionPatterns: model.parts[2].design.nPatterns, emissionLayout: eStep.emissionLayout, shards: eStep.seq.length - 1, threads: eStep.threads }));
 eStep.close();
+const hwm = (await import('node:fs')).readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s+(\d+) kB/);
+if (hwm) console.log(JSON.stringify({ benchmark: 'memory-structures', phase: 'peak (VmHWM)', rssBytes: +hwm[1] * 1024, rssBytesPerRow: (+hwm[1] * 1024) / rows }));

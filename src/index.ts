@@ -22,8 +22,8 @@ export type { ModelSpec, NamedParameters } from './estimation/spec.js';
 export { DEFAULT_FORMULAS } from './estimation/spec.js';
 export type { FitOptions, FitResult, FitProgress, StartResult, DataSummary } from './estimation/fitTypes.js';
 export type { SubModel, Block, EStepStatistics } from './model/subModel.js';
-export { createModel } from './model/hmmModel.js';
-export type { HmmModel, ModelDesigns } from './model/hmmModel.js';
+export { createModel, createModelFromPatterns, compressModelDesign } from './model/hmmModel.js';
+export type { HmmModel, ModelDesigns, ModelPatterns } from './model/hmmModel.js';
 export { fit, logLikelihood, posterior, viterbi, decodeStates, FIT_DEFAULTS } from './estimation/fit.js';
 export { simulate } from './estimation/simulate.js';
 export type { SimulateOptions, SimulationPolicy, SimulationResult, SimulatedCovariate } from './estimation/simulate.js';
@@ -151,6 +151,7 @@ export { coverageReplicate, summarizeCoverage, trueNetComplaint } from './report
 export type { CoverageDesign, CoverageSummary } from './report/coverageStudy.js';
 export { sweepStale } from './report/writeAtomic.js';
 export { planFit, designWarnings, MAX_STATES, MAX_STARTS, MAX_TERMS } from './report/fitLimits.js';
+export type { PlanFitOptions } from './report/fitLimits.js';
 export { parseDecimal, parseWhole } from './data/strictNumber.js';
 export { covariatePaths, exogenousColumns } from './report/covariatePaths.js';
 

@@ -16,7 +16,7 @@
  *   a covariate name that formulas cannot refer to.
  */
 import { UsageError, shown, type InputIssue } from '../errors.js';
-import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
+import { ChunkedFloat64, ChunkedInt16, ChunkedInt32, ChunkedInt8, ChunkedUint8, RowLines, type ChunkedColumn } from './chunked.js';
 import { customerOrder } from './customerOrder.js';
 import { IssueList } from './issues.js';
 import { columnRecord, DEFAULT_VOICE_LABELS, type Panel } from './panel.js';
@@ -56,6 +56,8 @@ const MAX_PERIOD = 2 ** 31 - 1;
 /** --fill-gaps may add at most this many rows per row read, and at least MIN_FILL_LIMIT in all. */
 const FILL_PER_ROW = 50;
 const MIN_FILL_LIMIT = 1_000_000;
+/** The builder's 8-bit intervention of a cell that is not 0 or 1 (the panel is then never built). */
+const INTERVENTION_BAD = 255;
 
 /** An empty cell or NA in any case (after trimming spaces). */
 function isMissing(s: string): boolean {
@@ -93,12 +95,14 @@ export class PanelBuilder {
 
   private readonly customerIndex = new Map<string, number>();
   private readonly customerIds: string[] = [];
+  // The rows as read, in compact form: voice 8-bit (16 or 32 with more labels), intervention
+  // 8-bit (INTERVENTION_BAD where the cell was not 0 or 1), lines only where not consecutive.
   private readonly rowCustomer = new ChunkedInt32();
   private readonly rowPeriod = new ChunkedInt32();
-  private readonly rowVoice = new ChunkedInt32();
-  private readonly rowLine = new ChunkedInt32();
-  private readonly rowIntervention = new ChunkedFloat64();
-  private rowCov: ChunkedFloat64[] = [];
+  private readonly rowVoice: ChunkedColumn;
+  private readonly rowLine = new RowLines();
+  private readonly rowIntervention = new ChunkedUint8();
+  private rowCov: ChunkedColumn[] = [];
   private scratch = new Float64Array(0);
   /** Customers with a row whose period could not be read (their gaps are not checked). */
   private readonly badPeriodCustomers = new Set<number>();
@@ -126,6 +130,8 @@ export class PanelBuilder {
     this.declared = r.declared;
     this.labels.forEach((l, i) => this.labelIndex.set(l, i));
     this.labelCounts = this.labels.map(() => 0);
+    const n = this.labels.length;
+    this.rowVoice = n < 128 ? new ChunkedInt8() : n < 32768 ? new ChunkedInt16() : new ChunkedInt32();
   }
 
   private issue(line: number | undefined, column: string | undefined, value: string | undefined, expected: string): void {
@@ -219,8 +225,8 @@ export class PanelBuilder {
       }
     }
     const is = f[this.col.intervention].trim();
-    const iv = is === '0' ? 0 : is === '1' ? 1 : NaN;
-    if (Number.isNaN(iv)) {
+    const iv = is === '0' ? 0 : is === '1' ? 1 : INTERVENTION_BAD;
+    if (iv === INTERVENTION_BAD) {
       this.issue(line, n.intervention, is, '0 or 1');
     }
     const cov = this.covIdx;
@@ -313,6 +319,8 @@ export class PanelBuilder {
       for (let t = a + 1; t < b; t++) {
         const p0 = this.rowPeriod.get(perm[t - 1]);
         const p1 = this.rowPeriod.get(perm[t]);
+        if (p1 === p0 + 1) continue;
+        // lines only for the messages (each is a search over the line exceptions)
         const l0 = this.rowLine.get(perm[t - 1]);
         const l1 = this.rowLine.get(perm[t]);
         if (p1 === p0) {
@@ -371,37 +379,47 @@ export class PanelBuilder {
       if (!FORMULA_NAME.test(name)) warnings.push(`${file}: covariate '${name}' cannot be named in a formula (use letters, digits and _, starting with a letter)`);
     }
 
-    // Gather into the final typed columns, inserting filled rows.
+    // Gather into the final typed columns, one column at a time, each read column released once
+    // gathered. Periods are consecutive after the checks (gaps filled), so the read row i of
+    // customer r goes to row offsets[r] + period(i) - (the customer's first period); filled rows
+    // keep voice -1, intervention and covariates 0.
+    this.rowCustomer.clear();
+    this.rowLine.clear();
     const offsets = new Int32Array(nCust + 1);
     for (let r = 0; r < nCust; r++) offsets[r + 1] = offsets[r] + lengths[r];
     const n = offsets[nCust];
+    const rowPeriod = this.rowPeriod;
+    const firstPeriod = new Int32Array(nCust);
+    for (let r = 0; r < nCust; r++) firstPeriod[r] = rowPeriod.get(perm[count[r]]);
     const period = new Int32Array(n);
-    const voice = new Int32Array(n);
-    const intervention = new Float64Array(n);
-    const covOut = this.covNames.map(() => new Float64Array(n));
-    const nCov = covOut.length;
-    for (let r = 0; r < nCust; r++) {
-      let o = offsets[r];
-      let prev = -1;
-      for (let t = count[r]; t < count[r + 1]; t++) {
-        const i = perm[t];
-        const p = this.rowPeriod.get(i);
-        if (t > count[r]) {
-          for (let q = prev + 1; q < p; q++) {
-            period[o] = q;
-            voice[o] = -1;
-            o++; // intervention and covariates stay 0
-          }
+    for (let r = 0; r < nCust; r++) for (let o = offsets[r], q = firstPeriod[r]; o < offsets[r + 1]; o++, q++) period[o] = q;
+    const place = (write: (row: number, i: number) => void): void => {
+      for (let r = 0; r < nCust; r++) {
+        const base = offsets[r] - firstPeriod[r];
+        for (let t = count[r]; t < count[r + 1]; t++) {
+          const i = perm[t];
+          write(base + rowPeriod.get(i), i);
         }
-        period[o] = p;
-        const v = this.rowVoice.get(i);
-        voice[o] = v < 0 ? -1 : labelMap[v];
-        intervention[o] = this.rowIntervention.get(i);
-        for (let j = 0; j < nCov; j++) covOut[j][o] = this.rowCov[j].get(i);
-        o++;
-        prev = p;
       }
-    }
+    };
+    const voice = new Int32Array(n).fill(-1);
+    const rowVoice = this.rowVoice;
+    place((o, i) => {
+      const v = rowVoice.get(i);
+      voice[o] = v < 0 ? -1 : labelMap[v];
+    });
+    rowVoice.clear();
+    const intervention = new Float64Array(n);
+    const rowIntervention = this.rowIntervention;
+    place((o, i) => (intervention[o] = rowIntervention.get(i)));
+    rowIntervention.clear();
+    const covOut = this.rowCov.map((col) => {
+      const out = new Float64Array(n);
+      place((o, i) => (out[o] = col.get(i)));
+      col.clear();
+      return out;
+    });
+    rowPeriod.clear();
     const columns = columnRecord({ intervention });
     this.covNames.forEach((name, j) => (columns[name] = covOut[j]));
     const customers = Array.from(order, (i) => this.customerIds[i]);

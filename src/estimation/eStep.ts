@@ -27,7 +27,7 @@ import type { Block, EStepStatistics, GroupedUnits, Parts, SubModel } from '../m
 import type { SelectionRows } from '../data/selectionDesign.js';
 import { JointEmission } from './jointEmission.js';
 import { checkHmmInputs, type HmmInputs } from '../kernels/hmmInputs.js';
-import { createFbWork, type FbWork } from '../kernels/forwardBackward.js';
+import { createFbWork, forwardBackward, type FbWork } from '../kernels/forwardBackward.js';
 import { forwardLogLik } from '../kernels/forwardLogLik.js';
 import { createViterbiWork, viterbi as viterbiKernel } from '../kernels/viterbi.js';
 import { forwardBackwardShard, type ShardInputs } from '../kernels/forwardBackwardShard.js';
@@ -423,6 +423,36 @@ export class EStep {
     if (this.joint !== null) this.joint.scatter(parts[2], parts[3], this.rowWeights!, this.probs.emission);
     this.stats.logLik = ll;
     return ll;
+  }
+
+  /**
+   * Posterior state probabilities shard by shard at the parts' current parameters, without a
+   * rows x K array of the whole panel: `onShard(rowStart, gamma)` gets gamma [(r - rowStart)*K + k]
+   * for each shard's rows, shards in order; the same values as `run`'s gamma (each sequence's
+   * forward-backward reads the same probabilities). The count tables serve as scratch: stats are
+   * not valid afterwards (stats.logLik is NaN). Not with a selection sub-model.
+   */
+  forEachPosteriorShard(parts: Parts, onShard: (rowStart: number, gamma: Float64Array) => void): void {
+    if (this.joint !== null) throw new RangeError('forEachPosteriorShard: not with a selection sub-model');
+    this.computeProbabilities(parts);
+    const inp = this.inputs;
+    const K = this.nStates;
+    const c = this.stats.counts;
+    const counts = { init: c.initial, trans: c.transition, emis: c.emission };
+    let buffer = new Float64Array(0);
+    for (let q = 0; q + 1 < this.seq.length; q++) {
+      const s0 = this.seq[q];
+      const s1 = this.seq[q + 1];
+      const r0 = inp.offsets[s0];
+      const r1 = inp.offsets[s1];
+      if (buffer.length < (r1 - r0) * K) buffer = new Float64Array((r1 - r0) * K);
+      const gamma = buffer.subarray(0, (r1 - r0) * K);
+      const offsets = Int32Array.from(inp.offsets.subarray(s0, s1 + 1), (o) => o - r0);
+      const shard: HmmInputs = { ...inp, offsets, voice: inp.voice.subarray(r0, r1), initIndex: inp.initIndex.subarray(s0, s1), transIndex: inp.transIndex.subarray(r0, r1), emisIndex: inp.emisIndex.subarray(r0, r1) };
+      forwardBackward(shard, this.work, counts, gamma);
+      onShard(r0, gamma);
+    }
+    this.stats.logLik = NaN;
   }
 
   /** Log-likelihood at the parts' current parameters by the forward pass alone. */

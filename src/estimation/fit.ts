@@ -13,7 +13,7 @@ import type { Panel } from '../data/panel.js';
 import { buildDesign } from '../data/formula.js';
 import { buildSelectionDesign } from '../data/selectionDesign.js';
 import { ModelError } from '../errors.js';
-import { createModel, complaintIndex, type HmmModel, type ModelDesigns } from '../model/hmmModel.js';
+import { createModel, createModelFromPatterns, compressModelDesign, complaintIndex, type HmmModel, type ModelDesigns, type ModelPatterns } from '../model/hmmModel.js';
 import { partCounts, partObserved, type SubModel } from '../model/subModel.js';
 import { EStep, type EStepEngine, type EStepOptions } from './eStep.js';
 import type { DataSummary, FitOptions, FitResult } from './fitTypes.js';
@@ -94,24 +94,31 @@ export function checkPanelSpec(panel: Panel, spec: ModelSpec): void {
 }
 
 /**
- * The model of `spec` on a panel's designs. The full designs are temporaries: once compressed into
- * the sub-models' patterns they are released (they are the largest buffers of a big panel).
+ * The model of `spec` on a panel's designs. The full designs are temporaries: each is compressed
+ * into its sub-model's patterns as soon as it is built and released before the next is built
+ * (they are the largest buffers of a big panel).
  */
 function buildModel(panel: Panel, spec: ModelSpec, onPhase?: (description: string) => void): HmmModel {
   checkPanelSpec(panel, spec);
-  if (onPhase === undefined) return createModel(spec, buildModelDesigns(panel, spec), panel.offsets);
-  // the same designs, one sub-model at a time, each announced (a large panel takes a while)
-  const designs = {} as ModelDesigns;
-  for (const b of ['initial', 'transition', 'emission'] as const) {
-    onPhase(`designs: ${b} ${spec.formulas[b]}`);
-    designs[b] = buildDesign(panel, spec.formulas[b]);
-  }
   if (spec.formulas.selection !== undefined) {
-    onPhase(`designs: selection ${spec.formulas.selection}`);
+    // with a selection model the dense designs are built, each announced, then compressed together
+    const designs = {} as ModelDesigns;
+    for (const b of ['initial', 'transition', 'emission'] as const) {
+      onPhase?.(`designs: ${b} ${spec.formulas[b]}`);
+      designs[b] = buildDesign(panel, spec.formulas[b]);
+    }
+    onPhase?.(`designs: selection ${spec.formulas.selection}`);
     designs.selection = buildSelectionDesign(panel, spec.formulas.selection);
+    onPhase?.('designs: distinct rows (patterns)');
+    return createModel(spec, designs, panel.offsets);
   }
-  onPhase('designs: distinct rows (patterns)');
-  return createModel(spec, designs, panel.offsets);
+  // one sub-model at a time, each announced (a large panel takes a while)
+  const patterns = {} as ModelPatterns;
+  for (const b of ['initial', 'transition', 'emission'] as const) {
+    onPhase?.(`designs: ${b} ${spec.formulas[b]} and its distinct rows`);
+    patterns[b] = compressModelDesign(b, buildDesign(panel, spec.formulas[b]), panel.offsets);
+  }
+  return createModelFromPatterns(spec, patterns, panel.offsets);
 }
 
 /** Fit the model of `spec` to a panel. */

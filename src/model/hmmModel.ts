@@ -14,6 +14,7 @@ import type { Design } from '../data/design.js';
 import type { ModelSpec, NamedParameters } from '../estimation/spec.js';
 import type { Parts, SubModel } from './subModel.js';
 import { compressDesign } from './compressDesign.js';
+import type { PatternDesign } from './patternDesign.js';
 import { readParameters, writeParameters } from './flatParameters.js';
 import { createInitialModel } from './initialModel.js';
 import { createTransitionModel } from './transitionModel.js';
@@ -155,32 +156,84 @@ function checkDesign(name: string, d: Design, nRows: number): void {
  * (uniform initial and transition probabilities for multinomial transitions).
  */
 export function createModel(spec: ModelSpec, designs: ModelDesigns, offsets: Int32Array): HmmModel {
-  const ref = checkSpec(spec);
-  const nSeq = offsets.length - 1;
-  if (nSeq < 0) throw new RangeError('offsets must have length nSeq+1 >= 1');
-  const nRows = offsets[nSeq];
-  for (let i = 0; i < nSeq; i++) {
-    if (!(offsets[i + 1] > offsets[i])) throw new ModelError(`customer ${i + 1} has no rows`);
-  }
+  const nRows = checkOffsets(offsets);
   checkDesign('initial', designs.initial, nRows);
   checkDesign('transition', designs.transition, nRows);
   checkDesign('emission', designs.emission, nRows);
-  const K = spec.nStates;
-  const initial = createInitialModel(K, compressDesign(designs.initial, offsets.subarray(0, nSeq)));
-  const transition = createTransitionModel(K, compressDesign(designs.transition), spec.transitionType);
-  const emission = createEmissionModel(K, spec.voiceLabels, ref, compressDesign(designs.emission), spec.sharedSlopes);
-  let parts: Parts = [initial, transition, emission];
   const sel = designs.selection;
   if (typeof spec.formulas.selection === 'string') {
     if (sel === undefined) throw new ModelError('the model has a selection formula but no selection design');
     if (sel.rows.unitStart.length !== nRows + 1) throw new ModelError(`the selection units cover ${sel.rows.unitStart.length - 1} rows, expected ${nRows}`);
     checkDesign('selection', sel.design, sel.rows.unitStart[nRows]);
-    parts = [initial, transition, emission, createSelectionModel(K, compressDesign(sel.design))];
   }
-  const nCols = designs.emission.names.length;
+  return createModelFromPatterns(
+    spec,
+    {
+      initial: compressModelDesign('initial', designs.initial, offsets),
+      transition: compressModelDesign('transition', designs.transition, offsets),
+      emission: compressModelDesign('emission', designs.emission, offsets),
+      ...(typeof spec.formulas.selection === 'string' ? { selection: { design: compressDesign(sel!.design), rows: sel!.rows } } : {}),
+    },
+    offsets,
+  );
+}
+
+/** The designs of a model compressed to their distinct rows (patterns + index; see compressDesign). */
+export interface ModelPatterns {
+  initial: PatternDesign;
+  transition: PatternDesign;
+  emission: PatternDesign;
+  selection?: { design: PatternDesign; rows: SelectionRows };
+}
+
+/** Rows of the panel of `offsets`; ModelError when a customer has no rows. */
+function checkOffsets(offsets: Int32Array): number {
+  const nSeq = offsets.length - 1;
+  if (nSeq < 0) throw new RangeError('offsets must have length nSeq+1 >= 1');
+  for (let i = 0; i < nSeq; i++) {
+    if (!(offsets[i + 1] > offsets[i])) throw new ModelError(`customer ${i + 1} has no rows`);
+  }
+  return offsets[nSeq];
+}
+
+/**
+ * One sub-model's design (one row per panel row) compressed as the model keeps it: the initial
+ * design at each customer's first row, the others at every row. Compressing each design as soon
+ * as it is built lets the dense design go before the next is built (they are the largest
+ * temporaries of a big panel).
+ */
+export function compressModelDesign(block: 'initial' | 'transition' | 'emission', design: Design, offsets: Int32Array): PatternDesign {
+  const nRows = checkOffsets(offsets);
+  checkDesign(block, design, nRows);
+  return block === 'initial' ? compressDesign(design, offsets.subarray(0, offsets.length - 1)) : compressDesign(design);
+}
+
+/** The model over designs already compressed (see createModel). */
+export function createModelFromPatterns(spec: ModelSpec, patterns: ModelPatterns, offsets: Int32Array): HmmModel {
+  const ref = checkSpec(spec);
+  const nRows = checkOffsets(offsets);
+  const nSeq = offsets.length - 1;
+  if (patterns.initial.index.length !== nSeq) throw new ModelError(`the initial design has ${patterns.initial.index.length} units, expected ${nSeq} customers`);
+  for (const b of ['transition', 'emission'] as const) {
+    if (patterns[b].index.length !== nRows) throw new ModelError(`the ${b} design has ${patterns[b].index.length} rows, expected ${nRows}`);
+  }
+  const K = spec.nStates;
+  const initial = createInitialModel(K, patterns.initial);
+  const transition = createTransitionModel(K, patterns.transition, spec.transitionType);
+  const ed = patterns.emission;
+  const emission = createEmissionModel(K, spec.voiceLabels, ref, ed, spec.sharedSlopes);
+  let parts: Parts = [initial, transition, emission];
+  const sel = patterns.selection;
+  if (typeof spec.formulas.selection === 'string') {
+    if (sel === undefined) throw new ModelError('the model has a selection formula but no selection design');
+    parts = [initial, transition, emission, createSelectionModel(K, sel.design)];
+  }
+  // the mean emission design row over all panel rows, summed row by row as over the dense design
+  const nCols = ed.nCols;
   const mean = new Float64Array(nCols);
-  const ev = designs.emission.values;
-  for (let r = 0; r < nRows; r++) for (let j = 0; j < nCols; j++) mean[j] += ev[r * nCols + j];
+  const pv = ed.patterns;
+  const idx = ed.index;
+  for (let r = 0; r < nRows; r++) for (let j = 0; j < nCols; j++) mean[j] += pv[idx[r] * nCols + j];
   if (nRows > 0) for (let j = 0; j < nCols; j++) mean[j] /= nRows;
   return new Model(spec, parts, mean, parts.length > 3 ? sel!.rows : undefined);
 }

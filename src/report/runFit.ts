@@ -4,7 +4,7 @@ import { readPanel, type ReadPanelOptions } from '../data/readPanel.js';
 import { compileFormula } from '../data/formula.js';
 import { compileSelectionFormula } from '../data/selectionDesign.js';
 import { defaultReferenceVoice } from '../data/referenceVoice.js';
-import { fit as fitModel, fitAsync, posterior } from '../estimation/fit.js';
+import { fit as fitModel, fitAsync, modelAt, posterior } from '../estimation/fit.js';
 import type { FitOptions, FitProgress, FitResult } from '../estimation/fitTypes.js';
 import { DEFAULT_FORMULAS, type ModelSpec, type NamedParameters } from '../estimation/spec.js';
 import { ModelError, UsageError } from '../errors.js';
@@ -142,18 +142,28 @@ export function specFor(panel: Panel, options: RunFitOptions): ModelSpec {
  */
 export function effectsBasis(panel: Panel, spec: ModelSpec, params: NamedParameters | Float64Array): EffectsBasis {
   const K = spec.nStates;
-  const post = posterior(panel, spec, params);
-  const n = panel.voice.length;
   const complaint = panel.voiceLabels.findIndex((l) => l.toLowerCase() === 'complaint');
   let rows = 0;
+  // the posterior summed over the complaint rows (and over all rows, used when there are none),
+  // rows in order; one class: shard by shard, without the rows x K posterior of the whole panel
   const mix = new Array<number>(K).fill(0);
-  for (let r = 0; r < n; r++) {
-    if (complaint >= 0 && panel.voice[r] === complaint) {
-      rows++;
-      for (let k = 0; k < K; k++) mix[k] += post[r * K + k];
+  const all = new Array<number>(K).fill(0);
+  const add = (r0: number, post: Float64Array): void => {
+    const n = post.length / K;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < K; k++) all[k] += post[i * K + k];
+      if (complaint >= 0 && panel.voice[r0 + i] === complaint) {
+        rows++;
+        for (let k = 0; k < K; k++) mix[k] += post[i * K + k];
+      }
     }
+  };
+  if (spec.classes !== undefined || spec.formulas.selection !== undefined) add(0, posterior(panel, spec, params));
+  else {
+    const { model, eStep } = modelAt(panel, spec, params);
+    eStep.forEachPosteriorShard(model.parts, add);
   }
-  if (rows === 0) for (let r = 0; r < n; r++) for (let k = 0; k < K; k++) mix[k] += post[r * K + k];
+  if (rows === 0) for (let k = 0; k < K; k++) mix[k] = all[k];
   const total = mix.reduce((s, x) => s + x, 0);
   const covariateMeans = columnRecord<number>();
   for (const [name, col] of Object.entries(panel.columns)) {
@@ -306,7 +316,8 @@ function planForRun(panel: Panel, options: RunFitOptions): { spec: ModelSpec; fi
   if (spec.classes) compileFormula(spec.classes.formula, columns);
   if (spec.classes && spec.formulas.selection !== undefined) throw new UsageError('--selection is not supported with --classes: fit the selection model with one class, or the classes without it');
   // The model must be estimable from the panel and the work sane before EM starts.
-  const plan = planFit(panel, spec, options.starts);
+  // the plan's checks only: its dense designs are not kept (the fit builds its compressed ones)
+  const plan = planFit(panel, spec, options.starts, { keepDesigns: false });
   const fitOptions: FitOptions = {
     ...estimationOptions(options),
     startParams: options.start?.fit.parameters,
