@@ -82,6 +82,16 @@ export function rebuildError(e: WorkerReply['error']): Error {
   return err;
 }
 
+/**
+ * `count` worker threads running worker.ts on `job` (its compiled module), each sent `shared` once:
+ * the workers of runParallel and of startWorkerPool.
+ */
+export function startJobWorkers(job: JobRef, count: number, shared: unknown): Worker[] {
+  const workerUrl = new URL(compiledUrl(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href));
+  const workerData = { module: compiledUrl(job.module), name: job.name, shared };
+  return Array.from({ length: count }, () => new Worker(workerUrl, { workerData }));
+}
+
 /** Run `job` on every payload; resolves to the results in payload order. A job that throws rejects the whole run. */
 export async function runParallel<P, R, S = undefined>(job: JobRef, payloads: readonly P[], options: ParallelOptions<S> = {}): Promise<R[]> {
   const total = payloads.length;
@@ -97,11 +107,9 @@ export async function runParallel<P, R, S = undefined>(job: JobRef, payloads: re
     }
     return results;
   }
-  const workerUrl = new URL(compiledUrl(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href));
-  const moduleUrl = compiledUrl(job.module);
   let next = 0;
   let done = 0;
-  const workers: Worker[] = [];
+  const workers = startJobWorkers(job, threads, options.shared);
   try {
     await new Promise<void>((resolve, reject) => {
       let failed = false;
@@ -116,9 +124,7 @@ export async function runParallel<P, R, S = undefined>(job: JobRef, payloads: re
           w.postMessage({ index, payload: payloads[index] });
         }
       };
-      for (let t = 0; t < threads; t++) {
-        const w = new Worker(workerUrl, { workerData: { module: moduleUrl, name: job.name, shared: options.shared } });
-        workers.push(w);
+      for (const w of workers) {
         w.on('message', (m: WorkerReply) => {
           if (failed) return;
           if (!m.ok) {

@@ -13,9 +13,9 @@
  * the thread), and `here` must compute what the job computes, so a result does not depend on who
  * ran it. With 0 workers every job runs in this thread, in queue order.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
-import { compiledUrl, rebuildError, type JobRef, type WorkerReply } from './runParallel.js';
+import { rebuildError, startJobWorkers, type JobRef, type WorkerReply } from './runParallel.js';
 
 export interface WorkerPoolOptions<P, R, S> {
   /** Worker threads (>= 0). */
@@ -74,10 +74,7 @@ export function startWorkerPool<P, R, S = undefined>(job: JobRef, options: Worke
     queue.length = 0;
   };
   if (nWorkers > 0) {
-    const workerUrl = new URL(compiledUrl(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href));
-    const moduleUrl = compiledUrl(job.module);
-    for (let t = 0; t < nWorkers; t++) {
-      const w = new Worker(workerUrl, { workerData: { module: moduleUrl, name: job.name, shared: options.shared } });
+    for (const w of startJobWorkers(job, nWorkers, options.shared)) {
       workers.push(w);
       // A worker enters `held` (and gets jobs) once its warm job is done.
       if (options.warm !== undefined) w.postMessage({ index: -1, payload: options.warm });
